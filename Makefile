@@ -1,0 +1,30 @@
+# Ramani — `make run` serves the demo on http://127.0.0.1:8000, `make test` runs what CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export RAMANI_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: install
+	$(BIN)/ramani migrate
+	$(BIN)/ramani demo
+	@echo "Serving on http://127.0.0.1:8000 (admin: /admin/; create a user with: $(BIN)/ramani manage createsuperuser)"
+	$(BIN)/ramani serve --host 127.0.0.1 --port 8000
+
+test: install
+	scripts/test
+
+bench: install
+	$(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,228 @@
+"""The `ramani` command. With no sub-command it serves the web application."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ramani.settings")
+    import django
+
+    django.setup()
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Ramani: artisanal mining sites, incidents and prices for eastern DR Congo."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="Worker processes (default RAMANI_WORKERS).")
+def serve(host: str, port: int, workers: int | None) -> None:
+    """Serve the web application with gunicorn."""
+    _django()
+    from gunicorn.app.base import BaseApplication
+
+    from ramani import config
+    from ramani.wsgi import application
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers or int(config.get("RAMANI_WORKERS")))
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    _Server().run()
+
+
+@main.command()
+def migrate() -> None:
+    """Create or upgrade the database tables."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@main.command()
+@click.option("--sites", default=3000, show_default=True, help="Number of synthetic sites.")
+@click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
+@click.option("--output", type=click.Path(path_type=Path), default=None,
+              help="Write the IPIS-format CSV here instead of loading it.")
+def demo(sites: int, seed: int, output: Path | None) -> None:
+    """Load (or write) a synthetic eastern-DRC dataset, clearly labelled as such."""
+    _django()
+    import tempfile
+
+    from ramani.sites import demo as generator
+    from ramani.sites.ipis_export import write_csv
+
+    target = output or Path(tempfile.mkdtemp()) / f"ramani-demo-{sites}-{seed}.csv"
+    with target.open("w", encoding="utf-8", newline="") as f:
+        rows = write_csv(generator.generate(sites=sites, seed=seed), f)
+    if output:
+        click.echo(f"wrote {rows} synthetic visits to {output}")
+        return
+    try:
+        _run_import(target)
+    finally:
+        target.unlink(missing_ok=True)
+        target.parent.rmdir()
+
+
+@main.group(name="import")
+def import_() -> None:
+    """Import data files."""
+
+
+def _run_import(path: Path, report: Path | None = None) -> None:
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from ramani.sites.ipis_import import ImportFailed, import_ipis
+
+    console = _console()
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
+        try:
+            result = import_ipis(path, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except ImportFailed as exc:
+            bar.stop()
+            _print_problems(console, exc, report)
+            sys.exit(1)
+    console.print(f"{path.name}: {result.rows} rows — {result.created} visits created, {result.updated} updated, "
+                  f"{result.unchanged} unchanged; {result.sites_created} new sites")
+    for warning in result.warnings[:20]:
+        console.print(f"[yellow]warning[/] {warning}")
+    if len(result.warnings) > 20:
+        console.print(f"[yellow]… and {len(result.warnings) - 20} more warnings[/] (see the import run in the admin)")
+
+
+def _print_problems(console, exc, report: Path | None) -> None:
+    import csv
+
+    from rich.table import Table
+
+    console.print(f"[red bold]Nothing was imported:[/] {exc.total} problem(s) found.")
+    table = Table("row", "column", "value", "reason")
+    for p in exc.problems[:50]:
+        table.add_row(str(p.row or ""), p.column, p.value[:40], p.reason)
+    console.print(table)
+    if exc.total > 50:
+        console.print(f"… {exc.total - 50} more" + ("" if report else " (use --report FILE to get them all)"))
+    if report:
+        with report.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["row", "column", "value", "reason"])
+            w.writerows([p.row, p.column, p.value, p.reason] for p in exc.problems)
+        console.print(f"full report written to {report}")
+
+
+@import_.command(name="ipis")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_ipis_cmd(path: Path, report: Path | None) -> None:
+    """Import the IPIS mining-site table (84-column CSV, or GeoJSON). All or nothing; re-running is safe."""
+    _django()
+    _run_import(path, report)
+
+
+@import_.command(name="boundaries")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--level", default=2, show_default=True, type=click.IntRange(1, 3))
+@click.option("--layer", default=None)
+@click.option("--pcode-field", default=None)
+@click.option("--name-field", default=None)
+def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field) -> None:
+    """Import administrative boundaries (shapefile zip, GeoPackage, GeoJSON) and locate every site in them."""
+    _django()
+    from ramani.geo.boundaries import BoundaryError, import_boundaries
+
+    try:
+        result = import_boundaries(path, level=level, layer=layer, pcode_field=pcode_field, name_field=name_field)
+    except BoundaryError as exc:
+        _console().print(f"[red]{exc}[/]")
+        sys.exit(1)
+    click.echo(f"{result.units} admin-{level} units imported from {path.name} ({result.crs}); "
+               f"{result.provinces} provinces built from them; sites located")
+
+
+@main.group()
+def export() -> None:
+    """Export data files."""
+
+
+@export.command(name="ipis")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_ipis_cmd(path: Path) -> None:
+    """Write every visit in the IPIS format (84 columns; .csv, or .geojson)."""
+    _django()
+    from ramani.sites.ipis_export import export_ipis
+
+    n = export_ipis(path)
+    click.echo(f"wrote {n} visits to {path}")
+
+
+@main.group()
+def check() -> None:
+    """Consistency checks."""
+
+
+@check.command(name="sites")
+@click.option("--tolerance-km", default=1.0, show_default=True, help="Distance allowed to the stated territoire.")
+def check_sites_cmd(tolerance_km: float) -> None:
+    """List sites whose stated territoire or province disagrees with their coordinates."""
+    _django()
+    from rich.table import Table
+
+    from ramani.geo.check import check_sites
+
+    try:
+        problems, checked = check_sites(tolerance_km)
+    except LookupError as exc:
+        _console().print(f"[red]{exc}[/]")
+        sys.exit(1)
+    from rich.console import Console
+
+    console = Console()
+    if problems:
+        table = Table("pcode", "name", "province", "territoire", "coordinates in", "reason")
+        for d in problems:
+            table.add_row(d.pcode, d.name, d.province, d.territoire, f"{d.found_pcode} {d.found_name}".strip(), d.reason)
+        console.print(table)
+    console.print(f"{len(problems)} of {checked} located sites disagree with their coordinates")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (e.g. `ramani manage createsuperuser`)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ramani manage", *args])
+
+
+if __name__ == "__main__":
+    main()

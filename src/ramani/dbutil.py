@@ -1,0 +1,66 @@
+"""Small database helpers that work the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def reserve_ids(model, count: int, state: dict) -> list[int]:
+    """`count` fresh primary keys for `model`, for rows inserted with explicit ids.
+
+    On PostgreSQL they come from the table's sequence (safe with concurrent writers). On
+    SQLite the caller holds the write lock (transactions begin IMMEDIATE), so the next ids
+    after MAX(id) are free; `state` carries the counter across calls in one transaction.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+            return [r[0] for r in cur.fetchall()]
+        if table not in state:
+            cur.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
+            state[table] = cur.fetchone()[0]
+    start = state[table] + 1
+    state[table] += count
+    return list(range(start, start + count))
+
+
+def insert_many(model, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cur:
+        cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def update_many(model, columns: list[str], rows: list[tuple]) -> None:
+    """UPDATE by id; each row is (values for columns..., id)."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    sets = ", ".join(f'"{c}" = %s' for c in columns)
+    with connection.cursor() as cur:
+        cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = %s', rows)
+
+
+def delete_where_in(model, column: str, values: list) -> None:
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        for i in range(0, len(values), 900):
+            part = values[i:i + 900]
+            cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)
+
+
+def select_where_in(sql_head: str, column: str, values: list) -> list[tuple]:
+    """Run `sql_head WHERE column IN (...)` in slices small enough for any backend."""
+    out: list[tuple] = []
+    with connection.cursor() as cur:
+        for i in range(0, len(values), 900):
+            part = values[i:i + 900]
+            cur.execute(f'{sql_head} WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)
+            out.extend(cur.fetchall())
+    return out

@@ -1,0 +1,203 @@
+"""Import the IPIS table into the registry: all or nothing, idempotent, memory flat.
+
+Rows are read, checked and written in chunks inside one transaction. If any row has a
+problem the remaining rows are still checked (so the report is complete) but nothing more
+is written, and the transaction is rolled back: the database is left as it was.
+A visit is matched on `vid`, else on pcode+date+project; an unchanged row is not written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from ramani import dbutil
+from ramani.sites import ipis_format as fmt
+from ramani.sites import site_refresh, terms
+from ramani.sites.ipis_read import FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
+from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
+
+CHUNK = 2000
+MAX_PROBLEMS = 10_000
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[Problem], total: int):
+        super().__init__(f"{total} problem(s); nothing was imported")
+        self.problems = problems
+        self.total = total
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    sites_created: int = 0
+    warnings: list[str] = field(default_factory=list)
+    run_id: int | None = None
+
+
+VISIT_FIELDS = [fmt.TARGETS[c].field for c in fmt.VISIT_COLUMNS]
+VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
+VISIT_UPDATE = ["site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
+MINERAL_INSERT = ["visit_id", "position", *fmt.MINERAL_FIELDS]
+GROUP_INSERT = ["visit_id", "position", *fmt.GROUP_FIELDS]
+QUAL_INSERT = ["site_id", "status", "date", "visit_id", "reference"]
+
+
+def import_ipis(path: Path, progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
+    """Import a CSV or GeoJSON file in the IPIS format; raises ImportFailed (nothing written) on bad input."""
+    path = Path(path)
+    today = today or dt.date.today()
+    try:
+        with transaction.atomic():
+            return _Importer(path, today).run(progress)
+    except FileProblem as exc:
+        raise ImportFailed(exc.problems, len(exc.problems)) from None
+
+
+class _Importer:
+    def __init__(self, path: Path, today: dt.date):
+        self.path, self.today = path, today
+        self.result = ImportResult()
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.seen: dict[int, int] = {}  # hash(key) -> row, to catch a key twice in one file
+        self.known_terms = terms.known()
+        self.new_terms: dict[tuple[str, str], int] = {}
+        self.touched_sites: set[int] = set()
+        self.site_ids: dict[str, int] = {}
+        self.id_state: dict = {}
+
+    def run(self, progress: Progress | None) -> ImportResult:
+        self.import_run = ImportRun.objects.create(kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path))
+        chunk: list[ParsedRow] = []
+        for row, values in read_rows(self.path, progress):
+            self.result.rows += 1
+            parsed = parse_row(row, values, self.today)
+            if isinstance(parsed, list):
+                self._problem(*parsed)
+                continue
+            h = hash(parsed.key)
+            if h in self.seen:
+                self._problem(Problem(row, "vid" if parsed.visit["vid"] else "pcode", parsed.key.split(":", 1)[1],
+                                      f"the same visit appears at row {self.seen[h]} too"))
+                continue
+            self.seen[h] = row
+            if self.problem_count:
+                continue  # keep checking, stop writing
+            chunk.append(parsed)
+            if len(chunk) >= CHUNK:
+                self._write(chunk)
+                chunk = []
+        if self.result.rows == 0:
+            self._problem(Problem(0, "", "", "the file has no rows"))
+        if self.problem_count:
+            raise ImportFailed(self.problems, self.problem_count)
+        self._write(chunk)
+        self._finish()
+        return self.result
+
+    def _problem(self, *problems: Problem) -> None:
+        self.problem_count += len(problems)
+        room = MAX_PROBLEMS - len(self.problems)
+        self.problems.extend(problems[:max(room, 0)])
+
+    # -- writing one chunk ----------------------------------------------------------------
+
+    def _write(self, rows: list[ParsedRow]) -> None:
+        if not rows:
+            return
+        for r in rows:
+            for pair in r.terms:
+                if pair not in self.known_terms and pair not in self.new_terms:
+                    self.new_terms[pair] = r.row
+        self._ensure_sites(rows)
+        keys = list({k for r in rows for k in (r.key, r.fallback_key)})
+        existing = {key: (pk, row_hash, site_id, vid) for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
+            'SELECT id, "key", row_hash, site_id, vid FROM sites_visit', "key", keys)}
+        new, changed = [], []
+        for r in rows:
+            match = existing.get(r.key)
+            if match is None and r.key != r.fallback_key:
+                candidate = existing.get(r.fallback_key)
+                if candidate is not None and candidate[3] is None:
+                    match = candidate
+            if match is None:
+                new.append(r)
+            elif match[1] == r.row_hash and match[2] == self.site_ids[r.pcode]:
+                self.result.unchanged += 1
+            else:
+                changed.append((match[0], r))
+                self.touched_sites.add(match[2])
+        ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
+        run_id = self.import_run.pk
+        dbutil.insert_many(Visit, VISIT_INSERT, [
+            (pk, self.site_ids[r.pcode], r.key, r.row_hash, run_id, *(r.visit[f] for f in VISIT_FIELDS))
+            for pk, r in zip(ids, new)])
+        if changed:
+            old_ids = [pk for pk, _ in changed]
+            for model in (VisitMineral, VisitArmedGroup, Qualification):
+                dbutil.delete_where_in(model, "visit_id", old_ids)
+            dbutil.update_many(Visit, VISIT_UPDATE, [
+                (self.site_ids[r.pcode], r.key, r.row_hash, run_id, *(r.visit[f] for f in VISIT_FIELDS), pk)
+                for pk, r in changed])
+        written = list(zip(ids, new)) + changed
+        dbutil.insert_many(VisitMineral, MINERAL_INSERT, [(pk, *m) for pk, r in written for m in r.minerals])
+        dbutil.insert_many(VisitArmedGroup, GROUP_INSERT, [(pk, *g) for pk, r in written for g in r.groups])
+        dbutil.insert_many(Qualification, QUAL_INSERT, [
+            (self.site_ids[r.pcode], r.qualification, r.visit["visit_date"], pk, "")
+            for pk, r in written if r.qualification])
+        for _, r in written:
+            self.touched_sites.add(self.site_ids[r.pcode])
+        self.result.created += len(new)
+        self.result.updated += len(changed)
+
+    def _ensure_sites(self, rows: list[ParsedRow]) -> None:
+        wanted = sorted({r.pcode for r in rows} - self.site_ids.keys())
+        if not wanted:
+            return
+        found = dict(dbutil.select_where_in("SELECT pcode, id FROM sites_site", "pcode", wanted))
+        missing = [p for p in wanted if p not in found]
+        if missing:
+            now = timezone.now()
+            ids = dbutil.reserve_ids(Site, len(missing), self.id_state)
+            dbutil.insert_many(Site, ["id", "pcode", "name", "location_origin", "province", "province_old",
+                                      "territoire", "collectivite", "groupement", "village", "province_pcode",
+                                      "adm2_pcode", "visit_count", "synthetic", "created", "updated"],
+                               [(pk, p, "", "", "", "", "", "", "", "", "", "", 0, False, now, now)
+                                for pk, p in zip(ids, missing)])
+            found.update(zip(missing, ids))
+            self.result.sites_created += len(missing)
+        self.site_ids.update(found)
+
+    # -- after the last chunk -----------------------------------------------------------------
+
+    def _finish(self) -> None:
+        if self.new_terms:
+            terms.add_unreviewed(set(self.new_terms))
+            for (vocabulary, value), row in sorted(self.new_terms.items(), key=lambda kv: kv[1]):
+                self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
+        site_refresh.refresh(sorted(self.touched_sites))
+        run = self.import_run
+        run.finished = timezone.now()
+        run.rows, run.created_count = self.result.rows, self.result.created
+        run.updated_count, run.unchanged_count = self.result.updated, self.result.unchanged
+        run.warnings = self.result.warnings[:1000]
+        run.save()
+        self.result.run_id = run.pk
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

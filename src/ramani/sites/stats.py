@@ -1,0 +1,36 @@
+"""Counts of the registry for pages and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count
+
+from ramani.sites import qualification as rules
+from ramani.sites.models import Qualification, Site, Visit
+
+
+def qualification_counts(on: dt.date) -> Counter:
+    """How many sites hold each effective status on `on` (sites without decisions: 'none')."""
+    decisions: dict[int, list] = {}
+    for site_id, date, status, pk in Qualification.objects.filter(date__lte=on).values_list("site_id", "date", "status", "id"):
+        decisions.setdefault(site_id, []).append((date, status, pk))
+    counts = Counter(rules.status_on(d, on).status for d in decisions.values())
+    counts["none"] += Site.objects.count() - len(decisions)
+    return counts
+
+
+def registry_summary(on: dt.date) -> dict:
+    by_province = list(Site.objects.values("province").annotate(n=Count("id")).order_by("-n", "province"))
+    return {
+        "sites": Site.objects.count(),
+        "visits": Visit.objects.count(),
+        "synthetic": Site.objects.filter(synthetic=True).exists(),
+        "provinces": by_province,
+        "qualification": [(code, label, rules.COLOURS[code], qualification_counts(on).get(code, 0))
+                          for code, label in rules.STATUS_CHOICES],
+        "first_visit": Visit.objects.order_by("visit_date").values_list("visit_date", flat=True).first(),
+        "last_visit": Visit.objects.order_by("-visit_date").values_list("visit_date", flat=True).first(),
+        "on": on,
+    }
