@@ -196,7 +196,7 @@ def format_value(kind: str, value) -> str:
     if kind == FLOAT:
         return repr(float(value))
     if kind == DATE:
-        return value.isoformat()
+        return f'"{value.isoformat()}"'
     if kind == ID and INT_RE.match(str(value)):
         return str(value)
     return '"' + str(value).replace('"', '""') + '"'
