@@ -17,6 +17,8 @@ def parse(url: str) -> dict:
         path = unquote(parts.path)
         if parts.netloc:
             raise DatabaseURLError("sqlite URLs take a path only: sqlite:///absolute/path.db")
+        if path.startswith("//"):  # sqlite:////abs/path (four slashes) as dj-database-url writes it
+            path = path[1:]
         if path.startswith("/:memory:"):
             path = ":memory:"
         if not path:

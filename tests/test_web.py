@@ -1,0 +1,49 @@
+import pytest
+from django.contrib.auth.models import User
+
+from ramani.sites.ipis_import import import_ipis
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_summarises_the_registry(client, today):
+    import_ipis(SAMPLE, today=today)
+    page = client.get("/").content.decode()
+    assert "Ramani" in page and ">4<" in page and ">7<" in page
+    assert "Sud-Kivu" in page
+    assert "synthetic" not in page  # real-format sample: no demo banner
+
+
+def test_healthz(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_admin_pages_for_curators(client, today):
+    import_ipis(SAMPLE, today=today)
+    anonymous = client.get("/admin/sites/site/")
+    assert anonymous.status_code == 302
+    User.objects.create_superuser("curator", "c@example.org", "pw-for-tests-only")
+    client.login(username="curator", password="pw-for-tests-only")
+    for url in ("/admin/sites/site/", "/admin/sites/visit/", "/admin/sites/qualification/", "/admin/sites/term/",
+                "/admin/sites/importrun/", "/admin/geo/adminunit/"):
+        assert client.get(url).status_code == 200, url
+    from ramani.sites.models import Site
+
+    site = Site.objects.get(pcode="codmine01764")
+    page = client.get(f"/admin/sites/site/{site.pk}/change/").content.decode()
+    assert "blue" in page.lower() or "bleu" in page.lower()
+    history = client.get(f"/admin/sites/site/{site.pk}/history/")
+    assert history.status_code == 200
+
+
+def test_admin_edit_is_kept_in_history(client, today):
+    import_ipis(SAMPLE, today=today)
+    from ramani.sites.models import Site
+
+    User.objects.create_superuser("curator", "c@example.org", "pw-for-tests-only")
+    client.login(username="curator", password="pw-for-tests-only")
+    site = Site.objects.get(pcode="codmine02203")
+    site.name = "Muchacha III"
+    site.save()
+    assert [h.name for h in site.history.order_by("history_date")] == ["Muchacha III"]
