@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import shapely
 from django.db.models import Count, Max
 
+from ramani import dbutil
 from ramani.geo.models import AdminUnit
 from ramani.geo.provinces import pcode_of
 
@@ -58,19 +59,18 @@ def units_at(points: list[tuple[float, float]], level: int = 2) -> list[AdminUni
 def admin_codes(site_ids: list[int]) -> None:
     from ramani.sites.models import Site
 
-    sites = list(Site.objects.filter(id__in=site_ids).only("id", "province", "longitude", "latitude",
-                                                             "province_pcode", "adm2_pcode"))
-    located = [s for s in sites if s.longitude is not None and s.latitude is not None]
-    units = dict(zip((s.id for s in located), units_at([(s.longitude, s.latitude) for s in located])))
+    sites = dbutil.select_where_in(
+        "SELECT id, province, longitude, latitude, province_pcode, adm2_pcode FROM sites_site", "id", site_ids)
+    located = [s for s in sites if s[2] is not None and s[3] is not None]
+    units = dict(zip((s[0] for s in located), units_at([(s[2], s[3]) for s in located])))
     changed = []
-    for s in sites:
-        unit = units.get(s.id)
+    for pk, province_name, _lon, _lat, old_province, old_adm2 in sites:
+        unit = units.get(pk)
         adm2 = unit.pcode if unit else ""
-        province = pcode_of(s.province) or (unit.parent_pcode if unit else "")
-        if (adm2, province) != (s.adm2_pcode, s.province_pcode):
-            s.adm2_pcode, s.province_pcode = adm2, province
-            changed.append(s)
-    Site.objects.bulk_update(changed, ["adm2_pcode", "province_pcode"], batch_size=500)
+        province = pcode_of(province_name) or (unit.parent_pcode if unit else "")
+        if (adm2, province) != (old_adm2, old_province):
+            changed.append((adm2, province, pk))
+    dbutil.update_many(Site, ["adm2_pcode", "province_pcode"], changed)
 
 
 def assign_all() -> None:

@@ -34,6 +34,7 @@ def _columns() -> list[str]:
 
 COLUMNS: list[str] = _columns()
 assert len(COLUMNS) == 84, len(COLUMNS)
+COLUMN_INDEX = {c: i for i, c in enumerate(COLUMNS)}
 
 PCODE_RE = re.compile(r"^codmine\d{5}$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

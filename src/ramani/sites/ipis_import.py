@@ -79,7 +79,7 @@ class _Importer:
     def run(self, progress: Progress | None) -> ImportResult:
         self.import_run = ImportRun.objects.create(kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path))
         chunk: list[ParsedRow] = []
-        for row, values in read_rows(self.path, progress):
+        for row, values in read_rows(self.path, progress, self.result.warnings):
             self.result.rows += 1
             parsed = parse_row(row, values, self.today)
             if isinstance(parsed, list):

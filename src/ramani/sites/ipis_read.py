@@ -64,15 +64,19 @@ class ParsedRow:
 # --- sources ---------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]
+# A source yields (row number, [84 texts in IPIS column order]) or (row number, "reason") for
+# a row that cannot be split into columns.
+Rows = Iterator[tuple[int, "list[str] | str"]]
 
 
-def read_rows(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(path: Path, progress: Progress | None = None, warnings: list[str] | None = None) -> Rows:
     """Rows of a CSV (.csv, .txt) or GeoJSON (.geojson, .json) file in the IPIS format."""
+    warnings = warnings if warnings is not None else []
     suffix = path.suffix.lower()
     if suffix in (".geojson", ".json"):
-        yield from _geojson_rows(path, progress)
+        yield from _geojson_rows(path, progress, warnings)
     else:
-        yield from _csv_rows(path, progress)
+        yield from _csv_rows(path, progress, warnings)
 
 
 def _decoded_lines(raw) -> Iterator[str]:
@@ -88,7 +92,7 @@ def _decoded_lines(raw) -> Iterator[str]:
                                        f"character {exc.start + 1}); save the file as UTF-8 and try again")]) from None
 
 
-def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, str]]]:
+def _csv_rows(path: Path, progress: Progress | None, warnings: list[str]) -> Rows:
     total = path.stat().st_size
     with path.open("rb") as raw:
         reader = csv.reader(_decoded_lines(raw), strict=True)
@@ -96,20 +100,21 @@ def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict
             header = next(reader, None)
             if header is None:
                 raise FileProblem([Problem(0, "", "", "the file is empty")])
-            columns = _check_header(header, geojson=False)
+            order = _column_order(header, geojson=False, warnings=warnings)
             width = len(header)
+            identity = order == list(range(84)) and width == 84
             record = 1
             for fields in reader:
                 record += 1
-                if not fields or fields == [""]:
-                    continue
                 if len(fields) != width:
-                    yield record, {"__width__": f"expected {width} fields, found {len(fields)}"
-                                   + (" (truncated file?)" if len(fields) < width else "")}
+                    if not fields or fields == [""]:
+                        continue
+                    yield record, (f"expected {width} fields, found {len(fields)}"
+                                   + (" (truncated file?)" if len(fields) < width else ""))
                     continue
-                if progress and record % 1000 == 0:
+                if progress and record % 2000 == 0:
                     progress(raw.tell(), total)
-                yield record, dict(zip(columns, fields))
+                yield record, fields if identity else [fields[i] for i in order]
         except csv.Error as exc:
             raise FileProblem([Problem(reader.line_num, "", "", f"malformed CSV near line {reader.line_num}: {exc}"
                                        " (truncated file or unbalanced quotes?)")]) from None
@@ -117,24 +122,28 @@ def _csv_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict
         progress(total, total)
 
 
-def _check_header(header: list[str], geojson: bool) -> list[str]:
+def _column_order(header: list[str], geojson: bool, warnings: list[str]) -> list[int]:
+    """For each IPIS column, its index in `header` (-1: absent, allowed for GeoJSON coordinates)."""
     columns = [h.strip().lower() for h in header]
     problems = []
-    seen = set()
-    for c in columns:
-        if c in seen:
+    index: dict[str, int] = {}
+    for i, c in enumerate(columns):
+        if c in index:
             problems.append(Problem(1, c, "", "column appears twice in the header"))
-        seen.add(c)
+        index.setdefault(c, i)
     optional = {"geom", "longitude", "latitude"} if geojson else set()
     for c in fmt.COLUMNS:
-        if c not in seen and c not in optional:
+        if c not in index and c not in optional:
             problems.append(Problem(1, c, "", "missing column (the IPIS format has 84 columns)"))
     if problems:
         raise FileProblem(problems)
-    return columns
+    extra = [c for c in columns if c not in fmt.COLUMN_INDEX]
+    if extra:
+        warnings.append(f"columns not in the IPIS format were ignored: {', '.join(extra)}")
+    return [index.get(c, -1) for c in fmt.COLUMNS]
 
 
-def _geojson_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, str]]]:
+def _geojson_rows(path: Path, progress: Progress | None, warnings: list[str]) -> Rows:
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -147,19 +156,19 @@ def _geojson_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, 
         raise FileProblem([Problem(0, "", "", "not a GeoJSON FeatureCollection")])
     if features:
         props = features[0].get("properties") if isinstance(features[0], dict) else None
-        _check_header(list((props or {}).keys()), geojson=True)
+        _column_order(list((props or {}).keys()), geojson=True, warnings=warnings)
     total = len(features)
     for index, feature in enumerate(features):
         row = index + 2
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            yield row, {"__width__": "feature has no properties"}
+            yield row, "feature has no properties"
             continue
         values = {k.strip().lower(): _text(v) for k, v in props.items()}
         geometry = feature.get("geometry") or {}
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
         if geometry and (geometry.get("type") != "Point" or not isinstance(coords, list) or len(coords) < 2):
-            yield row, {"__width__": "geometry must be a Point"}
+            yield row, "geometry must be a Point"
             continue
         if coords:
             values.setdefault("longitude", _text(coords[0]))
@@ -167,13 +176,11 @@ def _geojson_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, 
             if "geom" not in values:
                 try:
                     values["geom"] = fmt.ewkb_hex(float(coords[0]), float(coords[1]))
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):
                     values["geom"] = ""
-        for c in ("geom", "longitude", "latitude"):
-            values.setdefault(c, "")
         if progress and index % 1000 == 0:
             progress(index, total)
-        yield row, values
+        yield row, [values.get(c, "") for c in fmt.COLUMNS]
     if progress:
         progress(total, total)
 
@@ -190,114 +197,130 @@ def _text(value) -> str:
 
 # --- one row -----------------------------------------------------------------------------
 
-_TEXT_FIELDS = [(c, fmt.TARGETS[c]) for c in fmt.COLUMNS if fmt.KINDS[c] in (fmt.TEXT, fmt.ID)]
+_I = fmt.COLUMN_INDEX
+_VISIT_TEXT = [(_I[c], fmt.TARGETS[c].field) for c in fmt.VISIT_COLUMNS if fmt.KINDS[c] in (fmt.TEXT, fmt.ID)]
+_VISIT_FLAGS = [(_I[c], fmt.TARGETS[c].field) for c in fmt.VISIT_COLUMNS if fmt.KINDS[c] == fmt.FLAG]
+_MINERAL_SLOTS = [(n, _I[f"mineral{n}"], _I[f"selling_points_mineral{n}"], _I[f"final_destination_mineral{n}"])
+                  for n in (1, 2, 3)]
+_GROUP_SLOTS = [(n, _I[f"armed_group{n}"], _I[f"type_armed_group{n}"], _I[f"frequency_armed_group{n}"],
+                 [_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES]) for n in (1, 2, 3)]
+_VOCAB = [(_I[c], v) for c, v in fmt.VOCABULARY_OF.items()]
+_LIST_VOCAB = [(_I[c], v) for c, v in fmt.LIST_VOCABULARY_OF.items()]
+_FLAG_TEXT = {"1": True, "0": False}
+_PCODE, _DATE, _GEOM, _LON, _LAT, _WORKERS = (_I[c] for c in ("pcode", "visit_date", "geom", "longitude", "latitude",
+                                                            "workers_numb"))
+_QUAL, _VID, _PROJECT = _I["qualification"], _I["vid"], _I["project"]
+_MISSING = object()
 
 
-def parse_row(row: int, values: dict[str, str], today: dt.date) -> ParsedRow | list[Problem]:
-    """Check and convert one row; every problem in it is reported, not just the first."""
-    if "__width__" in values:
-        return [Problem(row, "", "", values["__width__"])]
+def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow | list[Problem]:
+    """Check and convert one row (84 texts in IPIS order); every problem in it is reported, not just the first."""
+    if isinstance(texts, str):
+        return [Problem(row, "", "", texts)]
     problems: list[Problem] = []
-    visit: dict = {}
-    minerals: dict[int, dict] = {}
-    groups: dict[int, dict] = {}
 
-    def bad(column: str, reason: str) -> None:
-        problems.append(Problem(row, column, values.get(column, ""), reason))
+    def bad(index: int, reason: str) -> None:
+        problems.append(Problem(row, fmt.COLUMNS[index], texts[index], reason))
 
-    def put(column: str, value) -> None:
-        t = fmt.TARGETS[column]
-        if t.table == "visit":
-            visit[t.field] = value
-        else:
-            (minerals if t.table == "mineral" else groups).setdefault(t.slot, {})[t.field] = value
+    def flag(index: int):
+        t = texts[index]
+        if not t:
+            return None
+        value = _FLAG_TEXT.get(t, _MISSING)
+        if value is _MISSING:
+            if not t.strip():
+                return None
+            try:
+                return fmt.read_flag(t)
+            except ValueError as exc:
+                bad(index, str(exc))
+                return None
+        return value
 
-    for column in fmt.COLUMNS:
-        text = values.get(column, "")
-        kind = fmt.KINDS[column]
-        if kind in (fmt.TEXT, fmt.ID):
-            put(column, text)
-            continue
-        if text.strip() == "":
-            put(column, None)
-            continue
+    visit = {field: texts[i] for i, field in _VISIT_TEXT}
+    for i, field in _VISIT_FLAGS:
+        visit[field] = flag(i)
+
+    pcode = date = lon = lat = workers = None
+    try:
+        pcode = fmt.read_pcode(texts[_PCODE]) if texts[_PCODE].strip() else None
+        if pcode is None:
+            bad(_PCODE, "the site pcode is required")
+    except ValueError as exc:
+        bad(_PCODE, str(exc))
+    try:
+        date = fmt.read_date(texts[_DATE]) if texts[_DATE].strip() else None
+        if date is None:
+            bad(_DATE, "the visit date is required")
+        elif date > today + dt.timedelta(days=1):
+            bad(_DATE, "the date is in the future")
+    except ValueError as exc:
+        bad(_DATE, str(exc))
+    coordinate_problem = False
+    for index, low, high, what in ((_LON, -180, 180, "longitude"), (_LAT, -90, 90, "latitude")):
+        if texts[index].strip():
+            try:
+                value = fmt.read_float(texts[index], low, high, what)
+                lon, lat = (value, lat) if index == _LON else (lon, value)
+            except ValueError as exc:
+                bad(index, str(exc))
+                coordinate_problem = True
+    if (lon is None) != (lat is None) and not coordinate_problem:
+        bad(_LON if lon is None else _LAT, "longitude and latitude go together: one is missing")
+    if texts[_WORKERS].strip():
         try:
-            if kind == fmt.FLAG:
-                put(column, fmt.read_flag(text))
-            elif kind == fmt.INT:
-                put(column, fmt.read_int(text))
-            elif kind == fmt.FLOAT:
-                if column == "longitude":
-                    put(column, fmt.read_float(text, -180, 180, "longitude"))
-                else:
-                    put(column, fmt.read_float(text, -90, 90, "latitude"))
-            elif kind == fmt.DATE:
-                put(column, fmt.read_date(text))
-            elif kind == fmt.PCODE:
-                put(column, fmt.read_pcode(text))
-            elif kind == fmt.GEOM:
-                fmt.read_geom(text)
-                put(column, text)
+            workers = fmt.read_int(texts[_WORKERS])
         except ValueError as exc:
-            bad(column, str(exc))
-
-    pcode = visit.pop("pcode", None)
-    if pcode is None and not any(p.column == "pcode" for p in problems):
-        bad("pcode", "the site pcode is required")
-    date = visit.get("visit_date")
-    if date is None and not any(p.column == "visit_date" for p in problems):
-        bad("visit_date", "the visit date is required")
-    elif date is not None and date > today + dt.timedelta(days=1):
-        bad("visit_date", "the date is in the future")
-    lon, lat = visit.get("longitude"), visit.get("latitude")
-    if (lon is None) != (lat is None) and not any(p.column in ("longitude", "latitude") for p in problems):
-        bad("longitude" if lon is None else "latitude", "longitude and latitude go together: one is missing")
-    if len(visit["vid"]) > 40:
-        bad("vid", "a vid is at most 40 characters")
-
+            bad(_WORKERS, str(exc))
+    geom = texts[_GEOM].strip() and texts[_GEOM]
+    if geom:
+        try:
+            fmt.read_geom(geom)
+        except ValueError as exc:
+            bad(_GEOM, str(exc))
+    if len(texts[_VID]) > 40:
+        bad(_VID, "a vid is at most 40 characters")
     qualification = None
-    qtext = visit["qualification"].strip()
+    qtext = texts[_QUAL].strip()
     if qtext:
         qualification = qualification_code(qtext)
         if qualification is None:
-            bad("qualification", "unknown qualification: expected Vert, Jaune, Rouge, Bleu or No class")
+            bad(_QUAL, "unknown qualification: expected Vert, Jaune, Rouge, Bleu or No class")
+
+    minerals = [(n, texts[a], texts[b], texts[c]) for n, a, b, c in _MINERAL_SLOTS if texts[a] or texts[b] or texts[c]]
+    groups = []
+    for n, a, b, c, acts in _GROUP_SLOTS:
+        if texts[a] or texts[b] or texts[c] or any(texts[i] for i in acts):
+            groups.append((n, texts[a], texts[b], texts[c], *(flag(i) for i in acts)))
     if problems:
         return problems
 
-    geom = visit.pop("geom_ewkb") or ""
+    visit.update(visit_date=date, longitude=lon, latitude=lat, workers_numb=workers)
     if lon is not None and geom == fmt.ewkb_hex(lon, lat):
         geom = ""
     elif lon is not None and not geom:
         geom = "-"  # the row had coordinates but an empty geom: keep it empty on export
-    visit["geom_ewkb"] = geom
+    visit["geom_ewkb"] = geom or ""
 
-    terms = []
-    for column, vocabulary in fmt.VOCABULARY_OF.items():
-        text = values.get(column, "").strip()
-        if text:
-            terms.append((vocabulary, text))
-    for column, vocabulary in fmt.LIST_VOCABULARY_OF.items():
-        for item in values.get(column, "").split(","):
-            if item.strip():
-                terms.append((vocabulary, item.strip()))
+    terms = [(v, texts[i].strip()) for i, v in _VOCAB if texts[i]]
+    for i, v in _LIST_VOCAB:
+        if texts[i]:
+            terms.extend((v, item.strip()) for item in texts[i].split(",") if item.strip())
 
-    vid = visit["vid"].strip()
+    vid = texts[_VID].strip()
     visit["vid"] = vid or None
-    fallback = f"k:{pcode}|{date.isoformat()}|{visit['project']}"
+    fallback = f"k:{pcode}|{date.isoformat()}|{texts[_PROJECT]}"
     if len(fallback) > 120:
         fallback = "k:" + hashlib.sha1(fallback.encode()).hexdigest()
-    digest = hashlib.blake2b("\x1f".join(values.get(c, "") for c in fmt.COLUMNS).encode(), digest_size=16)
     return ParsedRow(
         row=row,
         key=f"vid:{vid}" if vid else fallback,
         fallback_key=fallback,
         pcode=pcode,
         visit=visit,
-        minerals=[(slot, *(m.get(f, "") for f in fmt.MINERAL_FIELDS))
-                  for slot, m in sorted(minerals.items()) if any(m.values())],
-        groups=[(slot, *(g.get(f) if f in fmt.GROUP_ACTIVITIES else g.get(f, "") for f in fmt.GROUP_FIELDS))
-                for slot, g in sorted(groups.items()) if any(v not in (None, "") for v in g.values())],
+        minerals=minerals,
+        groups=groups,
         qualification=qualification,
         terms=terms,
-        row_hash=digest.hexdigest(),
+        row_hash=hashlib.blake2b("\x1f".join(texts).encode(), digest_size=16).hexdigest(),
     )

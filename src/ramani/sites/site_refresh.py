@@ -1,47 +1,44 @@
 """Recompute a site's current view (name, place, coordinates, visit dates) from its visits.
 
 Each attribute is the value of the latest visit (by date, then id) that has one, so a
-qualification-only row with empty columns does not blank a site's name or place.
+qualification-only row with empty columns does not blank a site's name or place. One SQL
+statement per batch, the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Now
-
-from ramani.sites.models import Site, Visit
+from django.db import connection
+from django.utils import timezone
 
 TEXT_ATTRS = ("name", "location_origin", "province", "province_old", "territoire", "collectivite",
               "groupement", "village")
 DEMO_SOURCE = "Ramani demo (synthetic)"
-BATCH = 500
+BATCH = 900
 
-
-def _latest(field: str, condition: Q):
-    qs = Visit.objects.filter(condition, site=OuterRef("pk")).order_by("-visit_date", "-id").values(field)[:1]
-    return Subquery(qs)
-
-
-def _agg(expr):
-    return Subquery(Visit.objects.filter(site=OuterRef("pk")).order_by().values("site").annotate(v=expr).values("v")[:1])
+_LATEST = ("(SELECT v.{col} FROM sites_visit v WHERE v.site_id = sites_site.id AND {cond} "
+           "ORDER BY v.visit_date DESC, v.id DESC LIMIT 1)")
+_ALL = "(SELECT {agg} FROM sites_visit v WHERE v.site_id = sites_site.id)"
+_SETS = ", ".join(
+    [f"{a} = COALESCE({_LATEST.format(col=a, cond=f'v.{a} <> %s')}, %s)" for a in TEXT_ATTRS]
+    + [f"{c} = {_LATEST.format(col=c, cond='v.longitude IS NOT NULL AND v.latitude IS NOT NULL')}"
+       for c in ("longitude", "latitude")]
+    + [f"first_visit_date = {_ALL.format(agg='MIN(v.visit_date)')}",
+       f"last_visit_date = {_ALL.format(agg='MAX(v.visit_date)')}",
+       f"visit_count = {_ALL.format(agg='COUNT(*)')}",
+       "synthetic = EXISTS(SELECT 1 FROM sites_visit v WHERE v.site_id = sites_site.id AND v.source = %s)",
+       "updated = %s"])
 
 
 def refresh(site_ids: list[int]) -> None:
     """Refresh the listed sites, then their admin pcodes."""
     from ramani.geo import assign
 
-    located = Q(longitude__isnull=False, latitude__isnull=False)
-    updates = {attr: Coalesce(_latest(attr, ~Q(**{attr: ""})), Value("")) for attr in TEXT_ATTRS}
-    updates.update(
-        longitude=_latest("longitude", located),
-        latitude=_latest("latitude", located),
-        first_visit_date=_agg(Min("visit_date")),
-        last_visit_date=_agg(Max("visit_date")),
-        visit_count=Coalesce(_agg(Count("id")), Value(0)),
-        updated=Now(),
-        synthetic=Exists(Visit.objects.filter(site=OuterRef("pk"), source=DEMO_SOURCE)),
-    )
-    for i in range(0, len(site_ids), BATCH):
-        batch = site_ids[i:i + BATCH]
-        Site.objects.filter(id__in=batch).update(**updates)
-        assign.admin_codes(batch)
+    now = timezone.now()
+    with connection.cursor() as cur:
+        for i in range(0, len(site_ids), BATCH):
+            batch = site_ids[i:i + BATCH]
+            marks = ", ".join(["%s"] * len(batch))
+            params = ["", ""] * len(TEXT_ATTRS) + [DEMO_SOURCE, now] + list(batch)
+            cur.execute(f"UPDATE sites_site SET {_SETS} WHERE id IN ({marks})", params)
+    for i in range(0, len(site_ids), 5000):
+        assign.admin_codes(site_ids[i:i + 5000])
