@@ -63,14 +63,15 @@ def admin_codes(site_ids: list[int]) -> None:
         "SELECT id, province, longitude, latitude, province_pcode, adm2_pcode FROM sites_site", "id", site_ids)
     located = [s for s in sites if s[2] is not None and s[3] is not None]
     units = dict(zip((s[0] for s in located), units_at([(s[2], s[3]) for s in located])))
-    changed = []
+    changed: dict[tuple[str, str], list[int]] = {}
     for pk, province_name, _lon, _lat, old_province, old_adm2 in sites:
         unit = units.get(pk)
         adm2 = unit.pcode if unit else ""
         province = pcode_of(province_name) or (unit.parent_pcode if unit else "")
         if (adm2, province) != (old_adm2, old_province):
-            changed.append((adm2, province, pk))
-    dbutil.update_many(Site, ["adm2_pcode", "province_pcode"], changed)
+            changed.setdefault((adm2, province), []).append(pk)
+    for (adm2, province), ids in changed.items():  # few distinct pairs: one UPDATE each
+        Site.objects.filter(id__in=ids).update(adm2_pcode=adm2, province_pcode=province)
 
 
 def assign_all() -> None:

@@ -9,6 +9,7 @@ A visit is matched on `vid`, else on pcode+date+project; an unchanged row is not
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from django.utils import timezone
 from ramani import dbutil
 from ramani.sites import ipis_format as fmt
 from ramani.sites import site_refresh, terms
-from ramani.sites.ipis_read import FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
+from ramani.sites.ipis_read import (LIST_VOCAB_COLUMNS, VISIT_VALUE_FIELDS, VOCAB_COLUMNS, FileProblem, ParsedRow,
+                                    Problem, Progress, list_vocab_texts, parse_row, read_rows, vocab_texts)
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
 
 CHUNK = 2000
@@ -44,7 +46,7 @@ class ImportResult:
     run_id: int | None = None
 
 
-VISIT_FIELDS = [fmt.TARGETS[c].field for c in fmt.VISIT_COLUMNS]
+VISIT_FIELDS = VISIT_VALUE_FIELDS
 VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
 VISIT_UPDATE = ["site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
 MINERAL_INSERT = ["visit_id", "position", *fmt.MINERAL_FIELDS]
@@ -56,11 +58,15 @@ def import_ipis(path: Path, progress: Progress | None = None, today: dt.date | N
     """Import a CSV or GeoJSON file in the IPIS format; raises ImportFailed (nothing written) on bad input."""
     path = Path(path)
     today = today or dt.date.today()
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 50, 50)  # fewer collections while ~10^5 short-lived rows pass through
     try:
         with transaction.atomic():
             return _Importer(path, today).run(progress)
     except FileProblem as exc:
         raise ImportFailed(exc.problems, len(exc.problems)) from None
+    finally:
+        gc.set_threshold(*threshold)
 
 
 class _Importer:
@@ -71,6 +77,7 @@ class _Importer:
         self.problem_count = 0
         self.seen: dict[int, int] = {}  # hash(key) -> row, to catch a key twice in one file
         self.known_terms = terms.known()
+        self.seen_texts: dict[str, set[str]] = {}  # vocabulary -> raw texts already checked
         self.new_terms: dict[tuple[str, str], int] = {}
         self.touched_sites: set[int] = set()
         self.site_ids: dict[str, int] = {}
@@ -87,7 +94,7 @@ class _Importer:
                 continue
             h = hash(parsed.key)
             if h in self.seen:
-                self._problem(Problem(row, "vid" if parsed.visit["vid"] else "pcode", parsed.key.split(":", 1)[1],
+                self._problem(Problem(row, "vid" if parsed.vid else "pcode", parsed.key.split(":", 1)[1],
                                       f"the same visit appears at row {self.seen[h]} too"))
                 continue
             self.seen[h] = row
@@ -115,10 +122,7 @@ class _Importer:
     def _write(self, rows: list[ParsedRow]) -> None:
         if not rows:
             return
-        for r in rows:
-            for pair in r.terms:
-                if pair not in self.known_terms and pair not in self.new_terms:
-                    self.new_terms[pair] = r.row
+        self._check_terms(rows)
         self._ensure_sites(rows)
         keys = list({k for r in rows for k in (r.key, r.fallback_key)})
         existing = {key: (pk, row_hash, site_id, vid) for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
@@ -140,25 +144,44 @@ class _Importer:
         ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
         run_id = self.import_run.pk
         dbutil.insert_many(Visit, VISIT_INSERT, [
-            (pk, self.site_ids[r.pcode], r.key, r.row_hash, run_id, *(r.visit[f] for f in VISIT_FIELDS))
-            for pk, r in zip(ids, new)])
+            (pk, self.site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)])
         if changed:
             old_ids = [pk for pk, _ in changed]
             for model in (VisitMineral, VisitArmedGroup, Qualification):
                 dbutil.delete_where_in(model, "visit_id", old_ids)
             dbutil.update_many(Visit, VISIT_UPDATE, [
-                (self.site_ids[r.pcode], r.key, r.row_hash, run_id, *(r.visit[f] for f in VISIT_FIELDS), pk)
-                for pk, r in changed])
+                (self.site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed])
         written = list(zip(ids, new)) + changed
         dbutil.insert_many(VisitMineral, MINERAL_INSERT, [(pk, *m) for pk, r in written for m in r.minerals])
         dbutil.insert_many(VisitArmedGroup, GROUP_INSERT, [(pk, *g) for pk, r in written for g in r.groups])
         dbutil.insert_many(Qualification, QUAL_INSERT, [
-            (self.site_ids[r.pcode], r.qualification, r.visit["visit_date"], pk, "")
+            (self.site_ids[r.pcode], r.qualification, r.visit_date, pk, "")
             for pk, r in written if r.qualification])
         for _, r in written:
             self.touched_sites.add(self.site_ids[r.pcode])
         self.result.created += len(new)
         self.result.updated += len(changed)
+
+    def _check_terms(self, rows: list[ParsedRow]) -> None:
+        """Note vocabulary values not yet in the Term table (checked once per distinct text)."""
+        def note(vocabulary: str, value: str, column_texts, raw: str) -> None:
+            value = value.strip()
+            if value and (vocabulary, value) not in self.known_terms and (vocabulary, value) not in self.new_terms:
+                self.new_terms[(vocabulary, value)] = next(r.row for r, t in zip(rows, column_texts) if t == raw)
+
+        columns = list(zip(*(vocab_texts(r.texts) for r in rows)))
+        for (_, vocabulary), texts in zip(VOCAB_COLUMNS, columns):
+            seen = self.seen_texts.setdefault(vocabulary, {""})
+            for text in set(texts) - seen:
+                seen.add(text)
+                note(vocabulary, text, texts, text)
+        columns = list(zip(*(list_vocab_texts(r.texts) for r in rows)))
+        for (_, vocabulary), texts in zip(LIST_VOCAB_COLUMNS, columns):
+            seen = self.seen_texts.setdefault("list:" + vocabulary, {""})
+            for text in set(texts) - seen:
+                seen.add(text)
+                for item in text.split(","):
+                    note(vocabulary, item, texts, text)
 
     def _ensure_sites(self, rows: list[ParsedRow]) -> None:
         wanted = sorted({r.pcode for r in rows} - self.site_ids.keys())

@@ -99,11 +99,12 @@ class ImportRun(models.Model):
 class Visit(models.Model):
     """One row of the IPIS table: a field visit (or a qualification record) of a site."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visits")
+    # db_index=False: the (site, visit_date) index serves lookups by site
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visits", db_index=False)
     key = models.CharField(max_length=120, unique=True,
                            help_text="Import key: vid, or pcode|date|project when the row has no vid.")
     row_hash = models.CharField(max_length=40, help_text="Digest of the row as imported, to skip unchanged rows.")
-    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL)
+    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
 
     vid = models.CharField(max_length=40, null=True, blank=True, unique=True)
     cid = models.CharField(max_length=40, blank=True)
@@ -173,7 +174,7 @@ def split_list(text: str) -> list[str]:
 class VisitMineral(models.Model):
     """Mineral slot 1-3 of a visit, with where it is sold and where it ends up."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="mineral_slots")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="mineral_slots", db_index=False)
     position = models.PositiveSmallIntegerField()
     mineral = models.TextField(blank=True, db_index=True)
     selling_points = models.TextField(blank=True)
@@ -195,7 +196,7 @@ class VisitArmedGroup(models.Model):
     ACTIVITIES = ("taxation", "commerce_taxation", "entrance_taxation", "monopoly", "buying_minerals",
                   "digging", "forced_labour", "pillaging", "pit_ownership")
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="armed_groups")
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="armed_groups", db_index=False)
     position = models.PositiveSmallIntegerField()
     name = models.TextField(blank=True, db_index=True)
     type = models.TextField(blank=True, db_index=True)
