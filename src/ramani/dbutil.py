@@ -27,14 +27,15 @@ def reserve_ids(model, count: int, state: dict) -> list[int]:
     return list(range(start, start + count))
 
 
-def insert_many(model, columns: list[str], rows: list[tuple]) -> None:
+def insert_many(model, columns: list[str], rows: list[tuple], conn=None) -> None:
     """Insert rows fast: COPY on PostgreSQL, executemany on SQLite (a C loop there)."""
     if not rows:
         return
+    conn = conn or connection
     table = model._meta.db_table
     names = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
+    with conn.cursor() as cur:
+        if conn.vendor == "postgresql":
             with cur.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -43,19 +44,19 @@ def insert_many(model, columns: list[str], rows: list[tuple]) -> None:
         cur.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
 
-def update_many(model, columns: list[str], rows: list[tuple]) -> None:
+def update_many(model, columns: list[str], rows: list[tuple], conn=None) -> None:
     """UPDATE by id; each row is (values for columns..., id)."""
     if not rows:
         return
     table = model._meta.db_table
     sets = ", ".join(f'"{c}" = %s' for c in columns)
-    with connection.cursor() as cur:
+    with (conn or connection).cursor() as cur:
         cur.executemany(f'UPDATE "{table}" SET {sets} WHERE id = %s', rows)
 
 
-def delete_where_in(model, column: str, values: list) -> None:
+def delete_where_in(model, column: str, values: list, conn=None) -> None:
     table = model._meta.db_table
-    with connection.cursor() as cur:
+    with (conn or connection).cursor() as cur:
         for i in range(0, len(values), 900):
             part = values[i:i + 900]
             cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)

@@ -4,6 +4,8 @@ any boundary file."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ramani.geo.names import normalise
 
 PROVINCES: dict[str, str] = {
@@ -25,6 +27,7 @@ OLD_PROVINCES = {
 _BY_NAME = {normalise(name): code for code, name in PROVINCES.items()} | ALIASES
 
 
+@lru_cache(maxsize=4096)
 def pcode_of(name: str) -> str:
     """'Sud-Kivu' -> 'CD62'; '' when the name is not a current province."""
     return _BY_NAME.get(normalise(name), "")

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from operator import itemgetter
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ramani import dbutil
 from ramani.sites import ipis_format as fmt
 from ramani.sites import site_refresh, terms
-from ramani.sites.ipis_read import (LIST_VOCAB_COLUMNS, VISIT_VALUE_FIELDS, VOCAB_COLUMNS, FileProblem, ParsedRow,
-                                    Problem, Progress, list_vocab_texts, parse_row, read_rows, vocab_texts)
+from ramani.sites.site_refresh import SiteFold
+from ramani.sites.ipis_read import VISIT_VALUE_FIELDS, FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
 
 CHUNK = 2000
@@ -51,6 +52,9 @@ VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id"] + VISIT_FIE
 VISIT_UPDATE = ["site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
 MINERAL_INSERT = ["visit_id", "position", *fmt.MINERAL_FIELDS]
 GROUP_INSERT = ["visit_id", "position", *fmt.GROUP_FIELDS]
+VOCAB_CHECKS = ([(fmt.COLUMN_INDEX[c], v, False) for c, v in fmt.VOCABULARY_OF.items()]
+                + [(fmt.COLUMN_INDEX[c], v, True) for c, v in fmt.LIST_VOCABULARY_OF.items()])
+LON_AT, LAT_AT = VISIT_FIELDS.index("longitude"), VISIT_FIELDS.index("latitude")
 QUAL_INSERT = ["site_id", "status", "date", "visit_id", "reference"]
 
 
@@ -58,15 +62,16 @@ def import_ipis(path: Path, progress: Progress | None = None, today: dt.date | N
     """Import a CSV or GeoJSON file in the IPIS format; raises ImportFailed (nothing written) on bad input."""
     path = Path(path)
     today = today or dt.date.today()
-    threshold = gc.get_threshold()
-    gc.set_threshold(50_000, 50, 50)  # fewer collections while ~10^5 short-lived rows pass through
+    was_enabled = gc.isenabled()
+    gc.disable()  # rows are acyclic: reference counting frees them; collections would only cost time
     try:
         with transaction.atomic():
             return _Importer(path, today).run(progress)
     except FileProblem as exc:
         raise ImportFailed(exc.problems, len(exc.problems)) from None
     finally:
-        gc.set_threshold(*threshold)
+        if was_enabled:
+            gc.enable()
 
 
 class _Importer:
@@ -79,9 +84,14 @@ class _Importer:
         self.known_terms = terms.known()
         self.seen_texts: dict[str, set[str]] = {}  # vocabulary -> raw texts already checked
         self.new_terms: dict[tuple[str, str], int] = {}
-        self.touched_sites: set[int] = set()
         self.site_ids: dict[str, int] = {}
+        self.new_sites = SiteFold()  # sites first met in this import, built from their rows
+        self.touched_sites: set[int] = set()  # existing sites whose visits changed: refreshed in SQL
         self.id_state: dict = {}
+        self.now = connection.ops.adapt_datetimefield_value(timezone.now())
+        # on a first load there is nothing to match against: skip the lookups
+        self.visits_empty = not Visit.objects.exists()
+        self.sites_empty = not Site.objects.exists()
 
     def run(self, progress: Progress | None) -> ImportResult:
         self.import_run = ImportRun.objects.create(kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path))
@@ -123,11 +133,14 @@ class _Importer:
         if not rows:
             return
         self._check_terms(rows)
-        self._ensure_sites(rows)
-        keys = list({k for r in rows for k in (r.key, r.fallback_key)})
-        existing = {key: (pk, row_hash, site_id, vid) for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
-            'SELECT id, "key", row_hash, site_id, vid FROM sites_visit', "key", keys)}
+        self._assign_sites(rows)
+        existing = {}
+        if not self.visits_empty:
+            keys = list({k for r in rows for k in (r.key, r.fallback_key)})
+            existing = {key: (pk, row_hash, site_id, vid) for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
+                'SELECT id, "key", row_hash, site_id, vid FROM sites_visit', "key", keys)}
         new, changed = [], []
+        site_ids = self.site_ids
         for r in rows:
             match = existing.get(r.key)
             if match is None and r.key != r.fallback_key:
@@ -136,69 +149,63 @@ class _Importer:
                     match = candidate
             if match is None:
                 new.append(r)
-            elif match[1] == r.row_hash and match[2] == self.site_ids[r.pcode]:
+            elif match[1] == r.row_hash and match[2] == site_ids[r.pcode]:
                 self.result.unchanged += 1
             else:
                 changed.append((match[0], r))
-                self.touched_sites.add(match[2])
+                self.touched_sites.update((match[2], site_ids[r.pcode]))
         ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
         run_id = self.import_run.pk
         dbutil.insert_many(Visit, VISIT_INSERT, [
-            (pk, self.site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)])
+            (pk, site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)])
         if changed:
             old_ids = [pk for pk, _ in changed]
             for model in (VisitMineral, VisitArmedGroup, Qualification):
                 dbutil.delete_where_in(model, "visit_id", old_ids)
             dbutil.update_many(Visit, VISIT_UPDATE, [
-                (self.site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed])
+                (site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed])
         written = list(zip(ids, new)) + changed
         dbutil.insert_many(VisitMineral, MINERAL_INSERT, [(pk, *m) for pk, r in written for m in r.minerals])
         dbutil.insert_many(VisitArmedGroup, GROUP_INSERT, [(pk, *g) for pk, r in written for g in r.groups])
         dbutil.insert_many(Qualification, QUAL_INSERT, [
-            (self.site_ids[r.pcode], r.qualification, r.visit_date, pk, "")
-            for pk, r in written if r.qualification])
-        for _, r in written:
-            self.touched_sites.add(self.site_ids[r.pcode])
+            (site_ids[r.pcode], r.qualification, r.visit_date, pk, "") for pk, r in written if r.qualification])
+        fold = self.new_sites
+        for pk, r in zip(ids, new):
+            site_id = site_ids[r.pcode]
+            if site_id in fold:
+                fold.add(site_id, r.texts, r.date_text, pk, r.values[LON_AT], r.values[LAT_AT])
+            else:
+                self.touched_sites.add(site_id)
         self.result.created += len(new)
         self.result.updated += len(changed)
 
     def _check_terms(self, rows: list[ParsedRow]) -> None:
-        """Note vocabulary values not yet in the Term table (checked once per distinct text)."""
-        def note(vocabulary: str, value: str, column_texts, raw: str) -> None:
-            value = value.strip()
-            if value and (vocabulary, value) not in self.known_terms and (vocabulary, value) not in self.new_terms:
-                self.new_terms[(vocabulary, value)] = next(r.row for r, t in zip(rows, column_texts) if t == raw)
+        """Note vocabulary values not yet in the Term table (each distinct text is looked at once)."""
+        texts = [r.texts for r in rows]
+        for index, vocabulary, is_list in VOCAB_CHECKS:
+            seen = self.seen_texts.setdefault(f"{vocabulary}:{index}", {""})
+            fresh = set(map(itemgetter(index), texts)) - seen
+            for raw in fresh:
+                seen.add(raw)
+                for value in (raw.split(",") if is_list else (raw,)):
+                    value = value.strip()
+                    pair = (vocabulary, value)
+                    if value and pair not in self.known_terms and pair not in self.new_terms:
+                        self.new_terms[pair] = next(r.row for r in rows if r.texts[index] == raw)
 
-        columns = list(zip(*(vocab_texts(r.texts) for r in rows)))
-        for (_, vocabulary), texts in zip(VOCAB_COLUMNS, columns):
-            seen = self.seen_texts.setdefault(vocabulary, {""})
-            for text in set(texts) - seen:
-                seen.add(text)
-                note(vocabulary, text, texts, text)
-        columns = list(zip(*(list_vocab_texts(r.texts) for r in rows)))
-        for (_, vocabulary), texts in zip(LIST_VOCAB_COLUMNS, columns):
-            seen = self.seen_texts.setdefault("list:" + vocabulary, {""})
-            for text in set(texts) - seen:
-                seen.add(text)
-                for item in text.split(","):
-                    note(vocabulary, item, texts, text)
-
-    def _ensure_sites(self, rows: list[ParsedRow]) -> None:
+    def _assign_sites(self, rows: list[ParsedRow]) -> None:
+        """Site ids for the rows' pcodes: existing ones looked up, new ones reserved (inserted at the end)."""
         wanted = sorted({r.pcode for r in rows} - self.site_ids.keys())
         if not wanted:
             return
-        found = dict(dbutil.select_where_in("SELECT pcode, id FROM sites_site", "pcode", wanted))
+        found = {} if self.sites_empty else dict(dbutil.select_where_in("SELECT pcode, id FROM sites_site", "pcode",
+                                                                          wanted))
         missing = [p for p in wanted if p not in found]
-        if missing:
-            now = timezone.now()
-            ids = dbutil.reserve_ids(Site, len(missing), self.id_state)
-            dbutil.insert_many(Site, ["id", "pcode", "name", "location_origin", "province", "province_old",
-                                      "territoire", "collectivite", "groupement", "village", "province_pcode",
-                                      "adm2_pcode", "visit_count", "synthetic", "created", "updated"],
-                               [(pk, p, "", "", "", "", "", "", "", "", "", "", 0, False, now, now)
-                                for pk, p in zip(ids, missing)])
-            found.update(zip(missing, ids))
-            self.result.sites_created += len(missing)
+        ids = dbutil.reserve_ids(Site, len(missing), self.id_state)
+        for pk, pcode in zip(ids, missing):
+            self.new_sites.start(pk, pcode)
+        found.update(zip(missing, ids))
+        self.result.sites_created += len(missing)
         self.site_ids.update(found)
 
     # -- after the last chunk -----------------------------------------------------------------
@@ -208,7 +215,10 @@ class _Importer:
             terms.add_unreviewed(set(self.new_terms))
             for (vocabulary, value), row in sorted(self.new_terms.items(), key=lambda kv: kv[1]):
                 self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
-        site_refresh.refresh(sorted(self.touched_sites))
+        # New sites go in once, with their final values; the visits' site FKs are checked at commit.
+        self.new_sites.insert(self.now)
+        site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
+        site_refresh.assign_admin_codes(sorted(self.touched_sites | set(self.new_sites)))
         run = self.import_run
         run.finished = timezone.now()
         run.rows, run.created_count = self.result.rows, self.result.created

@@ -201,10 +201,6 @@ _MINERAL_SLOTS = [(n, itemgetter(_I[f"mineral{n}"], _I[f"selling_points_mineral{
 _GROUP_SLOTS = [(n, itemgetter(_I[f"armed_group{n}"], _I[f"type_armed_group{n}"], _I[f"frequency_armed_group{n}"]),
                  [_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES],
                  itemgetter(*(_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES))) for n in (1, 2, 3)]
-VOCAB_COLUMNS = list(fmt.VOCABULARY_OF.items())
-vocab_texts = itemgetter(*(_I[c] for c, _ in VOCAB_COLUMNS))
-LIST_VOCAB_COLUMNS = list(fmt.LIST_VOCABULARY_OF.items())
-list_vocab_texts = itemgetter(*(_I[c] for c, _ in LIST_VOCAB_COLUMNS))
 _FLAG_TEXT = {"": None, "1": True, "0": False}
 _PCODE, _DATE, _GEOM, _LON, _LAT, _WORKERS = (_I[c] for c in ("pcode", "visit_date", "geom", "longitude", "latitude",
                                                             "workers_numb"))
@@ -213,7 +209,7 @@ _MISSING = object()
 _ONE_DAY = dt.timedelta(days=1)
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     key: str
@@ -221,6 +217,7 @@ class ParsedRow:
     pcode: str
     vid: str | None
     visit_date: dt.date
+    date_text: str  # the same date as YYYY-MM-DD, which is also how the databases take it
     values: tuple  # in VISIT_VALUE_FIELDS order
     minerals: list[tuple]  # (slot, mineral, selling_points, final_destination)
     groups: list[tuple]  # (slot, name, type, frequency, *activities)
@@ -263,7 +260,7 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
             pcode = None
 
     date = None
-    t = texts[_DATE]
+    t = date_text = texts[_DATE]
     if len(t) == 10 and t[4] == "-" and t[7] == "-" and t[:4].isdigit():
         try:
             date = dt.date.fromisoformat(t)
@@ -274,6 +271,7 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
     else:
         try:
             date = fmt.read_date(t)
+            date_text = date.isoformat()
         except ValueError as exc:
             bad(_DATE, str(exc))
     if date is not None and date > today + _ONE_DAY:
@@ -364,7 +362,8 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
         pcode=pcode,
         vid=vid or None,
         visit_date=date,
-        values=(*_texts_of(texts), *flags, vid or None, date, lon, lat, workers, geom),
+        date_text=date_text,
+        values=(*_texts_of(texts), *flags, vid or None, date_text, lon, lat, workers, geom),
         minerals=minerals,
         groups=groups,
         qualification=qualification,

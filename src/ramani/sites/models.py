@@ -106,11 +106,12 @@ class Visit(models.Model):
     row_hash = models.CharField(max_length=40, help_text="Digest of the row as imported, to skip unchanged rows.")
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
 
-    vid = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    vid = models.CharField(max_length=40, null=True, blank=True,
+                           help_text="IPIS visit id; unique through `key` (vid:<vid>).")
     cid = models.CharField(max_length=40, blank=True)
     ipis_id = models.CharField(max_length=40, blank=True)
     source = models.TextField(blank=True)
-    project = models.TextField(blank=True, db_index=True)
+    project = models.TextField(blank=True)
     name = models.TextField(blank=True)
     visit_date = models.DateField()
     visit_onsite = models.BooleanField(null=True, blank=True)
@@ -176,7 +177,7 @@ class VisitMineral(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="mineral_slots", db_index=False)
     position = models.PositiveSmallIntegerField()
-    mineral = models.TextField(blank=True, db_index=True)
+    mineral = models.TextField(blank=True)
     selling_points = models.TextField(blank=True)
     final_destination = models.TextField(blank=True)
 
@@ -198,8 +199,8 @@ class VisitArmedGroup(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="armed_groups", db_index=False)
     position = models.PositiveSmallIntegerField()
-    name = models.TextField(blank=True, db_index=True)
-    type = models.TextField(blank=True, db_index=True)
+    name = models.TextField(blank=True)
+    type = models.TextField(blank=True)
     frequency = models.TextField(blank=True)
     taxation = models.BooleanField(null=True, blank=True)
     commerce_taxation = models.BooleanField(null=True, blank=True)
