@@ -274,3 +274,34 @@ def test_sample_file_is_not_modified(tmp_path, today):
     shutil.copy(SAMPLE, copy)
     import_ipis(copy, today=today)
     assert copy.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_site_values_do_not_depend_on_memory_limit_or_row_order(tmp_path, today, monkeypatch):
+    """Sites folded in memory, flushed early, or refreshed in SQL all end with the same values."""
+    import random
+
+    from ramani.sites import demo
+    from ramani.sites.ipis_export import write_csv
+    from ramani.sites.site_refresh import SiteFold
+
+    rows = list(demo.generate(sites=120, seed=5))
+    random.Random(1).shuffle(rows)  # a site's rows scattered, not in date order
+    path = tmp_path / "shuffled.csv"
+    with path.open("w", encoding="utf-8") as f:
+        write_csv(iter(rows), f)
+    fields = ["pcode", "name", "longitude", "latitude", "province", "territoire", "village", "first_visit_date",
+              "last_visit_date", "visit_count", "synthetic", "province_pcode"]
+
+    import_ipis(path, today=today)
+    folded = list(Site.objects.order_by("pcode").values_list(*fields))
+    Visit.objects.all().delete()
+    Site.objects.all().delete()
+    monkeypatch.setattr(SiteFold, "limit", 7)
+    import_ipis(path, today=today)
+    assert list(Site.objects.order_by("pcode").values_list(*fields)) == folded
+    # and the SQL refresh of existing sites agrees too
+    Site.objects.update(name="", visit_count=0, longitude=None)
+    from ramani.sites.site_refresh import refresh
+
+    refresh(list(Site.objects.values_list("id", flat=True)))
+    assert list(Site.objects.order_by("pcode").values_list(*fields)) == folded

@@ -86,6 +86,7 @@ class _Importer:
         self.new_terms: dict[tuple[str, str], int] = {}
         self.site_ids: dict[str, int] = {}
         self.new_sites = SiteFold()  # sites first met in this import, built from their rows
+        self.inserted_sites: list[int] = []  # new sites already written
         self.touched_sites: set[int] = set()  # existing sites whose visits changed: refreshed in SQL
         self.id_state: dict = {}
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -178,6 +179,8 @@ class _Importer:
                 self.touched_sites.add(site_id)
         self.result.created += len(new)
         self.result.updated += len(changed)
+        if fold.full():
+            self.inserted_sites += fold.insert(self.now)
 
     def _check_terms(self, rows: list[ParsedRow]) -> None:
         """Note vocabulary values not yet in the Term table (each distinct text is looked at once)."""
@@ -216,9 +219,9 @@ class _Importer:
             for (vocabulary, value), row in sorted(self.new_terms.items(), key=lambda kv: kv[1]):
                 self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
         # New sites go in once, with their final values; the visits' site FKs are checked at commit.
-        self.new_sites.insert(self.now)
+        self.inserted_sites += self.new_sites.insert(self.now)
         site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
-        site_refresh.assign_admin_codes(sorted(self.touched_sites | set(self.new_sites)))
+        site_refresh.assign_admin_codes(sorted(self.touched_sites.union(self.inserted_sites)))
         run = self.import_run
         run.finished = timezone.now()
         run.rows, run.created_count = self.result.rows, self.result.created

@@ -56,7 +56,13 @@ def assign_admin_codes(site_ids: list[int]) -> None:
 
 class SiteFold:
     """The current view of sites met for the first time in an import, built from their rows as
-    they stream past (so the import needs no second pass over the visits for them)."""
+    they stream past (so the import needs no second pass over the visits for them).
+
+    Memory stays bounded: past `limit` sites the importer inserts what it has (`flush`) and
+    treats those sites as existing from then on (a later row of one of them refreshes it in SQL).
+    """
+
+    limit = 10_000
 
     # per site: [pcode, 8 text attrs, lon, lat, first, last, count, synthetic, [8 attr orders, coord order]]
     _attrs = staticmethod(itemgetter(*(fmt.COLUMN_INDEX[a] for a in TEXT_ATTRS)))
@@ -91,7 +97,11 @@ class SiteFold:
         s[13] += 1
         s[14] = s[14] or texts[self._SOURCE] == DEMO_SOURCE
 
-    def insert(self, now) -> None:
+    def full(self) -> bool:
+        return len(self.sites) >= self.limit
+
+    def insert(self, now) -> list[int]:
+        """Insert the sites held and forget them; returns their ids."""
         from ramani import dbutil
         from ramani.sites.models import Site
 
@@ -102,6 +112,9 @@ class SiteFold:
         rows = [(pk, *s[:15], pcode_of(s[3]), "", now, now) for pk, s in self.sites.items()]
         for i in range(0, len(rows), 5000):
             dbutil.insert_many(Site, columns, rows[i:i + 5000])
+        ids = list(self.sites)
+        self.sites.clear()
+        return ids
 
 
 
