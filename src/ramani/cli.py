@@ -66,7 +66,8 @@ def migrate() -> None:
 
 
 @main.command()
-@click.option("--sites", default=3000, show_default=True, help="Number of synthetic sites.")
+@click.option("--sites", default=3000, show_default=True, type=click.IntRange(1, 99_999),
+              help="Number of synthetic sites (pcodes have 5 digits: at most 99,999).")
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
 @click.option("--output", type=click.Path(path_type=Path), default=None,
               help="Write the IPIS-format CSV here instead of loading it.")

@@ -80,7 +80,8 @@ class _Importer:
         self.result = ImportResult()
         self.problems: list[Problem] = []
         self.problem_count = 0
-        self.seen: dict[int, int] = {}  # hash(key) -> row, to catch a key twice in one file
+        self.seen: set[str] = set()  # every row's key, to catch a visit twice in one file
+        self.repeated: dict[str, int] = {}  # key -> row of a repeat (the first row is found at the end)
         self.known_terms = terms.known()
         self.seen_texts: dict[str, set[str]] = {}  # vocabulary -> raw texts already checked
         self.new_terms: dict[tuple[str, str], int] = {}
@@ -103,13 +104,11 @@ class _Importer:
             if isinstance(parsed, list):
                 self._problem(*parsed)
                 continue
-            h = hash(parsed.key)
-            if h in self.seen:
-                self._problem(Problem(row, "vid" if parsed.vid else "pcode", parsed.key.split(":", 1)[1],
-                                      f"the same visit appears at row {self.seen[h]} too"))
+            if parsed.key in self.seen:
+                self.repeated.setdefault(parsed.key, row)  # reported at the end, with the first row
                 continue
-            self.seen[h] = row
-            if self.problem_count:
+            self.seen.add(parsed.key)
+            if self.problem_count or self.repeated:
                 continue  # keep checking, stop writing
             chunk.append(parsed)
             if len(chunk) >= CHUNK:
@@ -117,11 +116,30 @@ class _Importer:
                 chunk = []
         if self.result.rows == 0:
             self._problem(Problem(0, "", "", "the file has no rows"))
+        if self.repeated:
+            self._report_repeats()
         if self.problem_count:
             raise ImportFailed(self.problems, self.problem_count)
         self._write(chunk)
         self._finish()
         return self.result
+
+    def _report_repeats(self) -> None:
+        """Second pass over the file, only when a visit appeared twice: name the rows involved."""
+        first: dict[str, int] = {}
+        rows_of: dict[str, list[int]] = {}
+        for row, values in read_rows(self.path):
+            parsed = parse_row(row, values, self.today)
+            if isinstance(parsed, list) or parsed.key not in self.repeated:
+                continue
+            first.setdefault(parsed.key, row)
+            rows_of.setdefault(parsed.key, []).append(row)
+        problems = []
+        for key, rows in rows_of.items():
+            column = "vid" if key.startswith("vid:") else "pcode"
+            for row in rows[1:]:
+                problems.append(Problem(row, column, key.split(":", 1)[1], f"the same visit appears at row {first[key]} too"))
+        self._problem(*sorted(problems, key=lambda p: p.row))
 
     def _problem(self, *problems: Problem) -> None:
         self.problem_count += len(problems)
