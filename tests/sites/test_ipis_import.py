@@ -305,3 +305,21 @@ def test_site_values_do_not_depend_on_memory_limit_or_row_order(tmp_path, today,
 
     refresh(list(Site.objects.values_list("id", flat=True)))
     assert list(Site.objects.order_by("pcode").values_list(*fields)) == folded
+
+
+def test_a_row_with_empty_columns_does_not_blank_the_site(tmp_path, today, sample_rows):
+    """Qualification-status rows often carry only pcode, date and status: the site keeps its place."""
+    row = sample_rows[2]
+    for column in ("name", "longitude", "latitude", "geom", "territoire", "village", "province"):
+        row[column] = ""
+    row["visit_date"] = "2024-06-01"
+    import_ipis(write_table(tmp_path / "f.csv", sample_rows), today=today)
+    site = Site.objects.get(pcode="codmine00312")
+    assert (site.name, site.territoire, site.village, site.longitude) == ("Kalimbi", "Kalehe", "Nyabibwe", 28.7534167)
+    assert site.last_visit_date == dt.date(2024, 6, 1)
+    # and the same through the SQL refresh used for sites that already existed
+    sample_rows[2]["visit_date"] = "2024-07-01"
+    import_ipis(write_table(tmp_path / "g.csv", sample_rows), today=today)
+    site.refresh_from_db()
+    assert (site.name, site.territoire, site.longitude, site.last_visit_date) == (
+        "Kalimbi", "Kalehe", 28.7534167, dt.date(2024, 7, 1))

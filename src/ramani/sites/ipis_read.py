@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,23 +67,23 @@ def read_rows(path: Path, progress: Progress | None = None, warnings: list[str] 
         yield from _csv_rows(path, progress, warnings)
 
 
-def _decoded_lines(raw) -> Iterator[str]:
-    """Lines of a binary file decoded as UTF-8 one by one, so that a bad byte is reported at its line."""
-    for number, line in enumerate(raw, start=1):
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            bad = line[exc.start:exc.start + 1].hex()
-            raise FileProblem([Problem(number, "", "", f"line {number} is not valid UTF-8 (byte 0x{bad} at "
-                                       f"character {exc.start + 1}); save the file as UTF-8 and try again")]) from None
+def _bad_utf8(path: Path) -> Problem:
+    """Where a file stops being UTF-8, found by a second, line-by-line pass (error path only)."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad = line[exc.start:exc.start + 1].hex()
+                return Problem(number, "", "", f"line {number} is not valid UTF-8 (byte 0x{bad} at character "
+                                               f"{exc.start + 1}); save the file as UTF-8 and try again")
+    return Problem(0, "", "", "the file is not valid UTF-8; save it as UTF-8 and try again")
 
 
 def _csv_rows(path: Path, progress: Progress | None, warnings: list[str]) -> Rows:
     total = path.stat().st_size
-    with path.open("rb") as raw:
-        reader = csv.reader(_decoded_lines(raw), strict=True)
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text, strict=True)
         try:
             header = next(reader, None)
             if header is None:
@@ -105,6 +106,8 @@ def _csv_rows(path: Path, progress: Progress | None, warnings: list[str]) -> Row
         except csv.Error as exc:
             raise FileProblem([Problem(reader.line_num, "", "", f"malformed CSV near line {reader.line_num}: {exc}"
                                        " (truncated file or unbalanced quotes?)")]) from None
+        except UnicodeDecodeError:
+            raise FileProblem([_bad_utf8(path)]) from None
     if progress:
         progress(total, total)
 
