@@ -23,14 +23,17 @@ def qualification_counts(on: dt.date) -> Counter:
 
 def registry_summary(on: dt.date) -> dict:
     by_province = list(Site.objects.values("province").annotate(n=Count("id")).order_by("-n", "province"))
+    last_visit = Visit.objects.order_by("-visit_date").values_list("visit_date", flat=True).first()
+    today = qualification_counts(on)
+    at_last = qualification_counts(last_visit) if last_visit else today
     return {
         "sites": Site.objects.count(),
         "visits": Visit.objects.count(),
         "synthetic": Site.objects.filter(synthetic=True).exists(),
         "provinces": by_province,
-        "qualification": [(code, label, rules.COLOURS[code], qualification_counts(on).get(code, 0))
+        "qualification": [(code, label, rules.COLOURS[code], at_last.get(code, 0), today.get(code, 0))
                           for code, label in rules.STATUS_CHOICES],
         "first_visit": Visit.objects.order_by("visit_date").values_list("visit_date", flat=True).first(),
-        "last_visit": Visit.objects.order_by("-visit_date").values_list("visit_date", flat=True).first(),
+        "last_visit": last_visit,
         "on": on,
     }
