@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "ramani.geo",
     "ramani.sites",
+    "ramani.opendata",
     "ramani.web",
 ]
 

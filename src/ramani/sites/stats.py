@@ -11,13 +11,17 @@ from ramani.sites import qualification as rules
 from ramani.sites.models import Qualification, Site, Visit
 
 
-def qualification_counts(on: dt.date) -> Counter:
-    """How many sites hold each effective status on `on` (sites without decisions: 'none')."""
+def qualification_counts(on: dt.date, sites=None) -> Counter:
+    """How many sites (all, or of a queryset) hold each effective status on `on` (no decision: 'none')."""
     decisions: dict[int, list] = {}
-    for site_id, date, status, pk in Qualification.objects.filter(date__lte=on).values_list("site_id", "date", "status", "id"):
+    qs = Qualification.objects.filter(date__lte=on)
+    if sites is not None:
+        qs = qs.filter(site__in=sites)
+    for site_id, date, status, pk in qs.values_list("site_id", "date", "status", "id"):
         decisions.setdefault(site_id, []).append((date, status, pk))
-    counts = Counter(rules.status_on(d, on).status for d in decisions.values())
-    counts["none"] += Site.objects.count() - len(decisions)
+    counts = Counter({code: 0 for code, _ in rules.STATUS_CHOICES})
+    counts.update(rules.status_on(d, on).status for d in decisions.values())
+    counts["none"] += (sites if sites is not None else Site.objects).count() - len(decisions)
     return counts
 
 

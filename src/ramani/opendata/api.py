@@ -1,0 +1,183 @@
+"""The REST API (django-ninja; OpenAPI at /api/openapi.json, docs at /api/docs).
+
+Handlers parse, call the query/feature/risk functions, and shape JSON. Every bad value is a
+documented 400 `{"detail", "param"}`; an unknown pcode a 404; wrong types a 422 from ninja.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
+
+from ramani.opendata import features, query, risk
+from ramani.sites import stats
+from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
+
+api = NinjaAPI(title="Ramani open data API", version="1.0", urls_namespace="api",
+               description="Artisanal mining sites and field visits of eastern DR Congo. Licence ODC-BY 1.0 for "
+                           "IPIS data. See also the OGC API - Features service at /ogcapi/.")
+
+
+class Error(Schema):
+    detail: str
+    param: str | None = None
+
+
+@api.exception_handler(query.FilterError)
+def _filter_error(request, exc: query.FilterError):
+    return api.create_response(request, {"detail": exc.message, "param": exc.param}, status=400)
+
+
+class SiteFilters(Schema):
+    province: str | None = None
+    territoire: str | None = None
+    pcode: str | None = None
+    q: str | None = None
+    mineral: str | None = None
+    year: str | None = None
+    armed_presence: str | None = None
+    armed_group_type: str | None = None
+    mercury: str | None = None
+    child_labour: str | None = None
+    qualification: str | None = None
+    on: str | None = None
+    bbox: str | None = None
+    datetime: str | None = None
+
+
+class VisitFilters(Schema):
+    province: str | None = None
+    territoire: str | None = None
+    pcode: str | None = None
+    mineral: str | None = None
+    year: str | None = None
+    armed_presence: str | None = None
+    armed_group_type: str | None = None
+    mercury: str | None = None
+    child_labour: str | None = None
+    project: str | None = None
+    source: str | None = None
+    bbox: str | None = None
+    datetime: str | None = None
+
+
+def _params(filters: Schema) -> dict[str, str]:
+    return {k: v for k, v in filters.dict().items() if v not in (None, "")}
+
+
+def _page(request, qs, limit: int, offset: int, shape) -> dict[str, Any]:
+    count = qs.count()
+    rows = list(qs.order_by("id")[offset:offset + limit])
+
+    def link(new_offset: int) -> str:
+        q = request.GET.copy()
+        q["offset"], q["limit"] = str(new_offset), str(limit)
+        return request.build_absolute_uri(f"{request.path}?{q.urlencode()}")
+
+    return {"count": count, "limit": limit, "offset": offset,
+            "next": link(offset + limit) if offset + len(rows) < count else None,
+            "previous": link(max(0, offset - limit)) if offset > 0 else None,
+            "results": shape(rows)}
+
+
+@api.get("/sites", response={200: dict, 400: Error}, summary="List sites (filters, pages with next links)")
+def list_sites(request, filters: Query[SiteFilters], limit: int = Query(100, ge=1, le=1000),
+               offset: int = Query(0, ge=0, le=10_000_000)):
+    """Sites matching every filter given. Visit filters (mineral, year, armed_presence, armed_group_type, mercury,
+    child_labour, datetime) match sites with at least one visit meeting all of them together."""
+    params = _params(filters)
+    qs = query.filter_sites(params)
+    on = query.parse_date("on", params["on"]) if params.get("on") else None
+
+    def shape(rows):
+        return [{**f["properties"], "longitude": f["geometry"]["coordinates"][0] if f["geometry"] else None,
+                 "latitude": f["geometry"]["coordinates"][1] if f["geometry"] else None}
+                for f in features.site_features(rows, on)]
+
+    return _page(request, qs, limit, offset, shape)
+
+
+def _site_or_404(pcode: str):
+    return Site.objects.filter(pcode=pcode).first()
+
+
+def _visit_dict(v: Visit) -> dict:
+    data = {f.name: getattr(v, f.attname) for f in Visit._meta.concrete_fields
+            if f.name not in ("site", "key", "row_hash", "import_run", "geom_ewkb")}
+    data["visit_date"] = v.visit_date.isoformat()
+    data["minerals"] = [{"position": m.position, "mineral": m.mineral, "selling_points": m.selling_points,
+                         "final_destination": m.final_destination} for m in v.mineral_slots.all()]
+    data["armed_groups"] = [{"position": g.position, "name": g.name, "type": g.type, "frequency": g.frequency,
+                             "activities": g.activities()} for g in v.armed_groups.all()]
+    return data
+
+
+@api.get("/sites/{pcode}", response={200: dict, 404: Error}, summary="One site with its visits and qualification")
+def get_site(request, pcode: str):
+    site = _site_or_404(pcode)
+    if site is None:
+        return 404, {"detail": f"no site {pcode}"}
+    feature = features.site_features([site])[0]
+    visits = site.visits.prefetch_related("mineral_slots", "armed_groups").order_by("visit_date", "id")
+    return {**feature["properties"], "longitude": site.longitude, "latitude": site.latitude,
+            "visits": [_visit_dict(v) for v in visits],
+            "qualification_history": [{"date": q.date.isoformat(), "status": q.status, "reference": q.reference,
+                                       "visit_id": q.visit_id} for q in site.qualifications.order_by("date", "id")],
+            "links": {"risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),
+                      "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}")}}
+
+
+@api.get("/sites/{pcode}/risk", response={200: dict, 400: Error, 404: Error},
+         summary="Due-diligence red flags for a site as of a date")
+def site_risk(request, pcode: str, on: str | None = None):
+    """What a buyer must see before sourcing from this site, from the evidence dated on or before `on` (default
+    today): armed interference and by whom, interference by state security forces, child labour, mercury,
+    qualification status and whether it is legally valid that day, and how old the latest field evidence is. Each
+    red flag names the visit it comes from."""
+    site = _site_or_404(pcode)
+    if site is None:
+        return 404, {"detail": f"no site {pcode}"}
+    day = query.parse_date("on", on) if on else dt.date.today()
+    return risk.assess(site, day)
+
+
+@api.get("/visits", response={200: dict, 400: Error}, summary="List visits (filters, pages with next links)")
+def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, ge=1, le=1000),
+                offset: int = Query(0, ge=0, le=10_000_000)):
+    qs = query.filter_visits(_params(filters)).select_related("site").prefetch_related("mineral_slots", "armed_groups")
+
+    def shape(rows):
+        return [{"pcode": v.site.pcode, **_visit_dict(v)} for v in rows]
+
+    return _page(request, qs, limit, offset, shape)
+
+
+@api.get("/summary", response={200: dict, 400: Error}, summary="Counts for the dashboard (same filters as /sites)")
+def summary(request, filters: Query[SiteFilters]):
+    params = _params(filters)
+    sites = query.filter_sites(params)
+    visits = Visit.objects.filter(site__in=sites).exclude(project="Qualification status")
+    by_year = list(visits.annotate(year=ExtractYear("visit_date")).values("year").order_by("year").annotate(
+        visits=Count("id"), with_presence=Count("id", filter=Q(presence=True)),
+        with_mercury=Count("id", filter=Q(mercury=True)), with_children=Count("id", filter=Q(childunder15=True))))
+    group_types = list(VisitArmedGroup.objects.filter(visit__in=visits).values("type").annotate(
+        visits=Count("visit", distinct=True)).order_by("-visits"))
+    minerals = list(VisitMineral.objects.filter(visit__in=visits).values("mineral").annotate(
+        visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True)).order_by("-sites"))
+    on = query.parse_date("on", params["on"]) if params.get("on") else dt.date.today()
+    return {
+        "sites": sites.count(), "visits": visits.count(),
+        "by_province": list(sites.values("province").annotate(sites=Count("id")).order_by("-sites")),
+        "by_year": by_year, "minerals": minerals, "armed_group_types": group_types,
+        "qualification": dict(stats.qualification_counts(on, sites)), "qualification_on": on.isoformat(),
+    }
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": "invalid request", "errors": exc.errors}, status=422)

@@ -1,0 +1,182 @@
+"""Downloads of every collection, honouring the API filters, with bounded memory: CSV and
+GeoJSON are streamed as they are read; GeoPackage, FlatGeobuf and XLSX are written to a
+temporary file chunk by chunk (appending), then streamed. Each carries licence and attribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy
+import shapely
+
+from ramani.opendata import features, query
+from ramani.opendata.ogcapi import ATTRIBUTION, LICENCE
+from ramani.sites import ipis_export
+from ramani.sites.models import Site, Visit
+
+CHUNK = 2000
+FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
+           "gpkg": "application/geopackage+sqlite3", "fgb": "application/flatgeobuf",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+COLLECTIONS = ("sites", "visits", "ipis")
+LICENCE_TEXT = f"Licence: {LICENCE} (https://opendatacommons.org/licenses/by/1-0/). Attribution: {ATTRIBUTION}"
+
+
+class ExportError(ValueError):
+    pass
+
+
+def _queryset(collection: str, params: dict[str, str]):
+    if collection == "sites":
+        return query.filter_sites(params)
+    return query.filter_visits(params)
+
+
+def property_names(collection: str) -> list[str]:
+    return features.SITE_PROPERTIES if collection == "sites" else features.VISIT_PROPERTIES
+
+
+def iter_features(collection: str, params: dict[str, str]) -> Iterator[list[dict]]:
+    """Chunks of features (keyset pagination on id: constant memory, no deep OFFSET)."""
+    qs = _queryset(collection, params).order_by("id")
+    last = 0
+    while True:
+        page = list(qs.filter(id__gt=last)[:CHUNK]) if collection == "sites" else list(
+            qs.filter(id__gt=last).values_list("id", flat=True)[:CHUNK])
+        if not page:
+            return
+        if collection == "sites":
+            last = page[-1].id
+            yield features.site_features(page)
+        else:
+            last = page[-1]
+            yield features.visit_features(Visit.objects.filter(id__in=page).order_by("id"))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if value is True:
+        return "1"
+    if value is False:
+        return "0"
+    return str(value)
+
+
+def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
+    if collection == "ipis":
+        qs = query.filter_visits(params)
+        buffer = io.StringIO()
+        rows = ipis_export.iter_rows(qs)
+        ipis_export.write_csv(iter(()), buffer)
+        yield buffer.getvalue()  # header
+        kinds = [ipis_export.fmt.KINDS[c] for c in ipis_export.fmt.COLUMNS]
+        lines = []
+        for row in rows:
+            lines.append(",".join(ipis_export.fmt.format_value(k, v) for k, v in zip(kinds, row)))
+            if len(lines) >= CHUNK:
+                yield "\n".join(lines) + "\n"
+                lines = []
+        if lines:
+            yield "\n".join(lines) + "\n"
+        return
+    names = property_names(collection)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*names, "longitude_wgs84", "latitude_wgs84", "licence", "attribution"])
+    for chunk in iter_features(collection, params):
+        for f in chunk:
+            coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
+            writer.writerow([_text(f["properties"].get(n)) for n in names] + [_text(coords[0]), _text(coords[1]),
+                                                                               LICENCE, ATTRIBUTION])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def stream_geojson(collection: str, params: dict[str, str]) -> Iterator[str]:
+    if collection == "ipis":
+        buffer = io.StringIO()
+        ipis_export.write_geojson(ipis_export.iter_rows(query.filter_visits(params)), buffer)
+        yield buffer.getvalue()
+        return
+    yield json.dumps({"type": "FeatureCollection", "name": collection, "licence": LICENCE,
+                      "attribution": ATTRIBUTION})[:-1] + ', "features": [\n'
+    first = True
+    for chunk in iter_features(collection, params):
+        parts = [json.dumps(f, ensure_ascii=False) for f in chunk]
+        yield ("" if first else ",\n") + ",\n".join(parts)
+        first = False
+    yield "\n]}\n"
+
+
+def _columns(chunk: list[dict], names: list[str]):
+    geoms = numpy.array([shapely.to_wkb(shapely.Point(f["geometry"]["coordinates"])) if f["geometry"] else None
+                         for f in chunk], dtype=object)
+    data = [numpy.array([None if f["properties"].get(n) is None else _text(f["properties"].get(n)) for f in chunk],
+                        dtype=object) for n in names]
+    return geoms, data
+
+
+def write_file(collection: str, fmt: str, params: dict[str, str], folder: Path) -> Path:
+    """Write a GeoPackage, FlatGeobuf or XLSX of the collection into `folder`; returns its path."""
+    if collection == "ipis":
+        raise ExportError("the IPIS format is published as csv or geojson")
+    names = property_names(collection)
+    path = folder / f"ramani-{collection}.{fmt}"
+    if fmt == "xlsx":
+        return _write_xlsx(collection, params, names, path)
+    from pyogrio import raw
+
+    driver = {"gpkg": "GPKG", "fgb": "FlatGeobuf"}[fmt]
+    options = {"dataset_metadata": {"licence": LICENCE, "attribution": ATTRIBUTION}} if fmt == "gpkg" else {
+        "layer_options": {"TITLE": f"Ramani {collection}", "DESCRIPTION": LICENCE_TEXT}}
+    written = False
+    for chunk in iter_features(collection, params):
+        geoms, data = _columns(chunk, names)
+        raw.write(str(path), geoms, data, fields=names, geometry_type="Point", crs="EPSG:4326", driver=driver,
+                  layer=collection, append=written, **({} if written else options))
+        written = True
+    if not written:  # an empty selection still gives a valid, empty file
+        raw.write(str(path), numpy.array([], dtype=object), [numpy.array([], dtype=object) for _ in names],
+                  fields=names, geometry_type="Point", crs="EPSG:4326", driver=driver, layer=collection, **options)
+    return path
+
+
+def _write_xlsx(collection: str, params: dict[str, str], names: list[str], path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.title = f"Ramani {collection}"
+    book.properties.description = LICENCE_TEXT
+    sheet = book.create_sheet(collection)
+    sheet.append([*names, "longitude_wgs84", "latitude_wgs84"])
+    for chunk in iter_features(collection, params):
+        for f in chunk:
+            coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
+            sheet.append([f["properties"].get(n) for n in names] + list(coords))
+    about = book.create_sheet("licence")
+    about.append(["licence", LICENCE])
+    about.append(["attribution", ATTRIBUTION])
+    book.save(path)
+    return path
+
+
+def open_file(collection: str, fmt: str, params: dict[str, str]):
+    """An open binary file of the export whose name is already unlinked (freed when closed)."""
+    folder = Path(tempfile.mkdtemp(prefix="ramani-export-"))
+    try:
+        path = write_file(collection, fmt, params, folder)
+        handle = path.open("rb")
+        return handle, path.name
+    finally:
+        for p in folder.iterdir():
+            os.unlink(p)
+        folder.rmdir()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from ramani.opendata import views
+from ramani.opendata.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("opendata/", views.opendata_page, name="opendata"),
+    path("opendata/download/<str:collection>.<str:fmt>", views.download, name="download"),
+    path("ogcapi", views.landing),
+    path("ogcapi/", views.landing, name="ogc-landing"),
+    path("ogcapi/conformance", views.conformance),
+    path("ogcapi/api", views.api),
+    path("ogcapi/collections", views.collections),
+    path("ogcapi/collections/<str:collection_id>", views.collection),
+    path("ogcapi/collections/<str:collection_id>/items", views.items),
+    path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item),
+]
