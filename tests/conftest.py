@@ -66,3 +66,68 @@ def today() -> dt.date:
 @pytest.fixture
 def sample_rows() -> list[dict[str, str]]:
     return read_table(SAMPLE)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`ramani serve` in its own process over its own SQLite file (loaded with demo data)."""
+
+    def __init__(self, folder: Path, sites: int = 300):
+        import os
+        import subprocess
+        import sys
+
+        self.db = folder / "live.db"
+        self.env = {**os.environ, "RAMANI_DATA_DIR": str(folder), "RAMANI_DATABASE_URL": f"sqlite:///{self.db}"}
+        cli = [sys.executable, "-m", "ramani.cli"]
+        subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
+        subprocess.run([*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True,
+                       capture_output=True)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = folder / "serve.log"
+        self.log = self.log_path.open("wb")
+        self.proc = subprocess.Popen([*cli, "serve", "--port", str(self.port), "--workers", "2"], env=self.env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self) -> None:
+        import time
+        import urllib.request
+
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start: " + self.log_path.read_text(errors="replace")[-2000:])
+
+    def sql(self, statement: str, *params):
+        import sqlite3
+
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(statement, params).fetchall()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def live_server_process(tmp_path_factory):
+    import os
+
+    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("the live server runs over its own SQLite file; this test runs in the SQLite pass")
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    yield server
+    server.stop()

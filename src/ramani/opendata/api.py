@@ -7,11 +7,11 @@ documented 400 `{"detail", "param"}`; an unknown pcode a 404; wrong types a 422 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.opendata import features, query, risk
@@ -28,46 +28,64 @@ class Error(Schema):
     param: str | None = None
 
 
+class Invalid(Schema):
+    detail: str
+    errors: list[dict]
+
+
 @api.exception_handler(query.FilterError)
 def _filter_error(request, exc: query.FilterError):
     return api.create_response(request, {"detail": exc.message, "param": exc.param}, status=400)
 
 
-class SiteFilters(Schema):
-    province: str | None = None
-    territoire: str | None = None
-    pcode: str | None = None
-    q: str | None = None
-    mineral: str | None = None
-    year: str | None = None
-    armed_presence: str | None = None
-    armed_group_type: str | None = None
-    mercury: str | None = None
-    child_labour: str | None = None
-    qualification: str | None = None
-    on: str | None = None
-    bbox: str | None = None
-    datetime: str | None = None
+Flag = Literal["true", "false"]
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+NUMBER = r"-?\d+(\.\d+)?"
+BBOX = rf"^{NUMBER}(,{NUMBER}){{3}}$"
+INTERVAL = r"^(\d{4}-\d{2}-\d{2}|\.\.|)(/(\d{4}-\d{2}-\d{2}|\.\.|))?$"
+D = query.SITE_PARAMS | query.VISIT_PARAMS
+
+
+def _f(name: str, **kw):
+    return Field(None, description=D[name], **kw)
 
 
 class VisitFilters(Schema):
-    province: str | None = None
-    territoire: str | None = None
-    pcode: str | None = None
-    mineral: str | None = None
-    year: str | None = None
-    armed_presence: str | None = None
-    armed_group_type: str | None = None
-    mercury: str | None = None
-    child_labour: str | None = None
-    project: str | None = None
-    source: str | None = None
-    bbox: str | None = None
-    datetime: str | None = None
+    province: str | None = _f("province")
+    territoire: str | None = _f("territoire")
+    pcode: str | None = _f("pcode")
+    mineral: str | None = _f("mineral")
+    year: int | None = _f("year", ge=1990, le=2100)
+    armed_presence: Flag | None = _f("armed_presence")
+    armed_group_type: str | None = _f("armed_group_type")
+    mercury: Flag | None = _f("mercury")
+    child_labour: Flag | None = _f("child_labour")
+    bbox: str | None = _f("bbox", pattern=BBOX)
+    datetime: str | None = _f("datetime", pattern=INTERVAL)
+    project: str | None = _f("project")
+    source: str | None = _f("source")
+
+
+class SiteFilters(Schema):
+    province: str | None = _f("province")
+    territoire: str | None = _f("territoire")
+    pcode: str | None = _f("pcode")
+    q: str | None = _f("q")
+    mineral: str | None = _f("mineral")
+    year: int | None = _f("year", ge=1990, le=2100)
+    armed_presence: Flag | None = _f("armed_presence")
+    armed_group_type: str | None = _f("armed_group_type")
+    mercury: Flag | None = _f("mercury")
+    child_labour: Flag | None = _f("child_labour")
+    bbox: str | None = _f("bbox", pattern=BBOX)
+    datetime: str | None = _f("datetime", pattern=INTERVAL)
+    qualification: Literal["vert", "jaune", "rouge", "bleu", "none"] | None = _f("qualification")
+    on: str | None = _f("on", pattern=DATE)
 
 
 def _params(filters: Schema) -> dict[str, str]:
-    return {k: v for k, v in filters.dict().items() if v not in (None, "")}
+    return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in filters.dict().items()
+            if v not in (None, "")}
 
 
 def _page(request, qs, limit: int, offset: int, shape) -> dict[str, Any]:
@@ -85,7 +103,7 @@ def _page(request, qs, limit: int, offset: int, shape) -> dict[str, Any]:
             "results": shape(rows)}
 
 
-@api.get("/sites", response={200: dict, 400: Error}, summary="List sites (filters, pages with next links)")
+@api.get("/sites", response={200: dict, 400: Error, 422: Invalid}, summary="List sites (filters, pages with next links)")
 def list_sites(request, filters: Query[SiteFilters], limit: int = Query(100, ge=1, le=1000),
                offset: int = Query(0, ge=0, le=10_000_000)):
     """Sites matching every filter given. Visit filters (mineral, year, armed_presence, armed_group_type, mercury,
@@ -117,11 +135,11 @@ def _visit_dict(v: Visit) -> dict:
     return data
 
 
-@api.get("/sites/{pcode}", response={200: dict, 404: Error}, summary="One site with its visits and qualification")
+@api.get("/sites/{pcode}", response={200: dict, 404: Error, 422: Invalid}, summary="One site with its visits and qualification")
 def get_site(request, pcode: str):
     site = _site_or_404(pcode)
     if site is None:
-        return 404, {"detail": f"no site {pcode}"}
+        return Status(404, {"detail": f"no site {pcode}"})
     feature = features.site_features([site])[0]
     visits = site.visits.prefetch_related("mineral_slots", "armed_groups").order_by("visit_date", "id")
     return {**feature["properties"], "longitude": site.longitude, "latitude": site.latitude,
@@ -132,21 +150,20 @@ def get_site(request, pcode: str):
                       "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}")}}
 
 
-@api.get("/sites/{pcode}/risk", response={200: dict, 400: Error, 404: Error},
+@api.get("/sites/{pcode}/risk", response={200: dict, 400: Error, 404: Error, 422: Invalid},
          summary="Due-diligence red flags for a site as of a date")
-def site_risk(request, pcode: str, on: str | None = None):
+def site_risk(request, pcode: str, on: str | None = Query(None, pattern=DATE, description="Date YYYY-MM-DD")):
     """What a buyer must see before sourcing from this site, from the evidence dated on or before `on` (default
     today): armed interference and by whom, interference by state security forces, child labour, mercury,
     qualification status and whether it is legally valid that day, and how old the latest field evidence is. Each
     red flag names the visit it comes from."""
     site = _site_or_404(pcode)
     if site is None:
-        return 404, {"detail": f"no site {pcode}"}
-    day = query.parse_date("on", on) if on else dt.date.today()
-    return risk.assess(site, day)
+        return Status(404, {"detail": f"no site {pcode}"})
+    return risk.assess(site, query.parse_date("on", on) if on else dt.date.today())
 
 
-@api.get("/visits", response={200: dict, 400: Error}, summary="List visits (filters, pages with next links)")
+@api.get("/visits", response={200: dict, 400: Error, 422: Invalid}, summary="List visits (filters, pages with next links)")
 def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, ge=1, le=1000),
                 offset: int = Query(0, ge=0, le=10_000_000)):
     qs = query.filter_visits(_params(filters)).select_related("site").prefetch_related("mineral_slots", "armed_groups")
@@ -157,7 +174,7 @@ def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, g
     return _page(request, qs, limit, offset, shape)
 
 
-@api.get("/summary", response={200: dict, 400: Error}, summary="Counts for the dashboard (same filters as /sites)")
+@api.get("/summary", response={200: dict, 400: Error, 422: Invalid}, summary="Counts for the dashboard (same filters as /sites)")
 def summary(request, filters: Query[SiteFilters]):
     params = _params(filters)
     sites = query.filter_sites(params)
@@ -180,4 +197,6 @@ def summary(request, filters: Query[SiteFilters]):
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "invalid request", "errors": exc.errors}, status=422)
+    errors = [{k: (v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v)) for k, v in e.items()}
+              for e in exc.errors]
+    return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)
