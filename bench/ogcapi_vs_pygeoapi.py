@@ -39,7 +39,7 @@ server:
   encoding: utf-8
   languages: [en-US]
   limits: {{default_items: 100, max_items: 10000}}
-  map: {{url: https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png, attribution: OSM}}
+  map: {{url: "https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png", attribution: OSM}}
 logging: {{level: ERROR}}
 metadata:
   identification: {{title: bench, description: bench, keywords: [bench], keywords_type: theme, terms_of_service: none, url: http://example.org}}
@@ -125,7 +125,7 @@ def main() -> None:
     if not (VENV / "bin" / "gunicorn").exists():
         print("installing pygeoapi into a throwaway venv …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "pygeoapi", "psycopg2-binary", "sqlalchemy",
+        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--no-warn-script-location", "pygeoapi", "psycopg2-binary", "sqlalchemy",
                         "geoalchemy2", "pygeofilter", "gunicorn"], check=True)
     version = subprocess.run([str(VENV / "bin" / "python"), "-c", "import pygeoapi; print(pygeoapi.__version__)"],
                              capture_output=True, text=True).stdout.strip()
@@ -158,8 +158,10 @@ def main() -> None:
             config.write_text(PYGEOAPI_CONFIG.format(port=p_port, resources=resources))
             openapi = folder / "pygeoapi-openapi.yml"
             penv = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
-            subprocess.run([str(VENV / "bin" / "pygeoapi"), "openapi", "generate", str(config), "--output-file",
-                            str(openapi)], env=penv, check=True, capture_output=True)
+            gen = subprocess.run([str(VENV / "bin" / "pygeoapi"), "openapi", "generate", str(config),
+                                  "--output-file", str(openapi)], env=penv, capture_output=True, text=True)
+            if gen.returncode:
+                raise RuntimeError(f"pygeoapi openapi generate failed:\n{gen.stderr[-3000:]}")
             procs.append(subprocess.Popen([str(VENV / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{p_port}",
                                            "pygeoapi.flask_app:APP"], env=penv, cwd=folder,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

@@ -47,3 +47,10 @@ def test_admin_edit_is_kept_in_history(client, today):
     site.name = "Muchacha III"
     site.save()
     assert [h.name for h in site.history.order_by("history_date")] == ["Muchacha III"]
+
+
+@pytest.mark.parametrize("url", ["/api/sites?province=%00", "/api/sites/codmine%0001", "/ogcapi/collections/sites/items?q%00=1",
+                                 "/opendata/download/sites.csv?territoire=a%00b"])
+def test_nul_characters_are_refused_cleanly(client, url):
+    response = client.get(url)
+    assert response.status_code == 400 and "NUL" in response.json()["detail"]

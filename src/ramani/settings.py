@@ -43,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ramani.web.middleware.reject_nul",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +84,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Africa/Lubumbashi"
 USE_TZ = True
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "opendata": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opendata",
+                 "OPTIONS": {"MAX_ENTRIES": 256}},
+}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -70,3 +70,34 @@ def test_functions_work_without_http(sample):
     answer = ogcapi.items("http://x/ogcapi", "sites", {"limit": "2"})
     assert answer.status == 200 and answer.body["numberReturned"] == 2 and answer.body["numberMatched"] == 4
     assert ogcapi.item("http://x/ogcapi", "sites", "nope").status == 404
+
+
+def test_answers_are_cached_until_the_registry_changes(client, sample, today):
+    from ramani.sites.models import Site
+
+    url = "/ogcapi/collections/sites/items?limit=10"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(url).content == first.content
+    site = Site.objects.get(pcode="codmine02203")  # a curator renames a site
+    site.name = "Muchacha III"
+    site.save()
+    renamed = client.get(url)
+    assert renamed["ETag"] != etag and b"Muchacha III" in renamed.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+    # an import that changes rows moves it too; one that changes nothing does not
+    etag = renamed["ETag"]
+    import_ipis(SAMPLE, today=today)
+    assert client.get(url)["ETag"] == etag
+    from tests.conftest import read_table, write_table
+
+    rows = read_table(SAMPLE)
+    rows[5]["name"] = "Muchacha IV"
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        import_ipis(write_table(Path(tmp) / "f.csv", rows), today=today)
+    changed = client.get(url)
+    assert changed["ETag"] != etag and b"Muchacha IV" in changed.content

@@ -94,6 +94,9 @@ def import_boundaries(path: Path, level: int = 2, layer: str | None = None,
 
     assign.clear_cache()
     assign.assign_all()
+    from ramani.sites import revision
+
+    revision.bump()
     return BoundaryResult(units=len(units), provinces=provinces, crs=crs)
 
 

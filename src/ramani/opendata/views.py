@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ramani.opendata import ogcapi
+from ramani.opendata import cache, ogcapi
 
 
 def _base(request: HttpRequest) -> str:
@@ -23,7 +23,12 @@ def _wants_html(request: HttpRequest) -> bool:
     return accept.startswith("text/html")
 
 
-def _respond(request: HttpRequest, answer: ogcapi.Answer, title: str) -> HttpResponse:
+def _respond(request: HttpRequest, answer_of, title: str) -> HttpResponse:
+    """Answer from the cache when the registry has not changed since (see opendata.cache)."""
+    return cache.cached(request, lambda: _render(request, answer_of(), title), "html" if _wants_html(request) else "")
+
+
+def _render(request: HttpRequest, answer: ogcapi.Answer, title: str) -> HttpResponse:
     f = request.GET.get("f")
     if f and f not in ("json", "html"):
         answer = ogcapi.Answer(400, {"code": "InvalidParameterValue", "description": "f: expected json or html"})
@@ -45,37 +50,39 @@ def _params(request: HttpRequest) -> dict[str, str]:
 
 @require_GET
 def landing(request):
-    return _respond(request, ogcapi.landing(_base(request)), "Ramani OGC API - Features")
+    return _respond(request, lambda: ogcapi.landing(_base(request)), "Ramani OGC API - Features")
 
 
 @require_GET
 def conformance(request):
-    return _respond(request, ogcapi.conformance(), "Conformance")
+    return _respond(request, ogcapi.conformance, "Conformance")
 
 
 @require_GET
 def api(request):
-    return _respond(request, ogcapi.api_document(_base(request)), "OpenAPI definition")
+    return _respond(request, lambda: ogcapi.api_document(_base(request)), "OpenAPI definition")
 
 
 @require_GET
 def collections(request):
-    return _respond(request, ogcapi.collections(_base(request)), "Collections")
+    return _respond(request, lambda: ogcapi.collections(_base(request)), "Collections")
 
 
 @require_GET
 def collection(request, collection_id: str):
-    return _respond(request, ogcapi.collection(_base(request), collection_id), collection_id)
+    return _respond(request, lambda: ogcapi.collection(_base(request), collection_id), collection_id)
 
 
 @require_GET
 def items(request, collection_id: str):
-    return _respond(request, ogcapi.items(_base(request), collection_id, _params(request)), f"{collection_id}: items")
+    return _respond(request, lambda: ogcapi.items(_base(request), collection_id, _params(request)),
+                    f"{collection_id}: items")
 
 
 @require_GET
 def item(request, collection_id: str, feature_id: str):
-    return _respond(request, ogcapi.item(_base(request), collection_id, feature_id), f"{collection_id}: {feature_id}")
+    return _respond(request, lambda: ogcapi.item(_base(request), collection_id, feature_id),
+                    f"{collection_id}: {feature_id}")
 
 
 def download(request, collection: str, fmt: str):

@@ -8,6 +8,7 @@ class SitesConfig(AppConfig):
     verbose_name = "Mining sites"
 
     def ready(self) -> None:
-        from ramani.sites import terms
+        from ramani.sites import revision, terms
 
         post_migrate.connect(terms.sync_after_migrate, sender=self)
+        revision.connect_signals()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from ramani import dbutil
 from ramani.sites import ipis_format as fmt
-from ramani.sites import site_refresh, terms
+from ramani.sites import revision, site_refresh, terms
 from ramani.sites.site_refresh import SiteFold
 from ramani.sites.ipis_read import VISIT_VALUE_FIELDS, FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
@@ -240,6 +240,8 @@ class _Importer:
         self.inserted_sites += self.new_sites.insert(self.now)
         site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
         site_refresh.assign_admin_codes(sorted(self.touched_sites.union(self.inserted_sites)))
+        if self.result.created or self.result.updated or self.new_terms:
+            revision.bump()
         run = self.import_run
         run.finished = timezone.now()
         run.rows, run.created_count = self.result.rows, self.result.created

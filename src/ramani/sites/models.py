@@ -243,3 +243,12 @@ class Qualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.pcode} {self.get_status_display()} {self.date}"
+
+
+class Revision(models.Model):
+    """Moves on every change of registry data (see ramani.sites.revision)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"revision {self.number}"
