@@ -149,8 +149,12 @@ def main() -> None:
                                      "SELECT (SELECT count(*) FROM sites_visit) || ' visits, ' || "
                                      "(SELECT count(*) FROM sites_site) || ' sites'"],
                                     capture_output=True, text=True).stdout.strip()
-            r_port, p_port = free_port(), free_port()
+            r_port, c_port, p_port = free_port(), free_port(), free_port()
             procs.append(subprocess.Popen([*cli, "serve", "--port", str(r_port), "--workers", "2"], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            # the same, with the answer cache off: every request computed from the database
+            procs.append(subprocess.Popen([*cli, "serve", "--port", str(c_port), "--workers", "2"],
+                                          env={**env, "RAMANI_CACHE_SECONDS": "0"},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             resources = "".join(RESOURCE.format(name=n, table=t, pgport=pgport, db="ramani")
                                 for n, t in (("visits", "sites_visit"), ("sites", "sites_site")))
@@ -166,18 +170,21 @@ def main() -> None:
                                            "pygeoapi.flask_app:APP"], env=penv, cwd=folder,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             wait(f"http://127.0.0.1:{r_port}/ogcapi/collections")
+            wait(f"http://127.0.0.1:{c_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{p_port}/collections?f=json")
             print(f"data: {counts}; pygeoapi {version}; {args.requests} requests per query, 8 client threads, "
                   "2 gunicorn workers each, PostgreSQL 15 + PostGIS on loopback")
-            print(f"{'query':18} {'Ramani req/s':>12} {'p50 ms':>7} {'p99 ms':>7} {'pygeoapi req/s':>14} "
-                  f"{'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}")
+            print(f"{'query':18} {'server':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs pygeoapi':>11}")
             for name, path in QUERIES.items():
-                load(r_port, "/ogcapi" + path, 16)  # warm-up
-                load(p_port, path + "&f=json", 16)
-                r = load(r_port, "/ogcapi" + path, args.requests)
-                p = load(p_port, path + "&f=json", args.requests)
-                print(f"{name:18} {r[0]:>12.1f} {r[1]:>7.1f} {r[2]:>7.1f} {p[0]:>14.1f} {p[1]:>7.1f} {p[2]:>7.1f} "
-                      f"{r[0] / p[0]:>5.1f}x", flush=True)
+                results = {}
+                for label, port, url in (("pygeoapi", p_port, path + "&f=json"),
+                                         ("Ramani (cache off)", c_port, "/ogcapi" + path),
+                                         ("Ramani", r_port, "/ogcapi" + path)):
+                    load(port, url, 16)  # warm-up
+                    results[label] = load(port, url, args.requests)
+                for label, (rps, p50, p99) in results.items():
+                    ratio = rps / results["pygeoapi"][0]
+                    print(f"{name:18} {label:22} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {ratio:>10.1f}x", flush=True)
     finally:
         for proc in procs:
             proc.terminate()

@@ -42,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAMANI_LANGUAGE", "fr", "Default interface language: fr, en or sw."),
     Setting("RAMANI_LOG_LEVEL", "INFO", "Log level for Ramani's own loggers."),
     Setting("RAMANI_WORKERS", "2", "Web server worker processes for `ramani serve`."),
+    Setting("RAMANI_CACHE_SECONDS", "86400",
+            "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
+            "registry changes or the day turns); 0 turns the cache off."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ramani.opendata import cache, ogcapi
+from ramani.opendata import ogcapi
 
 
 def _base(request: HttpRequest) -> str:
@@ -24,11 +24,8 @@ def _wants_html(request: HttpRequest) -> bool:
 
 
 def _respond(request: HttpRequest, answer_of, title: str) -> HttpResponse:
-    """Answer from the cache when the registry has not changed since (see opendata.cache)."""
-    return cache.cached(request, lambda: _render(request, answer_of(), title), "html" if _wants_html(request) else "")
-
-
-def _render(request: HttpRequest, answer: ogcapi.Answer, title: str) -> HttpResponse:
+    """(Repeated requests are answered by opendata.cache before they reach here.)"""
+    answer = answer_of()
     f = request.GET.get("f")
     if f and f not in ("json", "html"):
         answer = ogcapi.Answer(400, {"code": "InvalidParameterValue", "description": "f: expected json or html"})
