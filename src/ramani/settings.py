@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "ramani.geo",
     "ramani.sites",
     "ramani.opendata",

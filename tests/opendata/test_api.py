@@ -138,3 +138,9 @@ def test_openapi_and_docs(client):
     assert "/api/sites/{pcode}/risk" in schema["paths"]
     assert client.get("/api/docs").status_code == 200
     assert Site.objects.count() == 0
+
+
+def test_api_docs_load_nothing_from_a_cdn(client):
+    page = client.get("/api/docs").content.decode()
+    assert "swagger-ui-bundle.js" in page
+    assert "cdn." not in page and "https://" not in page.split("<body")[0]
