@@ -85,6 +85,9 @@ def demo(sites: int, seed: int, output: Path | None) -> None:
     if output:
         click.echo(f"wrote {rows} synthetic visits to {output}")
         return
+    from ramani.sms.models import Channel
+
+    Channel.objects.get_or_create(slug="demo", defaults=dict(kind="generic", name="Demo (simulator)"))
     try:
         _run_import(target)
     finally:
@@ -213,6 +216,65 @@ def check_sites_cmd(tolerance_km: float) -> None:
             table.add_row(d.pcode, d.name, d.province, d.territoire, f"{d.found_pcode} {d.found_name}".strip(), d.reason)
         console.print(table)
     console.print(f"{len(problems)} of {checked} located sites disagree with their coordinates")
+
+
+@main.group()
+def sms() -> None:
+    """SMS channels, the outbox worker and a phone simulator."""
+
+
+@sms.group(name="channel")
+def sms_channel() -> None:
+    """Gateway channels."""
+
+
+@sms_channel.command(name="add")
+@click.argument("kind", type=click.Choice(["generic", "kannel", "android", "africastalking", "twilio"]))
+@click.argument("slug")
+@click.option("--number", default="", help="The channel's own number or short code.")
+@click.option("--name", default="")
+@click.option("--rate", default=60, show_default=True, help="Messages per minute at most.")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Gateway setting, repeatable: url, username, password, from, smsc, dlr_base, secret …")
+def sms_channel_add(kind: str, slug: str, number: str, name: str, rate: int, settings: tuple[str, ...]) -> None:
+    """Create or update a channel (a number on a gateway)."""
+    _django()
+    from ramani.sms.models import Channel
+
+    values = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: expected KEY=VALUE", param_hint="--set")
+        values[key.strip()] = value
+    channel, created = Channel.objects.update_or_create(slug=slug, defaults=dict(
+        kind=kind, number=number, name=name, rate_per_minute=rate, settings=values, active=True))
+    click.echo(f"{'created' if created else 'updated'} channel {slug} ({kind}); receive URL: /sms/{kind}/{slug}/receive")
+
+
+@sms.command(name="worker")
+@click.option("--once", is_flag=True, help="Do one pass and exit.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds between passes when idle.")
+def sms_worker(once: bool, interval: float) -> None:
+    """Process stored inbound messages and send the outbox (several workers are safe on PostgreSQL)."""
+    _django()
+    import time
+
+    from ramani import config
+    from ramani.sms import inbox, outbox
+
+    last_retention = 0.0
+    while True:
+        processed = inbox.process_pending()
+        sent = outbox.send_due()
+        if time.time() - last_retention > 3600:
+            outbox.erase_expired_numbers(int(config.get("RAMANI_PHONE_RETENTION_DAYS")))
+            last_retention = time.time()
+        if once:
+            click.echo(f"processed {processed} inbound, sent {sent} outbound")
+            return
+        if not processed and not sent:
+            time.sleep(interval)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

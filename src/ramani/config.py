@@ -42,6 +42,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAMANI_LANGUAGE", "fr", "Default interface language: fr, en or sw."),
     Setting("RAMANI_LOG_LEVEL", "INFO", "Log level for Ramani's own loggers."),
     Setting("RAMANI_WORKERS", "2", "Web server worker processes for `ramani serve`."),
+    Setting("RAMANI_PHONE_KEY", "",
+            "Key for the phone-number hash and the sealed copies (empty: derived from RAMANI_SECRET_KEY). "
+            "Keep it outside the database; changing it makes old sealed numbers unreadable."),
+    Setting("RAMANI_PHONE_RETENTION_DAYS", "90",
+            "Days after which the sealed copy of a phone number (kept only to reply) is erased."),
+    Setting("RAMANI_SMS_DUPLICATE_SECONDS", "120",
+            "An inbound SMS with the same sender and text within this many seconds is a gateway retry."),
+    Setting("RAMANI_PRICE_STALE_DAYS", "7", "Matokeo says a price is old when it is older than this."),
     Setting("RAMANI_CACHE_SECONDS", "86400",
             "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
             "registry changes or the day turns); 0 turns the cache off."),

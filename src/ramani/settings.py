@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "ramani.geo",
     "ramani.sites",
+    "ramani.prices",
+    "ramani.sms",
     "ramani.opendata",
     "ramani.web",
 ]

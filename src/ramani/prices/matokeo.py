@@ -1,0 +1,61 @@
+"""Matokeo: the latest price of gold, tin or cobalt, in the asker's language, in one SMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+
+from ramani import config
+from ramani.prices.models import Price, Request
+
+MINERAL_WORDS = {  # folded word -> (mineral, language)
+    "dhahabu": ("gold", "sw"), "or": ("gold", "fr"), "gold": ("gold", "en"),
+    "bati": ("tin", "sw"), "etain": ("tin", "fr"), "tin": ("tin", "en"), "cassiterite": ("tin", "fr"),
+    "kobalti": ("cobalt", "sw"), "cobalt": ("cobalt", "en"),
+}
+NAMES = {"gold": {"sw": "Dhahabu", "fr": "Or", "en": "Gold"}, "tin": {"sw": "Bati", "fr": "Étain", "en": "Tin"},
+         "cobalt": {"sw": "Kobalti", "fr": "Cobalt", "en": "Cobalt"}}
+TEXT = {
+    "options": {"sw": "Matokeo: tuma MATOKEO DHAHABU, MATOKEO BATI au MATOKEO KOBALTI.",
+                "fr": "Matokeo : envoyez MATOKEO OR, MATOKEO ETAIN ou MATOKEO COBALT.",
+                "en": "Matokeo: send MATOKEO GOLD, MATOKEO TIN or MATOKEO COBALT."},
+    "none": {"sw": "Matokeo: hakuna bei ya {name} bado.", "fr": "Matokeo : pas encore de prix pour {name}.",
+             "en": "Matokeo: no {name} price yet."},
+    "price": {"sw": "{name}: {price} {currency}/{unit} {market}, {date} (chanzo: {source})",
+              "fr": "{name} : {price} {currency}/{unit} {market}, {date} (source : {source})",
+              "en": "{name}: {price} {currency}/{unit} {market}, {date} (source: {source})"},
+    "stale": {"sw": " BEI YA ZAMANI: siku {days}.", "fr": " PRIX ANCIEN : {days} jours.",
+              "en": " OLD PRICE: {days} days."},
+}
+
+
+def _count(mineral: str, today: dt.date) -> None:
+    month = today.replace(day=1)
+    updated = Request.objects.filter(mineral=mineral, month=month).update(count=F("count") + 1)
+    if not updated:
+        Request.objects.get_or_create(mineral=mineral, month=month)
+        Request.objects.filter(mineral=mineral, month=month).update(count=F("count") + 1)
+
+
+def answer(words: list[str], language: str, today: dt.date | None = None) -> str:
+    """The reply to 'matokeo <words>' ('sw' unless the words say otherwise)."""
+    today = today or dt.date.today()
+    found = next((MINERAL_WORDS[w] for w in words if w in MINERAL_WORDS), None)
+    if found is None:
+        _count("", today)
+        return TEXT["options"][language]
+    mineral, word_language = found
+    language = word_language if language == "sw" and words and words[0] in MINERAL_WORDS else language
+    _count(mineral, today)
+    name = NAMES[mineral][language]
+    latest = Price.objects.filter(mineral=mineral, date__lte=today).order_by("-date", "-id").first()
+    if latest is None:
+        return TEXT["none"][language].format(name=name)
+    price = f"{latest.price.normalize():f}"
+    text = TEXT["price"][language].format(name=name, price=price, currency=latest.currency, unit=latest.unit,
+                                          market=latest.market, date=latest.date.isoformat(), source=latest.source)
+    age = (today - latest.date).days
+    if age > int(config.get("RAMANI_PRICE_STALE_DAYS")):
+        text += TEXT["stale"][language].format(days=age)
+    return text

@@ -1,0 +1,68 @@
+"""Phone numbers: never stored, shown or logged in clear.
+
+A number is kept as a keyed hash (HMAC-SHA256, to recognise the same sender for threading
+and de-duplication) and, for replies only, as an encrypted copy (Fernet) that retention
+erases. The keys are derived from RAMANI_PHONE_KEY (or, if unset, RAMANI_SECRET_KEY /
+Django's SECRET_KEY) and never stored in the database. `redact` scrubs anything that looks
+like a phone number out of text bound for logs or error messages.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+
+from ramani import config
+
+_PHONE_LIKE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{6,}\d(?![\w])")
+
+
+def _root_key() -> bytes:
+    return (config.get("RAMANI_PHONE_KEY") or settings.SECRET_KEY).encode()
+
+
+def _derive(label: str) -> bytes:
+    return hmac.new(_root_key(), f"ramani/{label}".encode(), hashlib.sha256).digest()
+
+
+def normalise(number: str) -> str:
+    """Digits only, with DRC's +243 restored on local numbers (0812345678 -> 243812345678)."""
+    digits = re.sub(r"\D", "", number or "")
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if len(digits) == 10 and digits.startswith("0"):
+        digits = "243" + digits[1:]
+    if len(digits) == 9 and digits[0] in "89":
+        digits = "243" + digits
+    return digits or (number or "").strip()
+
+
+def phone_hash(number: str) -> str:
+    return hmac.new(_derive("phone-hash"), normalise(number).encode(), hashlib.sha256).hexdigest()
+
+
+def _fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive("phone-seal")))
+
+
+def seal(text: str) -> str:
+    return _fernet().encrypt(text.encode("utf-8")).decode("ascii")
+
+
+def unseal(token: str) -> str | None:
+    """The clear text, or None when the token was erased or made with another key."""
+    if not token:
+        return None
+    try:
+        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+    except (InvalidToken, ValueError):
+        return None
+
+
+def redact(text: str) -> str:
+    return _PHONE_LIKE.sub("[number]", text or "")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SmsConfig(AppConfig):
+    name = "ramani.sms"
+    label = "sms"
+    verbose_name = "SMS"

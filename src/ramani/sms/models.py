@@ -1,0 +1,84 @@
+"""SMS channels, the inbox (raw requests stored first, sealed) and the outbox.
+
+No phone number is ever stored in clear: senders and recipients are a keyed hash plus a
+sealed copy (see ramani.sms.anonymity); the raw request, which contains the number, is sealed too.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Channel(models.Model):
+    KINDS = [("generic", "Generic JSON webhook"), ("kannel", "Kannel"), ("android", "SMS Gateway for Android"),
+             ("africastalking", "Africa's Talking"), ("twilio", "Twilio")]
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    name = models.CharField(max_length=100, blank=True)
+    number = models.CharField(max_length=30, blank=True, help_text="The service's own number or short code.")
+    settings = models.JSONField(default=dict, blank=True,
+                                help_text="Gateway settings: url, username, password, api keys, signing secret …")
+    rate_per_minute = models.PositiveIntegerField(default=60)
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.kind})"
+
+
+class Inbound(models.Model):
+    """One inbound request as the gateway sent it (sealed), then what was read from it."""
+
+    RECEIVED, PROCESSED, DUPLICATE, REJECTED, FAILED = "received", "processed", "duplicate", "rejected", "failed"
+    STATUSES = [(s, s) for s in (RECEIVED, PROCESSED, DUPLICATE, REJECTED, FAILED)]
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound")
+    received = models.DateTimeField(auto_now_add=True, db_index=True)
+    sealed_request = models.TextField(help_text="The raw request, encrypted (it contains the sender's number).")
+    status = models.CharField(max_length=10, choices=STATUSES, default=RECEIVED, db_index=True)
+    provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    sender_sealed = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    error = models.TextField(blank=True, help_text="Redacted: never contains a number.")
+    processed = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.channel.slug} {self.status}"
+
+
+class Outbound(models.Model):
+    QUEUED, SENDING, SENT, DELIVERED, FAILED = "queued", "sending", "sent", "delivered", "failed"
+    STATUSES = [(s, s) for s in (QUEUED, SENDING, SENT, DELIVERED, FAILED)]
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound")
+    to_hash = models.CharField(max_length=64, db_index=True)
+    to_sealed = models.TextField(blank=True, help_text="Erased after the retention period.")
+    text = models.TextField()
+    in_reply_to = models.OneToOneField(Inbound, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="reply", help_text="At most one reply per inbound message.")
+    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt = models.DateTimeField(db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    sent = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True, help_text="Redacted: never contains a number.")
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.channel.slug} {self.status}"
+
+
+class OptOut(models.Model):
+    """A sender who sent STOP (by hash only): sent nothing until they send a keyword again."""
+
+    sender_hash = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)

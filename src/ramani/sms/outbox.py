@@ -1,0 +1,115 @@
+"""Outbound SMS: queued in the database, sent by `ramani sms worker` with retries, exponential
+backoff and a per-channel rate limit. Several workers are safe on PostgreSQL (rows are claimed
+with SELECT … FOR UPDATE SKIP LOCKED); each message is committed as sent right after its send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import urllib.error
+import urllib.request
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ramani.sms import anonymity
+from ramani.sms.channels import kannel
+from ramani.sms.models import Channel, Inbound, Outbound
+
+log = logging.getLogger("ramani.sms")
+MAX_ATTEMPTS = 8
+BACKOFF_SECONDS = 30
+LEASE = dt.timedelta(minutes=5)
+
+
+class SendError(Exception):
+    pass
+
+
+def queue(channel: Channel, to_hash: str, to_sealed: str, text: str, in_reply_to: Inbound | None = None) -> Outbound:
+    return Outbound.objects.create(channel=channel, to_hash=to_hash, to_sealed=to_sealed, text=text,
+                                   in_reply_to=in_reply_to, next_attempt=timezone.now())
+
+
+def _claim(limit: int) -> list[Outbound]:
+    """Claim due messages: mark them SENDING under a lease, in a short transaction of their own."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = Outbound.objects.select_related("channel").filter(status=Outbound.QUEUED, next_attempt__lte=now)
+        # a worker that died mid-send leaves SENDING rows: retried once their lease has run out
+        stale = Outbound.objects.select_related("channel").filter(status=Outbound.SENDING, next_attempt__lte=now - LEASE)
+        rows = []
+        for source in (qs, stale):
+            source = source.order_by("next_attempt", "id")
+            if connection.vendor == "postgresql":
+                source = source.select_for_update(skip_locked=True, of=("self",))
+            rows += list(source[:limit - len(rows)])
+            if len(rows) >= limit:
+                break
+        ids = [m.id for m in rows]
+        Outbound.objects.filter(id__in=ids).update(status=Outbound.SENDING, next_attempt=now)
+    return rows
+
+
+def _rate_allows(channel: Channel, sent_in_run: dict[int, list[float]]) -> bool:
+    now = timezone.now()
+    recent = Outbound.objects.filter(channel=channel, sent__gte=now - dt.timedelta(minutes=1)).count()
+    return recent < channel.rate_per_minute
+
+
+def send_due(limit: int = 50) -> int:
+    """Send what is due; returns how many were sent."""
+    sent = 0
+    for message in _claim(limit):
+        if not _rate_allows(message.channel, {}):
+            Outbound.objects.filter(id=message.id).update(status=Outbound.QUEUED,
+                                                          next_attempt=timezone.now() + dt.timedelta(seconds=5))
+            continue
+        try:
+            provider_id = send(message)
+        except SendError as exc:
+            attempts = message.attempts + 1
+            failed = attempts >= MAX_ATTEMPTS
+            Outbound.objects.filter(id=message.id).update(
+                status=Outbound.FAILED if failed else Outbound.QUEUED, attempts=attempts,
+                next_attempt=timezone.now() + dt.timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1)),
+                error=anonymity.redact(str(exc))[:500])
+            log.warning("outbound %s attempt %s failed: %s", message.id, attempts, anonymity.redact(str(exc)))
+            continue
+        Outbound.objects.filter(id=message.id).update(status=Outbound.SENT, sent=timezone.now(),
+                                                      attempts=message.attempts + 1, provider_id=provider_id[:100])
+        sent += 1
+    return sent
+
+
+def send(message: Outbound) -> str:
+    """Hand one message to its gateway; returns the gateway's id for it (may be empty)."""
+    to = anonymity.unseal(message.to_sealed)
+    if not to:
+        raise SendError("the recipient's number was erased (retention) or cannot be read")
+    channel = message.channel
+    if channel.kind == "kannel":
+        dlr = channel.settings.get("dlr_base", "http://127.0.0.1:8000").rstrip("/")
+        url = kannel.sendsms_url(channel.settings, to, message.text,
+                                 f"{dlr}/sms/kannel/{channel.slug}/status?id={message.id}&type=%d")
+        try:
+            with urllib.request.urlopen(url, timeout=20) as resp:
+                body = resp.read().decode("utf-8", "replace")
+        except (urllib.error.URLError, OSError) as exc:
+            raise SendError(f"kannel sendsms: {exc}") from None
+        if resp.status not in (200, 202):
+            raise SendError(f"kannel sendsms answered {resp.status}: {body[:200]}")
+        return ""
+    if channel.kind == "generic" and not channel.settings.get("url"):
+        return "in-http-response"  # the generic webhook returned the reply in its HTTP answer
+    raise SendError(f"no sender for channel kind {channel.kind!r} yet")
+
+
+def erase_expired_numbers(days: int) -> int:
+    """Retention: erase sealed numbers older than `days` (hashes stay, for threading statistics)."""
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    n = Inbound.objects.filter(received__lt=cutoff).exclude(sender_sealed="").update(sender_sealed="",
+                                                                                      sealed_request="")
+    n += Outbound.objects.filter(created__lt=cutoff).exclude(to_sealed="").update(to_sealed="")
+    return n
