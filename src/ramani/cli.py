@@ -47,7 +47,8 @@ def serve(host: str, port: int, workers: int | None) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers or int(config.get("RAMANI_WORKERS")))
             self.cfg.set("accesslog", "-")
-            self.cfg.set("access_log_format", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms')
+            # path without query string: gateways put the sender's number in the query (Kannel get-url)
+            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms')
             self.cfg.set("timeout", 120)
 
         def load(self):
@@ -170,6 +171,21 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
         sys.exit(1)
     click.echo(f"{result.units} admin-{level} units imported from {path.name} ({result.crs}); "
                f"{result.provinces} provinces built from them; sites located")
+
+
+@import_.command(name="prices")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_prices_cmd(path: Path) -> None:
+    """Import Matokeo prices: CSV with mineral,market,unit,currency,price,date,source. All or nothing."""
+    _django()
+    from ramani.prices.importer import PriceImportError, import_prices
+
+    try:
+        created, unchanged = import_prices(path)
+    except PriceImportError as exc:
+        _console().print("[red]Nothing was imported:[/]\n" + "\n".join(exc.problems[:50]))
+        sys.exit(1)
+    click.echo(f"{created} prices imported, {unchanged} already there")
 
 
 @main.group()

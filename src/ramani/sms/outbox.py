@@ -91,11 +91,14 @@ def send(message: Outbound) -> str:
     channel = message.channel
     if channel.kind == "kannel":
         dlr = channel.settings.get("dlr_base", "http://127.0.0.1:8000").rstrip("/")
-        url = kannel.sendsms_url(channel.settings, to, message.text,
+        settings = {"from": channel.number, **channel.settings}  # Kannel refuses a message with no sender
+        url = kannel.sendsms_url(settings, to, message.text,
                                  f"{dlr}/sms/kannel/{channel.slug}/status?id={message.id}&type=%d")
         try:
             with urllib.request.urlopen(url, timeout=20) as resp:
                 body = resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            raise SendError(f"kannel sendsms: HTTP {exc.code}: {exc.read()[:200].decode('utf-8', 'replace')}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise SendError(f"kannel sendsms: {exc}") from None
         if resp.status not in (200, 202):
