@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "ramani.geo",
     "ramani.sites",
+    "ramani.incidents",
     "ramani.prices",
     "ramani.sms",
     "ramani.opendata",

@@ -70,7 +70,7 @@ def process(inbound_id: int) -> str | None:
             inbound.status, inbound.duplicate_of = Inbound.DUPLICATE, original
             inbound.save()
             return None
-        reply = router.handle(inbound.sender_hash, incoming.text)
+        reply = router.handle(inbound.sender_hash, incoming.text, channel)
         inbound.status = Inbound.PROCESSED
         inbound.save()
         if reply:

@@ -82,3 +82,15 @@ class OptOut(models.Model):
 
     sender_hash = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+
+
+class Conversation(models.Model):
+    """A sender's open Kufatilia questionnaire (one per sender hash), and their last report for threading."""
+
+    sender_hash = models.CharField(max_length=64, unique=True)
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL)
+    state = models.CharField(max_length=20)
+    language = models.CharField(max_length=2, default="sw")
+    data = models.JSONField(default=dict, blank=True)
+    incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL)
+    updated = models.DateTimeField(auto_now=True)

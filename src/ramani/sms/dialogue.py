@@ -1,0 +1,230 @@
+"""The Kufatilia questionnaire as a state machine, one step per SMS:
+language -> category -> where (resolved against the gazetteer, asking again when ambiguous)
+-> when -> what happened -> a report with an 8-character ID. '0' restarts, 'cancel' stops it;
+an idle questionnaire expires. Later texts from the same sender thread onto their report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from ramani import config
+from ramani.geo import gazetteer
+from ramani.incidents import categories
+from ramani.incidents.models import Incident, IncidentMessage
+from ramani.sms.anonymity import redact
+from ramani.sms.keywords import fold
+from ramani.sms.models import Channel, Conversation
+
+T = {
+    "language": {"sw": "Kufatilia: chagua lugha. 1 Kiswahili 2 Francais 3 English. (0 kuanza upya)"},
+    "category": {"sw": "Tukio gani? {menu}", "fr": "Quel incident ? {menu}", "en": "What happened? {menu}"},
+    "where": {"sw": "Wapi? Andika mgodi, kijiji au wilaya.", "fr": "Ou ? Ecrivez la mine, le village ou le territoire.",
+              "en": "Where? Write the mine, village or territory."},
+    "where_again": {"sw": "Hatukupata mahali hapo. Andika jina la mgodi, kijiji au wilaya tena.",
+                    "fr": "Lieu introuvable. Ecrivez encore la mine, le village ou le territoire.",
+                    "en": "Place not found. Write the mine, village or territory again."},
+    "where_choice": {"sw": "Ni wapi kati ya hapa? {options}", "fr": "Lequel ? {options}", "en": "Which one? {options}"},
+    "when": {"sw": "Lini? (mf. leo, jana, 12/11)", "fr": "Quand ? (ex. aujourd'hui, hier, 12/11)",
+             "en": "When? (e.g. today, yesterday, 12/11)"},
+    "what": {"sw": "Eleza kilichotokea kwa kifupi. Usiandike jina lako.",
+             "fr": "Decrivez brievement ce qui s'est passe. N'ecrivez pas votre nom.",
+             "en": "Briefly describe what happened. Do not write your name."},
+    "done": {"sw": "Asante. Ripoti yako: {ref}. Tuma HALI {ref} kujua hatua.",
+             "fr": "Merci. Votre rapport : {ref}. Envoyez STATUT {ref} pour le suivi.",
+             "en": "Thank you. Your report: {ref}. Send STATUS {ref} for updates."},
+    "added": {"sw": "Asante, imeongezwa kwenye ripoti {ref}.", "fr": "Merci, ajoute au rapport {ref}.",
+              "en": "Thank you, added to report {ref}."},
+    "cancelled": {"sw": "Ripoti imesitishwa. Tuma KUFATILIA kuanza tena.",
+                  "fr": "Signalement annule. Envoyez KUFATILIA pour recommencer.",
+                  "en": "Report cancelled. Send KUFATILIA to start again."},
+    "pick_number": {"sw": "Tafadhali tuma namba moja. {menu}", "fr": "Envoyez un seul chiffre. {menu}",
+                    "en": "Please send one number. {menu}"},
+    "empty": {"sw": "Tafadhali andika maelezo.", "fr": "Merci d'ecrire une description.",
+              "en": "Please write a description."},
+    "status": {"sw": "Ripoti {ref}: {status}.", "fr": "Rapport {ref} : {status}.", "en": "Report {ref}: {status}."},
+}
+STATUS_WORDS = {"new": {"sw": "imepokelewa", "fr": "recu", "en": "received"},
+                "monitoring": {"sw": "inafuatiliwa", "fr": "en suivi", "en": "being monitored"},
+                "resolved": {"sw": "imetatuliwa", "fr": "resolu", "en": "resolved"},
+                "persistent": {"sw": "inaendelea", "fr": "persistant", "en": "persistent"},
+                "unresolved": {"sw": "haijatatuliwa", "fr": "non resolu", "en": "not resolved"}}
+LANGUAGES = {"1": "sw", "2": "fr", "3": "en", "kiswahili": "sw", "swahili": "sw", "francais": "fr", "french": "fr",
+             "english": "en", "anglais": "en", "kingereza": "en"}
+RESTART = {"0", "anza upya", "anza", "restart", "recommencer"}
+CANCEL = {"cancel", "annuler", "ghairi", "sitisha"}
+TODAY = {"leo", "today", "aujourd'hui", "aujourdhui", "maintenant", "now", "sasa"}
+YESTERDAY = {"jana", "yesterday", "hier"}
+THREAD_DAYS = 7
+FREE_TEXT = {"where", "when", "what", "done"}
+
+
+def _t(key: str, language: str, **kw) -> str:
+    texts = T[key]
+    return texts.get(language, texts.get("sw") or next(iter(texts.values()))).format(**kw)
+
+
+def _timeout() -> dt.timedelta:
+    return dt.timedelta(minutes=int(config.get("RAMANI_DIALOGUE_MINUTES")))
+
+
+def start(sender_hash: str, channel: Channel | None, language: str | None = None) -> str:
+    conv, _ = Conversation.objects.get_or_create(sender_hash=sender_hash, defaults={"state": "language"})
+    conv.channel, conv.data = channel, {}
+    if language in ("fr", "en"):  # they asked in French or English: no need to ask the language
+        conv.state, conv.language = "category", language
+        conv.save()
+        return _t("category", language, menu=categories.menu(language))
+    conv.state = "language"
+    conv.save()
+    return _t("language", "sw")
+
+
+def open_conversation(sender_hash: str) -> Conversation | None:
+    """The sender's questionnaire in progress, or their report open for follow-ups, if any."""
+    conv = Conversation.objects.filter(sender_hash=sender_hash).first()
+    if conv is None:
+        return None
+    age = timezone.now() - conv.updated
+    if conv.state == "done":
+        return conv if conv.incident_id and age <= dt.timedelta(days=THREAD_DAYS) else None
+    return conv if age <= _timeout() else None
+
+
+@transaction.atomic
+def step(conv: Conversation, text: str) -> str:
+    """Take one answer and return the next question (or the confirmation)."""
+    answer = fold(text)
+    lang = conv.language
+    if conv.state == "done":
+        IncidentMessage.objects.create(incident=conv.incident, text=redact(text)[:2000])
+        conv.save()
+        return _t("added", lang, ref=conv.incident.report_id)
+    if answer in RESTART:
+        return start(conv.sender_hash, conv.channel)
+    if answer in CANCEL:
+        conv.delete()
+        return _t("cancelled", lang)
+    handler = {"language": _language, "category": _category, "where": _where, "where_choice": _where_choice,
+               "when": _when, "what": _what}[conv.state]
+    reply = handler(conv, text, answer)
+    conv.save()
+    return reply
+
+
+def _language(conv, text, answer):
+    language = LANGUAGES.get(answer.split()[0] if answer else "")
+    if language is None:
+        return _t("language", "sw")
+    conv.language, conv.state = language, "category"
+    return _t("category", language, menu=categories.menu(language))
+
+
+def _category(conv, text, answer):
+    digits = re.findall(r"\d+", answer)
+    if len(digits) != 1 or not 1 <= int(digits[0]) <= len(categories.CODES):
+        return _t("pick_number", conv.language, menu=categories.menu(conv.language))
+    conv.data["category"] = categories.CODES[int(digits[0]) - 1]
+    conv.state = "where"
+    return _t("where", conv.language)
+
+
+def _distinct(places):
+    seen, out = set(), []
+    for p in places:
+        key = (p.province, p.territoire, p.site_id or p.name)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _accept_place(conv, place) -> str:
+    conv.data["place"] = {"name": place.name if place else "", "kind": place.kind if place else "",
+                          "province": place.province if place else "", "territoire": place.territoire if place else "",
+                          "site_id": place.site_id if place else None}
+    conv.state = "when"
+    return _t("when", conv.language)
+
+
+def _where(conv, text, answer):
+    conv.data["where_text"] = redact(text)[:500]
+    places = _distinct(gazetteer.resolve(text))
+    if len(places) == 1:
+        return _accept_place(conv, places[0])
+    if len(places) > 1:
+        conv.data["options"] = [[p.name, p.kind, p.province, p.territoire, p.site_id] for p in places]
+        conv.state = "where_choice"
+        options = " ".join(f"{i} {p.describe()}" for i, p in enumerate(places, start=1))
+        return _t("where_choice", conv.language, options=options)[:300]
+    tries = conv.data.get("where_tries", 0) + 1
+    conv.data["where_tries"] = tries
+    if tries >= 2:  # do not block a report on an unknown place: keep the text for the partner to place it
+        return _accept_place(conv, None)
+    return _t("where_again", conv.language)
+
+
+def _where_choice(conv, text, answer):
+    options = conv.data.get("options", [])
+    if answer.isdigit() and 1 <= int(answer) <= len(options):
+        name, kind, province, territoire, site_id = options[int(answer) - 1]
+        return _accept_place(conv, gazetteer.Place(name, kind, province, territoire, site_id))
+    conv.state = "where"
+    return _where(conv, text, answer)
+
+
+def _parse_when(answer: str, today: dt.date) -> dt.date | None:
+    if answer in TODAY:
+        return today
+    if answer in YESTERDAY:
+        return today - dt.timedelta(days=1)
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?", answer)
+    if m:
+        day, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(3)) if m.group(3) else today.year
+        year += 2000 if year < 100 else 0
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return None
+        return date if date <= today else None
+    try:
+        date = dt.date.fromisoformat(answer)
+    except ValueError:
+        return None
+    return date if date <= today else None
+
+
+def _when(conv, text, answer):
+    conv.data["when_text"] = redact(text)[:200]
+    occurred = _parse_when(answer, timezone.localdate())
+    conv.data["occurred_on"] = occurred.isoformat() if occurred else None
+    conv.state = "what"
+    return _t("what", conv.language)
+
+
+def _what(conv, text, answer):
+    description = redact(text).strip()
+    if not description:
+        return _t("empty", conv.language)
+    place = conv.data.get("place", {})
+    incident = Incident.objects.create(
+        category=conv.data["category"], language=conv.language, province=place.get("province", ""),
+        territoire=place.get("territoire", ""), place=place.get("name", ""), site_id=place.get("site_id"),
+        where_text=conv.data.get("where_text", ""), when_text=conv.data.get("when_text", ""),
+        occurred_on=conv.data.get("occurred_on"), description=description[:2000], reporter_hash=conv.sender_hash,
+        channel=conv.channel)
+    conv.state, conv.incident, conv.data = "done", incident, {}
+    return _t("done", conv.language, ref=incident.report_id)
+
+
+def status(sender_hash: str, reference: str, language: str) -> str | None:
+    """The status of one of the sender's own reports (None when they have no such report)."""
+    incident = Incident.objects.filter(report_id=reference.upper()[:8], reporter_hash=sender_hash).first()
+    if incident is None:
+        return None
+    return _t("status", language, ref=incident.report_id, status=STATUS_WORDS[incident.status][language])
