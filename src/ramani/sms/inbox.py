@@ -59,23 +59,29 @@ def process(inbound_id: int) -> str | None:
             inbound.processed = timezone.now()
             inbound.save(update_fields=["status", "error", "processed"])
             return None
+        text = _printable(incoming.text)
         inbound.sender_hash = anonymity.phone_hash(incoming.sender)
         inbound.sender_sealed = anonymity.seal(anonymity.normalise(incoming.sender))
-        inbound.provider_id = incoming.provider_id
+        inbound.provider_id = _printable(incoming.provider_id)
         # what a reporter types may contain a phone number (theirs or someone else's): never kept in clear
-        inbound.text = anonymity.redact(incoming.text)[:2000]
+        inbound.text = anonymity.redact(text)[:2000]
         inbound.processed = timezone.now()
         original = _original_of(inbound, reliable_ids=channel.kind not in UNRELIABLE_IDS)
         if original is not None:
             inbound.status, inbound.duplicate_of = Inbound.DUPLICATE, original
             inbound.save()
             return None
-        reply = router.handle(inbound.sender_hash, incoming.text, channel)
+        reply = router.handle(inbound.sender_hash, text, channel)
         inbound.status = Inbound.PROCESSED
         inbound.save()
         if reply:
             outbox.queue(channel, inbound.sender_hash, inbound.sender_sealed, reply, in_reply_to=inbound)
         return reply
+
+
+def _printable(text: str) -> str:
+    """Control characters (NUL above all, which PostgreSQL refuses) removed; new lines kept as spaces."""
+    return "".join(" " if c in "\r\n\t" else c for c in text if c >= " " or c in "\r\n\t").strip()
 
 
 def _original_of(inbound: Inbound, reliable_ids: bool) -> Inbound | None:
