@@ -134,5 +134,23 @@ def test_a_basic_phone_talks_to_ramani_through_kannel(kannel_stack):
                                                                           [("delivered",), ("delivered",)],
                                                                           [("sent",), ("delivered",)],
                                                                           [("delivered",), ("sent",)])
+    # Kufatilia, every question answered in Swahili, through the same real gateway
+    territoire, province = server.sql("SELECT territoire, province FROM sites_site ORDER BY id LIMIT 1")[0]
+    answers = ["kufatilia", "1", "4", territoire, "jana", "Askari wanatoza kodi kwenye kizuizi cha barabara"]
+    expected = ["Kufatilia: chagua lugha", "Tukio gani?", "Wapi?", "Lini?", "Eleza", "Asante. Ripoti yako: "]
+    for n, (answer, start) in enumerate(zip(answers, expected)):
+        phone.send(answer)
+        got = phone.wait_for(3 + n)
+        assert got[2 + n].startswith(start), got[2 + n]
+    report_id = got[-1].split("Ripoti yako: ")[1][:8]
+    assert server.sql("SELECT category, territoire, province, language FROM incidents_incident WHERE report_id = ?",
+                      report_id) == [("roadblock", territoire, province, "sw")]
+    # the fake phone's number is nowhere in clear: not in any table, nor in Ramani's logs
+    import sqlite3
+
+    with sqlite3.connect(server.db) as conn:
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                assert not any(isinstance(v, str) and "812345678" in v for v in row), table
     for log in (server.log_path, folder / "worker.log"):
         assert "812345678" not in log.read_text(errors="replace")
