@@ -42,7 +42,10 @@ def _request_of(inbound: Inbound) -> Request:
 
 
 def process(inbound_id: int) -> str | None:
-    """Read one stored request; returns the reply queued for it (None: no reply)."""
+    """Read one stored request; returns the reply queued for it (None: no reply).
+
+    A request the adapter refuses raises nothing: it is marked rejected, with the HTTP status
+    to answer in `Inbound.error`'s first word (see `rejection_status`)."""
     with transaction.atomic():
         qs = Inbound.objects.select_related("channel").filter(id=inbound_id, status=Inbound.RECEIVED)
         if connection.vendor == "postgresql":
@@ -55,7 +58,7 @@ def process(inbound_id: int) -> str | None:
         try:
             incoming = adapter.parse(_request_of(inbound), channel.settings)
         except RequestRejected as exc:
-            inbound.status, inbound.error = Inbound.REJECTED, anonymity.redact(exc.reason)
+            inbound.status, inbound.error = Inbound.REJECTED, f"{exc.status} {anonymity.redact(exc.reason)}"
             inbound.processed = timezone.now()
             inbound.save(update_fields=["status", "error", "processed"])
             return None
@@ -77,6 +80,15 @@ def process(inbound_id: int) -> str | None:
         if reply:
             outbox.queue(channel, inbound.sender_hash, inbound.sender_sealed, reply, in_reply_to=inbound)
         return reply
+
+
+def rejection_status(inbound_id: int) -> int | None:
+    """The HTTP status for a rejected request (400, 403 or 202), None when it was accepted."""
+    error = Inbound.objects.filter(id=inbound_id, status=Inbound.REJECTED).values_list("error", flat=True).first()
+    if error is None:
+        return None
+    head = error.split(" ", 1)[0]
+    return int(head) if head.isdigit() else 400
 
 
 def _printable(text: str) -> str:

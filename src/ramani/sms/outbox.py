@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ramani.sms import anonymity
-from ramani.sms.channels import kannel
+from ramani.sms.channels import REPLY_IN_RESPONSE, africastalking, android, kannel
 from ramani.sms.models import Channel, Inbound, Outbound
 
 log = logging.getLogger("ramani.sms")
@@ -104,9 +104,21 @@ def send(message: Outbound) -> str:
         if resp.status not in (200, 202):
             raise SendError(f"kannel sendsms answered {resp.status}: {body[:200]}")
         return ""
-    if channel.kind == "generic" and not channel.settings.get("url"):
-        return "in-http-response"  # the generic webhook returned the reply in its HTTP answer
-    raise SendError(f"no sender for channel kind {channel.kind!r} yet")
+    if channel.kind in REPLY_IN_RESPONSE and not channel.settings.get("url"):
+        return "in-http-response"  # the reply went back in the HTTP answer to the inbound request
+    if channel.kind in ("android", "africastalking"):
+        adapter = android if channel.kind == "android" else africastalking
+        url, headers, body = adapter.send_request(channel.settings, "+" + to.lstrip("+"), message.text)
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers, method="POST"),
+                                        timeout=20) as resp:
+                answer = resp.read()[:500].decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            raise SendError(f"{channel.kind}: HTTP {exc.code}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise SendError(f"{channel.kind}: {exc}") from None
+        return anonymity.redact(answer)[:100] if channel.kind == "android" else ""
+    raise SendError(f"no sender for channel kind {channel.kind!r}")
 
 
 def erase_expired_numbers(days: int) -> int:

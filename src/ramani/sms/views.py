@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ramani.sms import anonymity, inbox
-from ramani.sms.channels import ADAPTERS
+from ramani.sms.channels import ADAPTERS, REPLY_IN_RESPONSE
 from ramani.sms.channels.base import Request, RequestRejected
 from ramani.sms.models import Channel, Outbound
 
@@ -19,7 +19,7 @@ log = logging.getLogger("ramani.sms")
 def _request(request: HttpRequest) -> Request:
     form = {k: request.POST.get(k, "") for k in request.POST} if request.method == "POST" and \
         request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data") else {}
-    return Request(method=request.method, url=request.path, query={k: request.GET.get(k, "") for k in request.GET},
+    return Request(method=request.method, url=request.build_absolute_uri(), query={k: request.GET.get(k, "") for k in request.GET},
                    form=form, body=request.body, headers={k.lower(): v for k, v in request.headers.items()})
 
 
@@ -38,12 +38,15 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     except Exception as exc:  # stored: `ramani sms worker` will process it again
         log.error("inbound %s: %s", stored.id, anonymity.redact(str(exc)))
         reply = None
-    if kind == "generic" and not channel.settings.get("url"):
-        # the generic webhook carries its reply in the HTTP answer: that is the sending
+    rejected = inbox.rejection_status(stored.id)
+    if rejected is not None:
+        return JsonResponse({"detail": "request not accepted"}, status=rejected)
+    if kind in REPLY_IN_RESPONSE and not channel.settings.get("url"):
+        # this gateway carries the reply in the HTTP answer: that is the sending
         Outbound.objects.filter(in_reply_to_id=stored.id, status=Outbound.QUEUED).update(
             status=Outbound.SENT, sent=timezone.now(), provider_id="in-http-response")
     else:
-        reply = None if kind == "kannel" else reply
+        reply = None  # sent by the outbox worker
     content_type, body = ADAPTERS[kind].reply(reply or "")
     return HttpResponse(body, content_type=content_type)
 
