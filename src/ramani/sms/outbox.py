@@ -32,37 +32,44 @@ def queue(channel: Channel, to_hash: str, to_sealed: str, text: str, in_reply_to
                                    in_reply_to=in_reply_to, next_attempt=timezone.now())
 
 
-def _claim(limit: int) -> list[Outbound]:
-    """Claim due messages: mark them SENDING under a lease, in a short transaction of their own."""
+def _claim_one() -> Outbound | None:
+    """Claim the next due message (SENDING, stamped now) in a short transaction of its own.
+
+    One at a time, so that a worker killed mid-batch leaves at most the message it was sending."""
     now = timezone.now()
     with transaction.atomic():
         qs = Outbound.objects.select_related("channel").filter(status=Outbound.QUEUED, next_attempt__lte=now)
-        # a worker that died mid-send leaves SENDING rows: retried once their lease has run out
-        stale = Outbound.objects.select_related("channel").filter(status=Outbound.SENDING, next_attempt__lte=now - LEASE)
-        rows = []
-        for source in (qs, stale):
-            source = source.order_by("next_attempt", "id")
-            if connection.vendor == "postgresql":
-                source = source.select_for_update(skip_locked=True, of=("self",))
-            rows += list(source[:limit - len(rows)])
-            if len(rows) >= limit:
-                break
-        ids = [m.id for m in rows]
-        Outbound.objects.filter(id__in=ids).update(status=Outbound.SENDING, next_attempt=now)
-    return rows
+        qs = qs.order_by("next_attempt", "id")
+        if connection.vendor == "postgresql":
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        message = qs.first()
+        if message is not None:
+            Outbound.objects.filter(id=message.id).update(status=Outbound.SENDING, next_attempt=now)
+    return message
 
 
-def _rate_allows(channel: Channel, sent_in_run: dict[int, list[float]]) -> bool:
-    now = timezone.now()
-    recent = Outbound.objects.filter(channel=channel, sent__gte=now - dt.timedelta(minutes=1)).count()
+def _give_up_on_interrupted() -> None:
+    """A message left SENDING past the lease: its worker died during the send. The gateway may
+    have it already, so it is NOT sent again (duplicates are what reporters complain of most);
+    a delivery report still moves it to delivered, else it stays failed for a person to look at."""
+    Outbound.objects.filter(status=Outbound.SENDING, next_attempt__lte=timezone.now() - LEASE).update(
+        status=Outbound.FAILED, error="worker stopped during the send; not retried to avoid a duplicate")
+
+
+def _rate_allows(channel: Channel) -> bool:
+    recent = Outbound.objects.filter(channel=channel, sent__gte=timezone.now() - dt.timedelta(minutes=1)).count()
     return recent < channel.rate_per_minute
 
 
 def send_due(limit: int = 50) -> int:
-    """Send what is due; returns how many were sent."""
+    """Send up to `limit` due messages, committing each as it goes; returns how many were sent."""
+    _give_up_on_interrupted()
     sent = 0
-    for message in _claim(limit):
-        if not _rate_allows(message.channel, {}):
+    for _ in range(limit):
+        message = _claim_one()
+        if message is None:
+            break
+        if not _rate_allows(message.channel):
             Outbound.objects.filter(id=message.id).update(status=Outbound.QUEUED,
                                                           next_attempt=timezone.now() + dt.timedelta(seconds=5))
             continue
@@ -77,8 +84,10 @@ def send_due(limit: int = 50) -> int:
                 error=anonymity.redact(str(exc))[:500])
             log.warning("outbound %s attempt %s failed: %s", message.id, attempts, anonymity.redact(str(exc)))
             continue
-        Outbound.objects.filter(id=message.id).update(status=Outbound.SENT, sent=timezone.now(),
-                                                      attempts=message.attempts + 1, provider_id=provider_id[:100])
+        Outbound.objects.filter(id=message.id).update(sent=timezone.now(), attempts=message.attempts + 1,
+                                                      provider_id=provider_id[:100])
+        # a delivery report may have come back already: it wins
+        Outbound.objects.filter(id=message.id, status=Outbound.SENDING).update(status=Outbound.SENT)
         sent += 1
     return sent
 
