@@ -293,6 +293,44 @@ def sms_worker(once: bool, interval: float) -> None:
             time.sleep(interval)
 
 
+@sms.command(name="simulate")
+@click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The running Ramani server.")
+@click.option("--channel", default="demo", show_default=True, help="A generic channel's slug.")
+@click.option("--number", default=None, help="The simulated phone's number (default: a random test number).")
+def sms_simulate(url: str, channel: str, number: str | None) -> None:
+    """A basic phone in the terminal: type SMS, read the replies (through the generic webhook)."""
+    import json
+    import secrets
+    import urllib.error
+    import urllib.request
+
+    number = number or f"+24399{secrets.randbelow(10**7):07d}"
+    endpoint = f"{url.rstrip('/')}/sms/generic/{channel}/receive"
+    click.echo(f"Simulated phone -> {endpoint}. Try: KUFATILIA, MATOKEO DHAHABU, MSAADA. Ctrl-D to quit.")
+    count = 0
+    prompt = "> " if sys.stdin.isatty() else ""
+    while True:
+        try:
+            text = input(prompt)
+        except EOFError:
+            click.echo("")
+            return
+        count += 1
+        body = json.dumps({"from": number, "to": "ramani", "text": text,
+                           "id": f"sim-{secrets.token_hex(4)}-{count}"}).encode()
+        request = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                reply = json.loads(resp.read().decode("utf-8")).get("reply")
+        except urllib.error.HTTPError as exc:
+            click.echo(f"! the server answered {exc.code}")
+            continue
+        except OSError as exc:
+            click.echo(f"! cannot reach {url}: {exc.__class__.__name__}")
+            continue
+        click.echo(f"< {reply}" if reply else "< (no reply)")
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:

@@ -65,3 +65,16 @@ def test_downloads_open_in_real_readers(live_server_process, tmp_path):
     ipis = _download(server, "ipis.csv", tmp_path)
     lines = ipis.read_text(encoding="utf-8").splitlines()
     assert len(lines) == visits + 1 and lines[0].startswith('"vid","cid","id"')
+
+
+def test_sms_simulator_talks_to_the_running_server(live_server_process):
+    """`ramani sms simulate` is a terminal phone: here its keyboard is a pipe."""
+    import subprocess
+    import sys
+
+    server = live_server_process
+    out = subprocess.run([sys.executable, "-m", "ramani.cli", "sms", "simulate", "--url", server.url],
+                         input="msaada\nkufatilia\n3\n", capture_output=True, text=True, env=server.env, timeout=60)
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("< ")]
+    assert lines[0].startswith("< Ramani: tuma KUFATILIA") and "1 Kiswahili" in lines[1]
+    assert lines[2].startswith("< What happened? 1 Violence/theft")
