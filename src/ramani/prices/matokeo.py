@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F
-
 from ramani import config
 from ramani.prices.models import Price, Request
 
@@ -31,11 +29,21 @@ TEXT = {
 
 
 def _count(mineral: str, today: dt.date) -> None:
-    month = today.replace(day=1)
-    updated = Request.objects.filter(mineral=mineral, month=month).update(count=F("count") + 1)
-    if not updated:
-        Request.objects.get_or_create(mineral=mineral, month=month)
-        Request.objects.filter(mineral=mineral, month=month).update(count=F("count") + 1)
+    Request.objects.create(mineral=mineral, requested=today)
+
+
+def monthly_usage() -> list[tuple[dt.date, dict[str, int]]]:
+    """Requests per month and mineral, newest month first ('' = no mineral named)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    rows = (Request.objects.annotate(month=TruncMonth("requested")).values("month", "mineral")
+            .annotate(n=Count("id")).order_by("-month", "mineral"))
+    months: dict[dt.date, dict[str, int]] = {}
+    for row in rows:
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        months.setdefault(month, {})[row["mineral"]] = row["n"]
+    return list(months.items())
 
 
 def answer(words: list[str], language: str, today: dt.date | None = None) -> str:

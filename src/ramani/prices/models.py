@@ -26,11 +26,10 @@ class Price(models.Model):
 
 
 class Request(models.Model):
-    """One Matokeo request (no sender kept): usage per mineral per month."""
+    """One Matokeo request (no sender kept), appended: counting never contends on a shared row."""
 
     mineral = models.CharField(max_length=20, blank=True, help_text="Empty when no mineral was named.")
-    month = models.DateField(help_text="First day of the month.", db_index=True)
-    count = models.PositiveIntegerField(default=0)
+    requested = models.DateField(db_index=True)
 
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["mineral", "month"], name="price_request_unique_month")]
+    def __str__(self) -> str:
+        return f"{self.requested} {self.mineral or '-'}"
