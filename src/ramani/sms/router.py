@@ -47,7 +47,8 @@ def handle(sender_hash: str, text: str, channel=None) -> str | None:
     if keyword == "stop":
         OptOut.objects.get_or_create(sender_hash=sender_hash)
         return STOPPED[language]
-    OptOut.objects.filter(sender_hash=sender_hash).delete()  # any keyword brings a sender back
+    if keyword in ("help", "kufatilia"):  # asking for help or to report brings a sender back
+        OptOut.objects.filter(sender_hash=sender_hash).delete()
     if keyword == "help":
         return HELP[language]
     if keyword == "matokeo":
