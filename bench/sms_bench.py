@@ -19,19 +19,13 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import free_port, wait  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fire(port: int, messages: int, clients: int) -> tuple[float, float, float]:
@@ -80,12 +74,7 @@ def run(label: str, database_url: str, folder: Path, args) -> None:
     server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait(f"http://127.0.0.1:{port}/healthz")
         fire(port, 200, args.clients)  # warm-up
         rate, p50, p99 = fire(port, args.messages, args.clients)
         print(f"{label:11} {args.messages:>8} {args.clients:>7} {args.workers:>7} {rate:>10.0f} {p50:>7.1f} {p99:>7.1f}",

@@ -50,7 +50,7 @@ def _f(name: str, **kw):
     return Field(None, description=D[name], **kw)
 
 
-class VisitFilters(Schema):
+class _CommonFilters(Schema):
     province: str | None = _f("province")
     territoire: str | None = _f("territoire")
     pcode: str | None = _f("pcode")
@@ -62,23 +62,15 @@ class VisitFilters(Schema):
     child_labour: Flag | None = _f("child_labour")
     bbox: str | None = _f("bbox", pattern=BBOX)
     datetime: str | None = _f("datetime", pattern=INTERVAL)
+
+
+class VisitFilters(_CommonFilters):
     project: str | None = _f("project")
     source: str | None = _f("source")
 
 
-class SiteFilters(Schema):
-    province: str | None = _f("province")
-    territoire: str | None = _f("territoire")
-    pcode: str | None = _f("pcode")
+class SiteFilters(_CommonFilters):
     q: str | None = _f("q")
-    mineral: str | None = _f("mineral")
-    year: int | None = _f("year", ge=1990, le=2100)
-    armed_presence: Flag | None = _f("armed_presence")
-    armed_group_type: str | None = _f("armed_group_type")
-    mercury: Flag | None = _f("mercury")
-    child_labour: Flag | None = _f("child_labour")
-    bbox: str | None = _f("bbox", pattern=BBOX)
-    datetime: str | None = _f("datetime", pattern=INTERVAL)
     qualification: Literal["vert", "jaune", "rouge", "bleu", "none"] | None = _f("qualification")
     on: str | None = _f("on", pattern=DATE)
 
