@@ -29,7 +29,10 @@ TEXT = {
 
 
 def _count(mineral: str, today: dt.date) -> None:
-    Request.objects.create(mineral=mineral, requested=today)
+    from django.db import connection
+
+    with connection.cursor() as cur:  # once per SMS: plain SQL
+        cur.execute("INSERT INTO prices_request (mineral, requested) VALUES (%s, %s)", [mineral, today.isoformat()])
 
 
 def monthly_usage() -> list[tuple[dt.date, dict[str, int]]]:
@@ -57,7 +60,8 @@ def answer(words: list[str], language: str, today: dt.date | None = None) -> str
     language = word_language if language == "sw" and words and words[0] in MINERAL_WORDS else language
     _count(mineral, today)
     name = NAMES[mineral][language]
-    latest = Price.objects.filter(mineral=mineral, date__lte=today).order_by("-date", "-id").first()
+    latest = next(iter(Price.objects.raw("SELECT * FROM prices_price WHERE mineral = %s AND date <= %s "
+                                         "ORDER BY date DESC, id DESC LIMIT 1", [mineral, today.isoformat()])), None)
     if latest is None:
         return TEXT["none"][language].format(name=name)
     price = f"{latest.price.normalize():f}"

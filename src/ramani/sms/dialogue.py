@@ -86,9 +86,10 @@ def start(sender_hash: str, channel: Channel | None, language: str | None = None
 
 def open_conversation(sender_hash: str) -> Conversation | None:
     """The sender's questionnaire in progress, or their report open for follow-ups, if any."""
-    conv = Conversation.objects.filter(sender_hash=sender_hash).first()
-    if conv is None:
+    found = list(Conversation.objects.raw("SELECT * FROM sms_conversation WHERE sender_hash = %s", [sender_hash]))
+    if not found:
         return None
+    conv = found[0]
     age = timezone.now() - conv.updated
     if conv.state == "done":
         return conv if conv.incident_id and age <= dt.timedelta(days=THREAD_DAYS) else None

@@ -11,12 +11,11 @@ import base64
 import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils import timezone
-
 from ramani import config
-from ramani.sms import anonymity, outbox, router
+from ramani.sms import anonymity, router, store
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.channels.base import Request, RequestRejected
 from ramani.sms.models import Channel, Inbound
@@ -26,89 +25,69 @@ KEPT_HEADERS = ("content-type", "x-signature", "x-timestamp", "x-twilio-signatur
 UNRELIABLE_IDS = {"android"}  # SMS Gateway for Android: messageId is not unique
 
 
-def receive(channel: Channel, request: Request) -> Inbound:
-    """Commit the raw request, sealed (it contains the sender's number)."""
+def receive(channel: Channel, request: Request) -> int:
+    """Commit the raw request, sealed (it contains the sender's number); returns its id."""
     raw = {"method": request.method, "url": request.url, "query": request.query, "form": request.form,
            "body": base64.b64encode(request.body).decode("ascii"),
            "headers": {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}}
-    return Inbound.objects.create(channel=channel, sealed_request=anonymity.seal(json.dumps(raw)))
+    return store.insert_inbound(channel.id, anonymity.seal(json.dumps(raw)))
 
 
-def _request_of(inbound: Inbound) -> Request:
-    raw = json.loads(anonymity.unseal(inbound.sealed_request) or "{}")
+def _request_of(sealed: str) -> Request:
+    raw = json.loads(anonymity.unseal(sealed) or "{}")
     return Request(method=raw.get("method", "POST"), url=raw.get("url", ""), query=raw.get("query", {}),
                    form=raw.get("form", {}), body=base64.b64decode(raw.get("body", "")),
                    headers=raw.get("headers", {}))
 
 
-def process(inbound_id: int) -> str | None:
-    """Read one stored request; returns the reply queued for it (None: no reply).
+@dataclass(frozen=True)
+class Outcome:
+    reply: str | None = None
+    rejected: int | None = None  # HTTP status to answer a refused request with (400, 403, 202)
 
-    A request the adapter refuses raises nothing: it is marked rejected, with the HTTP status
-    to answer in `Inbound.error`'s first word (see `rejection_status`)."""
+
+def process(inbound_id: int) -> Outcome:
+    """Read one stored request and queue the reply to it (at most one)."""
     with transaction.atomic():
-        qs = Inbound.objects.select_related("channel").filter(id=inbound_id, status=Inbound.RECEIVED)
         if connection.vendor == "postgresql":
-            qs = qs.select_for_update(skip_locked=True, of=("self",))
             # The raw request is already durable; if this commit were lost in a crash the message would
             # still be RECEIVED and processed again. So it need not wait for its fsync.
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL synchronous_commit = off")
-        inbound = qs.first()
-        if inbound is None:
-            return None  # already handled (or being handled by another process)
-        channel = inbound.channel
-        adapter = ADAPTERS[channel.kind]
+        claimed = store.claim_inbound(inbound_id)
+        if claimed is None:
+            return Outcome()  # already handled (or being handled by another process)
+        sealed, received, channel = claimed
         try:
-            incoming = adapter.parse(_request_of(inbound), channel.settings)
+            incoming = ADAPTERS[channel.kind].parse(_request_of(sealed), channel.settings)
         except RequestRejected as exc:
-            inbound.status, inbound.error = Inbound.REJECTED, f"{exc.status} {anonymity.redact(exc.reason)}"
-            inbound.processed = timezone.now()
-            inbound.save(update_fields=["status", "error", "processed"])
-            return None
+            store.finish_inbound(inbound_id, Inbound.REJECTED, error=f"{exc.status} {anonymity.redact(exc.reason)}")
+            return Outcome(rejected=exc.status)
         text = _printable(incoming.text)
-        inbound.sender_hash = anonymity.phone_hash(incoming.sender)
-        inbound.sender_sealed = anonymity.seal(anonymity.normalise(incoming.sender))
-        inbound.provider_id = _printable(incoming.provider_id)
+        sender_hash = anonymity.phone_hash(incoming.sender)
+        sender_sealed = anonymity.seal(anonymity.normalise(incoming.sender))
+        provider_id = _printable(incoming.provider_id)[:100]
         # what a reporter types may contain a phone number (theirs or someone else's): never kept in clear
-        inbound.text = anonymity.redact(text)[:2000]
-        inbound.processed = timezone.now()
-        original = _original_of(inbound, reliable_ids=channel.kind not in UNRELIABLE_IDS)
-        fields = ["sender_hash", "sender_sealed", "provider_id", "text", "processed", "status"]
+        stored_text = anonymity.redact(text)[:2000]
+        if provider_id and channel.kind not in UNRELIABLE_IDS:
+            since = None
+        else:
+            since = received - dt.timedelta(seconds=int(config.get("RAMANI_SMS_DUPLICATE_SECONDS")))
+        original = store.original_of(inbound_id, channel.id, provider_id, sender_hash, stored_text, since)
         if original is not None:
-            inbound.status, inbound.duplicate_of = Inbound.DUPLICATE, original
-            inbound.save(update_fields=fields + ["duplicate_of"])
-            return None
-        reply = router.handle(inbound.sender_hash, text, channel)
-        inbound.status = Inbound.PROCESSED
-        inbound.save(update_fields=fields)
+            store.finish_inbound(inbound_id, Inbound.DUPLICATE, sender_hash, sender_sealed, provider_id, stored_text,
+                                 duplicate_of=original)
+            return Outcome()
+        reply = router.handle(sender_hash, text, channel)
+        store.finish_inbound(inbound_id, Inbound.PROCESSED, sender_hash, sender_sealed, provider_id, stored_text)
         if reply:
-            outbox.queue(channel, inbound.sender_hash, inbound.sender_sealed, reply, in_reply_to=inbound)
-        return reply
-
-
-def rejection_status(inbound_id: int) -> int | None:
-    """The HTTP status for a rejected request (400, 403 or 202), None when it was accepted."""
-    error = Inbound.objects.filter(id=inbound_id, status=Inbound.REJECTED).values_list("error", flat=True).first()
-    if error is None:
-        return None
-    head = error.split(" ", 1)[0]
-    return int(head) if head.isdigit() else 400
+            store.queue_outbound(channel.id, sender_hash, sender_sealed, reply, inbound_id)
+        return Outcome(reply=reply)
 
 
 def _printable(text: str) -> str:
     """Control characters (NUL above all, which PostgreSQL refuses) removed; new lines kept as spaces."""
     return "".join(" " if c in "\r\n\t" else c for c in text if c >= " " or c in "\r\n\t").strip()
-
-
-def _original_of(inbound: Inbound, reliable_ids: bool) -> Inbound | None:
-    """The earlier message this one repeats (a gateway retry), if any."""
-    earlier = Inbound.objects.filter(channel=inbound.channel, status=Inbound.PROCESSED).exclude(id=inbound.id)
-    if inbound.provider_id and reliable_ids:
-        return earlier.filter(provider_id=inbound.provider_id, sender_hash=inbound.sender_hash).first()
-    window = dt.timedelta(seconds=int(config.get("RAMANI_SMS_DUPLICATE_SECONDS")))
-    return earlier.filter(sender_hash=inbound.sender_hash, text=inbound.text,
-                          received__gte=inbound.received - window).order_by("-received").first()
 
 
 def process_pending(limit: int = 1000) -> int:

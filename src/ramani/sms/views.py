@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from ramani.sms import anonymity, inbox
+from ramani.sms import anonymity, inbox, store
 from ramani.sms.channels import ADAPTERS, REPLY_IN_RESPONSE
 from ramani.sms.channels.base import Request, RequestRejected
 from ramani.sms.models import Channel, Outbound
@@ -24,7 +24,7 @@ def _request(request: HttpRequest) -> Request:
 
 
 def _channel(kind: str, slug: str) -> Channel | None:
-    return Channel.objects.filter(kind=kind, slug=slug, active=True).first()
+    return store.channel(kind, slug)
 
 
 @csrf_exempt
@@ -34,16 +34,16 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         return JsonResponse({"detail": "no such channel"}, status=404)
     stored = inbox.receive(channel, _request(request))  # committed before anything can fail
     try:
-        reply = inbox.process(stored.id)
+        outcome = inbox.process(stored)
     except Exception as exc:  # stored: `ramani sms worker` will process it again
-        log.error("inbound %s: %s", stored.id, anonymity.redact(str(exc)))
-        reply = None
-    rejected = inbox.rejection_status(stored.id)
-    if rejected is not None:
-        return JsonResponse({"detail": "request not accepted"}, status=rejected)
+        log.error("inbound %s: %s", stored, anonymity.redact(str(exc)))
+        outcome = inbox.Outcome()
+    if outcome.rejected is not None:
+        return JsonResponse({"detail": "request not accepted"}, status=outcome.rejected)
+    reply = outcome.reply
     if kind in REPLY_IN_RESPONSE and not channel.settings.get("url"):
         # this gateway carries the reply in the HTTP answer: that is the sending
-        Outbound.objects.filter(in_reply_to_id=stored.id, status=Outbound.QUEUED).update(
+        Outbound.objects.filter(in_reply_to_id=stored, status=Outbound.QUEUED).update(
             status=Outbound.SENT, sent=timezone.now(), provider_id="in-http-response")
     else:
         reply = None  # sent by the outbox worker
