@@ -84,10 +84,36 @@ def test_kannel_reply_goes_through_the_outbox_not_the_http_answer(client, kannel
 
 
 def test_the_number_is_nowhere_in_clear(client, generic, kannel, caplog):
+    """Messages through EVERY adapter, then the database, the logs, the pages, the APIs and the downloads."""
+    import time
+    from urllib.parse import urlencode
+
+    from ramani.sms.channels import android, twilio
+
     pages = []
     pages.append(post_generic(client, "help").content)
     pages.append(post_generic(client, f"my number is {PHONE} please call", msg_id="2").content)
     pages.append(client.get("/sms/kannel/vodacom/receive", {"sender": PHONE, "text": "matokeo", "id": "3"}).content)
+    Channel.objects.create(slug="phone1", kind="android", settings={"secret": "s"})
+    body = json.dumps({"event": "sms:received", "payload": {"messageId": "1", "message": "kufatilia",
+                                                            "phoneNumber": PHONE, "simNumber": 1}}).encode()
+    ts = str(int(time.time()))
+    pages.append(client.post("/sms/android/phone1/receive", body, content_type="application/json", HTTP_X_TIMESTAMP=ts,
+                             HTTP_X_SIGNATURE=android.signature("s", body, ts)).content)
+    Channel.objects.create(slug="tw", kind="twilio", settings={"auth_token": "t"})
+    form = {"MessageSid": "SM1", "From": PHONE, "To": "+1555", "Body": "1"}
+    pages.append(client.post("/sms/twilio/tw/receive", urlencode(form), content_type="application/x-www-form-urlencoded",
+                             HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", "http://testserver/sms/twilio/tw/receive",
+                                                                      form)).content)
+    Channel.objects.create(slug="at", kind="africastalking", settings={"token": "k"})
+    pages.append(client.post("/sms/africastalking/at/receive?token=k",
+                             urlencode({"from": PHONE, "to": "1", "text": "3", "id": "A1"}),
+                             content_type="application/x-www-form-urlencoded").content)
+    assert Inbound.objects.filter(status="processed").count() == 6
+    for url in ("/opendata/download/sites.csv", "/opendata/download/visits.geojson", "/opendata/download/ipis.csv",
+                "/api/summary", "/ogcapi/collections/sites/items"):
+        response = client.get(url)
+        pages.append(b"".join(response.streaming_content) if response.streaming else response.content)
     from django.contrib.auth.models import User
 
     User.objects.create_superuser("admin", "a@example.org", "pw")
