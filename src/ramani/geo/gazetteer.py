@@ -22,7 +22,21 @@ class Place:
         return f"{self.name} ({where})" if where else self.name
 
 
+_cache: dict[int, dict[str, list[Place]]] = {}
+
+
 def _entries() -> dict[str, list[Place]]:
+    """The index of known places, rebuilt only when the registry changes (its revision moves)."""
+    from ramani.sites import revision
+
+    number = revision.current()
+    if number not in _cache:
+        _cache.clear()
+        _cache[number] = _build()
+    return _cache[number]
+
+
+def _build() -> dict[str, list[Place]]:
     from ramani.sites.models import Site
 
     index: dict[str, list[Place]] = {}
