@@ -11,19 +11,14 @@ queries at each from 8 client threads on loopback: requests/s, p50 and p99 laten
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import free_port, wait  # noqa: E402
+from _common import free_port, load, wait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -68,36 +63,8 @@ RESOURCE = """  {name}:
 """
 
 
-def load(port: int, path: str, requests: int, threads: int = 8) -> tuple[float, float, float]:
-    """requests/s, p50 ms, p99 ms for `requests` GETs of path from `threads` keep-alive clients."""
-    latencies: list[float] = []
-    lock = threading.Lock()
-    per_thread = requests // threads
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine = []
-        for _ in range(per_thread):
-            t = time.perf_counter()
-            conn.request("GET", path, headers={"Accept": "application/geo+json"})
-            resp = conn.getresponse()
-            body = resp.read()
-            if resp.status != 200 or not body:
-                raise RuntimeError(f"{port}{path}: HTTP {resp.status}")
-            mine.append(time.perf_counter() - t)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    start = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000
+def load_path(port: int, path: str, requests: int) -> tuple[float, float, float]:
+    return load(port, lambda n: path, requests, 8, {"Accept": "application/geo+json"})
 
 
 def main() -> None:
@@ -164,8 +131,8 @@ def main() -> None:
                 for label, port, url in (("pygeoapi", p_port, path + "&f=json"),
                                          ("Ramani (cache off)", c_port, "/ogcapi" + path),
                                          ("Ramani", r_port, "/ogcapi" + path)):
-                    load(port, url, 16)  # warm-up
-                    results[label] = load(port, url, args.requests)
+                    load_path(port, url, 16)  # warm-up
+                    results[label] = load_path(port, url, args.requests)
                 for label, (rps, p50, p99) in results.items():
                     ratio = rps / results["pygeoapi"][0]
                     print(f"{name:18} {label:22} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {ratio:>10.1f}x", flush=True)

@@ -31,7 +31,7 @@ def _derive(label: str) -> bytes:
 
 
 def normalise(number: str) -> str:
-    """Digits only, with DRC's +243 restored on local numbers (0812345678 -> 243812345678)."""
+    """Digits only, with DRC's country code restored on local numbers (08XXXXXXXX -> 2438XXXXXXXX)."""
     digits = re.sub(r"\D", "", number or "")
     if digits.startswith("00"):
         digits = digits[2:]
