@@ -19,7 +19,7 @@ import shapely
 from ramani.opendata import features, query
 from ramani.opendata.ogcapi import ATTRIBUTION, LICENCE
 from ramani.sites import ipis_export
-from ramani.sites.models import Site, Visit
+from ramani.sites.models import Visit
 
 CHUNK = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",

@@ -8,12 +8,18 @@ class ChannelAdmin(admin.ModelAdmin):
     list_display = ("slug", "kind", "name", "number", "rate_per_minute", "active")
 
 
-@admin.register(Inbound)
-class InboundAdmin(admin.ModelAdmin):
-    """Never shows a number: only its hash prefix."""
+class _MessageLogAdmin(admin.ModelAdmin):
+    """Messages are a log: read-only, and never showing a number, only its hash prefix."""
 
-    list_display = ("id", "channel", "received", "status", "sender", "text")
     list_filter = ("status", "channel")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Inbound)
+class InboundAdmin(_MessageLogAdmin):
+    list_display = ("id", "channel", "received", "status", "sender", "text")
     fields = ("channel", "received", "status", "provider_id", "sender", "text", "duplicate_of", "error", "processed")
     readonly_fields = fields
 
@@ -21,20 +27,13 @@ class InboundAdmin(admin.ModelAdmin):
     def sender(self, obj):
         return obj.sender_hash[:12]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Outbound)
-class OutboundAdmin(admin.ModelAdmin):
+class OutboundAdmin(_MessageLogAdmin):
     list_display = ("id", "channel", "created", "status", "attempts", "recipient", "text")
-    list_filter = ("status", "channel")
     fields = ("channel", "created", "status", "attempts", "next_attempt", "sent", "recipient", "text", "error")
     readonly_fields = fields
 
     @admin.display(description="recipient (hash)")
     def recipient(self, obj):
         return obj.to_hash[:12]
-
-    def has_add_permission(self, request):
-        return False

@@ -28,8 +28,11 @@ class SendError(Exception):
 
 
 def queue(channel: Channel, to_hash: str, to_sealed: str, text: str, in_reply_to: Inbound | None = None) -> Outbound:
-    return Outbound.objects.create(channel=channel, to_hash=to_hash, to_sealed=to_sealed, text=text,
-                                   in_reply_to=in_reply_to, next_attempt=timezone.now())
+    """Queue one message (the same insert the inbox uses for replies)."""
+    from ramani.sms import store
+
+    pk = store.queue_outbound(channel.id, to_hash, to_sealed, text, in_reply_to.id if in_reply_to else None)
+    return Outbound.objects.get(id=pk)
 
 
 def _claim_one() -> Outbound | None:
