@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 def test_home_summarises_the_registry(client, today):
     import_ipis(SAMPLE, today=today)
-    page = client.get("/").content.decode()
+    page = client.get("/about/").content.decode()
     assert "Ramani" in page and ">4<" in page and ">7<" in page
     assert "Sud-Kivu" in page
     assert "synthetic" not in page  # real-format sample: no demo banner

@@ -5,14 +5,28 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ramani.sites import stats
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"summary": stats.registry_summary(dt.date.today())})
+def about(request: HttpRequest) -> HttpResponse:
+    summary = stats.registry_summary(dt.date.today())
+    return render(request, "web/about.html", {"summary": summary, "page": "about", "synthetic": summary["synthetic"]})
+
+
+def set_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Remember the reader's language in a cookie and go back where they were (a plain link, no form)."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
