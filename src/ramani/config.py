@@ -54,6 +54,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAMANI_CACHE_SECONDS", "86400",
             "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
             "registry changes or the day turns); 0 turns the cache off."),
+    Setting("RAMANI_BASEMAP_URL", "",
+            "Online basemap for the webmap: a raster tile URL template ({z}/{x}/{y}) or a MapLibre style JSON URL. "
+            "Empty: the offline basemap (admin boundaries from the database, or a plain background)."),
+    Setting("RAMANI_BASEMAP_ATTRIBUTION", "",
+            "Attribution shown on the map for RAMANI_BASEMAP_URL (e.g. '© OpenStreetMap contributors')."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

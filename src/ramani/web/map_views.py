@@ -2,20 +2,149 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import datetime as dt
+import gzip
+import threading
+from collections import OrderedDict
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ramani import config
+from ramani.geo import basemap
+from ramani.opendata import features, maptiles, query
+from ramani.sites import qualification as rules
+from ramani.sites import revision
+from ramani.sites.models import Site, Term
+
+FILTERS = ("province", "territoire", "mineral", "year", "armed_presence", "armed_group_type", "mercury",
+           "child_labour", "qualification", "on", "q")
+MAX_ZOOM = 22
+
+_tiles: OrderedDict = OrderedDict()
+_tiles_lock = threading.Lock()
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip() for k in FILTERS if request.GET.get(k, "").strip()}
+
+
+def _on(params: dict[str, str]) -> dt.date:
+    return query.parse_date("on", params["on"]) if params.get("on") else dt.date.today()
+
+
+def _bad(error: query.FilterError) -> JsonResponse:
+    return JsonResponse({"detail": error.message, "param": error.param}, status=400)
+
+
+def _gzip(request: HttpRequest, response: HttpResponse, body: bytes) -> HttpResponse:
+    if len(body) > 512 and "gzip" in request.headers.get("Accept-Encoding", ""):
+        body = gzip.compress(body, 6)
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
+    response.content = body
+    return response
+
+
+@require_GET
+def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    """Sites of tile z/x/y as a Mapbox Vector Tile (layer `sites`), with the map's filters."""
+    if z > MAX_ZOOM or x >= 1 << z or y >= 1 << z:
+        return JsonResponse({"detail": "no such tile"}, status=404)
+    params = _filters(request)
+    try:
+        on = _on(params)
+        key = (revision.current(), on, tuple(sorted(params.items())), z, x, y)
+        with _tiles_lock:
+            body = _tiles.get(key)
+        if body is None:
+            body = maptiles.tile(z, x, y, params, on)
+            with _tiles_lock:
+                _tiles[key] = body
+                while len(_tiles) > 2048:
+                    _tiles.popitem(last=False)
+    except query.FilterError as error:
+        return _bad(error)
+    response = HttpResponse(content_type="application/vnd.mapbox-vector-tile")
+    # the page adds v=<revision>-<day> to tile URLs: a new import or a new day means new URLs
+    response["Cache-Control"] = "public, max-age=86400" if request.GET.get("v") else "public, max-age=60"
+    response["Access-Control-Allow-Origin"] = "*"
+    return _gzip(request, response, body)
+
+
+@require_GET
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """Province and territoire outlines (simplified GeoJSON) for the offline basemap."""
+    body = basemap.outlines_geojson()
+    response = HttpResponse(content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400" if request.GET.get("v") else "public, max-age=300"
+    return _gzip(request, response, body)
+
+
+def _choices() -> dict:
+    minerals = Term.objects.filter(vocabulary="mineral").order_by("value")
+    lang = (getattr(settings, "LANGUAGE_CODE", "fr") or "fr")[:2]
+    return {
+        "provinces": list(Site.objects.exclude(province="").order_by("province").values_list("province", flat=True)
+                          .distinct()),
+        "minerals": [(t.value, t.label(lang)) for t in minerals],
+    }
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("map: work in progress")
+    idx = maptiles.index()
+    today = dt.date.today()
+    bounds = None
+    if len(idx.ids):
+        import numpy as np
 
-
-def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
-    return HttpResponse(status=204)
-
-
-def boundaries(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("{}", content_type="application/json")
+        lon = idx.mx * 360.0 - 180.0
+        lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * idx.my))))
+        bounds = [round(float(lon.min()), 4), round(float(lat.min()), 4),
+                  round(float(lon.max()), 4), round(float(lat.max()), 4)]
+    choices = _choices()
+    lang = request.LANGUAGE_CODE[:2]
+    choices["minerals"] = [(t.value, t.label(lang)) for t in Term.objects.filter(vocabulary="mineral")
+                           .order_by("value")]
+    map_config = {
+        "version": f"{idx.revision}-{today.isoformat()}",
+        "today": today.isoformat(),
+        "bounds": bounds,
+        "sites": len(idx.ids),
+        "basemap": config.get("RAMANI_BASEMAP_URL") or None,
+        "boundaries": basemap.has_outlines(),
+        "colours": rules.COLOURS,
+        "filters": list(FILTERS),
+    }
+    return render(request, "web/map.html", {
+        "page": "map", "map_config": map_config, "choices": choices,
+        "synthetic": Site.objects.filter(synthetic=True).exists(),
+        "years": list(range(2009, today.year + 1))[::-1],
+    })
 
 
 def site_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("list: work in progress")
+    """The sites as a plain HTML table with the map's filters: works with no JavaScript and no WebGL."""
+    params = _filters(request)
+    try:
+        on = _on(params)
+        qs = query.filter_sites(params).order_by("province", "territoire", "name", "pcode")
+        paginator = Paginator(qs, 100)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = features.site_features(list(page.object_list), on)
+    except query.FilterError as error:
+        return render(request, "web/site_list.html", {"page": "sites", "error": error, "rows": [],
+                                                      "choices": _choices(), "params": params}, status=400)
+    keep = urlencode(params)
+    return render(request, "web/site_list.html", {
+        "page": "sites", "rows": [r["properties"] | {"lon": (r["geometry"] or {}).get("coordinates", [None, None])[0],
+                                                      "lat": (r["geometry"] or {}).get("coordinates", [None, None])[1]}
+                                  for r in rows],
+        "pager": page, "count": paginator.count, "params": params, "keep": keep, "choices": _choices(),
+        "colours": rules.COLOURS, "on": on, "synthetic": Site.objects.filter(synthetic=True).exists(),
+        "years": list(range(2009, dt.date.today().year + 1))[::-1],
+    })

@@ -1,0 +1,235 @@
+"""Vector tiles of mining sites for the webmap.
+
+Each process keeps a compact index of every located site (numpy columns: Web-Mercator
+position, pcode, and the attributes the map's layers colour by: qualification decisions,
+diggers band, mercury, child labour, armed interference by group type, year of the latest
+field visit). It is built once per registry revision and shared by every tile request, so a
+tile costs a slice of arrays and the encoding of the points in it, on SQLite and PostgreSQL
+alike. Filters (the open-data filters of `query.filter_sites`) become a boolean mask, cached
+per revision and filter set.
+
+At low zoom, points closer than THIN_PIXELS on screen are thinned to the one with the most
+recent field visit: what is drawn looks the same, and a tile of 100,000 sites stays small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connection
+
+from ramani.opendata import mvt, query
+from ramani.sites import qualification as rules
+
+LAYER = "sites"
+THIN_MAX_ZOOM = 9  # from this zoom on (a tile under ~80 km wide), every site is in its tile
+THIN_CELL = 32  # tile units (of 4096) per thinning cell: ~4 px on a 512 px tile
+BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
+
+WORKER_BANDS = ((None, 0), (50, 1), (500, 2))  # below 50: band 1, 50-500: 2, over 500: 3; no data: 0
+ARMED = ["unknown", "none", "presence", "state", "local", "foreign"]  # increasing severity
+STATE_TYPES = ("FARDC - Éléments indisciplinés", "PNC - Éléments indisciplinés", "PMH - Éléments indisciplinés")
+QUALIFICATION_PROJECT = "Qualification status"
+STATUS_CODES = [code for code, _ in rules.STATUS_CHOICES]
+
+
+def workers_band(n: int | None) -> int:
+    if n is None or n <= 0:
+        return 0
+    if n < 50:
+        return 1
+    if n <= 500:
+        return 2
+    return 3
+
+
+def armed_class(presence: bool | None, interference: bool | None, types: list[str]) -> str:
+    """The webmap's armed-interference class of a visit: the most severe group type that interferes."""
+    classes = []
+    for kind in types:
+        if kind == "Groupe armé étranger":
+            classes.append("foreign")
+        elif kind == "Groupe armé local":
+            classes.append("local")
+        elif kind in STATE_TYPES:
+            classes.append("state")
+    if classes and interference is not False:
+        return max(classes, key=ARMED.index)
+    if presence:
+        return "presence"
+    if presence is False or types == ["Aucun"] or interference is False:
+        return "none"
+    return "unknown"
+
+
+@dataclass
+class Index:
+    revision: int
+    ids: np.ndarray  # site ids, sorted by mx
+    mx: np.ndarray  # Web-Mercator x in 0..1
+    my: np.ndarray  # Web-Mercator y in 0..1 (0 at the north edge)
+    pcodes: list[str]
+    workers: np.ndarray  # band 0..3
+    mercury: np.ndarray  # -1 unknown, 0, 1
+    child: np.ndarray
+    armed: np.ndarray  # index into ARMED
+    year: np.ndarray  # year of the latest field visit, 0 when none
+    priority: np.ndarray  # days of the latest field visit (thinning keeps the most recent)
+    decisions: dict[int, list] = field(default_factory=dict)
+    _status: dict = field(default_factory=dict)
+    _masks: OrderedDict = field(default_factory=OrderedDict)
+
+    def status(self, on: dt.date) -> np.ndarray:
+        """Index into STATUS_CODES of each site's qualification on `on` (legal validity applied)."""
+        if on not in self._status:
+            none = STATUS_CODES.index("none")
+            codes = np.full(len(self.ids), none, dtype=np.int8)
+            for i, site_id in enumerate(self.ids.tolist()):
+                found = self.decisions.get(site_id)
+                if found:
+                    codes[i] = STATUS_CODES.index(rules.status_on(found, on).status)
+            if len(self._status) > 8:
+                self._status.clear()
+            self._status[on] = codes
+        return self._status[on]
+
+    def mask(self, params: dict[str, str]) -> np.ndarray | None:
+        """Which sites pass the filters (None: all of them). Raises query.FilterError on a bad value."""
+        active = {k: v for k, v in params.items() if v and k != "on"}
+        if not active:
+            if params.get("on"):
+                query.parse_date("on", params["on"])
+            return None
+        key = tuple(sorted(params.items()))
+        if key in self._masks:
+            self._masks.move_to_end(key)
+            return self._masks[key]
+        wanted = np.fromiter(query.filter_sites(params).values_list("id", flat=True), dtype=np.int64)
+        result = np.isin(self.ids, wanted)
+        self._masks[key] = result
+        while len(self._masks) > 64:
+            self._masks.popitem(last=False)
+        return result
+
+
+def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    lat = np.clip(lat, -85.05112878, 85.05112878)
+    mx = (lon + 180.0) / 360.0
+    s = np.sin(np.radians(lat))
+    my = 0.5 - np.log((1 + s) / (1 - s)) / (4 * math.pi)
+    return mx, my
+
+
+def build() -> Index:
+    from ramani.sites import revision
+
+    number = revision.current()
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, pcode, longitude, latitude FROM sites_site "
+                    "WHERE longitude IS NOT NULL AND latitude IS NOT NULL "
+                    "AND longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90")
+        sites = cur.fetchall()
+        cur.execute("SELECT id, site_id, visit_date, workers_numb, mercury, childunder15, presence, interference "
+                    "FROM sites_visit WHERE project <> %s ORDER BY site_id, visit_date DESC, id DESC",
+                    [QUALIFICATION_PROJECT])
+        latest: dict[int, tuple] = {}
+        for row in cur.fetchall():
+            latest.setdefault(row[1], row)
+        cur.execute("SELECT visit_id, type FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position")
+        wanted = {row[0] for row in latest.values()}
+        types: dict[int, list[str]] = {}
+        for visit_id, kind in cur.fetchall():
+            if visit_id in wanted:
+                types.setdefault(visit_id, []).append(kind)
+        cur.execute("SELECT site_id, date, status, id FROM sites_qualification")
+        decisions: dict[int, list] = {}
+        for site_id, date, status, pk in cur.fetchall():
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            decisions.setdefault(site_id, []).append((date, status, pk))
+    n = len(sites)
+    ids = np.fromiter((s[0] for s in sites), dtype=np.int64, count=n)
+    lon = np.fromiter((s[2] for s in sites), dtype=np.float64, count=n)
+    lat = np.fromiter((s[3] for s in sites), dtype=np.float64, count=n)
+    mx, my = mercator(lon, lat)
+    workers = np.zeros(n, dtype=np.int8)
+    mercury = np.full(n, -1, dtype=np.int8)
+    child = np.full(n, -1, dtype=np.int8)
+    armed = np.zeros(n, dtype=np.int8)
+    year = np.zeros(n, dtype=np.int16)
+    priority = np.zeros(n, dtype=np.int32)
+    for i, (site_id, *_rest) in enumerate(sites):
+        row = latest.get(site_id)
+        if row is None:
+            continue
+        visit_id, _, date, n_workers, hg, ch, presence, interference = row
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        workers[i] = workers_band(n_workers)
+        mercury[i] = -1 if hg is None else int(bool(hg))
+        child[i] = -1 if ch is None else int(bool(ch))
+        armed[i] = ARMED.index(armed_class(presence, interference, types.get(visit_id, [])))
+        year[i] = date.year
+        priority[i] = date.toordinal()
+    order = np.argsort(mx, kind="stable")
+    pcodes = [sites[i][1] for i in order.tolist()]
+    return Index(revision=number, ids=ids[order], mx=mx[order], my=my[order], pcodes=pcodes,
+                 workers=workers[order], mercury=mercury[order], child=child[order], armed=armed[order],
+                 year=year[order], priority=priority[order], decisions=decisions)
+
+
+_lock = threading.Lock()
+_index: Index | None = None
+
+
+def index() -> Index:
+    """The index for the current registry revision (rebuilt when the registry changes)."""
+    global _index
+    from ramani.sites import revision
+
+    number = revision.current()
+    with _lock:
+        if _index is None or _index.revision != number:
+            _index = build()
+        return _index
+
+
+def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
+    """The MVT tile z/x/y of the sites passing `params`, coloured by their qualification on `on`."""
+    idx = index()
+    n = 1 << z
+    scale = n * mvt.EXTENT
+    pad = BUFFER / scale
+    x0, x1 = x / n - pad, (x + 1) / n + pad
+    y0, y1 = y / n - pad, (y + 1) / n + pad
+    lo, hi = np.searchsorted(idx.mx, [x0, x1])
+    sel = np.arange(lo, hi)
+    if len(sel):
+        sel = sel[(idx.my[sel] >= y0) & (idx.my[sel] < y1)]
+    mask = idx.mask(params)
+    if mask is not None and len(sel):
+        sel = sel[mask[sel]]
+    px = np.floor((idx.mx[sel] * n - x) * mvt.EXTENT).astype(np.int64)
+    py = np.floor((idx.my[sel] * n - y) * mvt.EXTENT).astype(np.int64)
+    if z < THIN_MAX_ZOOM and len(sel) > 1:
+        recent_first = np.argsort(-idx.priority[sel], kind="stable")
+        cells = (px[recent_first] // THIN_CELL) * 1_000_003 + (py[recent_first] // THIN_CELL)
+        _, first = np.unique(cells, return_index=True)
+        keep = np.sort(recent_first[first])
+        sel, px, py = sel[keep], px[keep], py[keep]
+    status = idx.status(on)
+    layer = mvt.Layer(LAYER)
+    for i, tx, ty in zip(sel.tolist(), px.tolist(), py.tolist()):
+        props = {"pcode": idx.pcodes[i], "q": STATUS_CODES[status[i]], "w": int(idx.workers[i]),
+                 "a": ARMED[idx.armed[i]], "y": int(idx.year[i])}
+        if idx.mercury[i] >= 0:
+            props["hg"] = int(idx.mercury[i])
+        if idx.child[i] >= 0:
+            props["ch"] = int(idx.child[i])
+        layer.add(int(idx.ids[i]), tx, ty, props)
+    return mvt.encode([layer])

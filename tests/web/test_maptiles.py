@@ -1,0 +1,146 @@
+"""Vector tiles of sites: decoded by GDAL's own MVT driver, compared with the registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import math
+
+import pyogrio.raw
+import pytest
+
+from ramani.opendata import maptiles, mvt
+from ramani.sites import demo
+from ramani.sites.ipis_export import write_csv
+from ramani.sites.ipis_import import import_ipis
+from ramani.sites.models import Qualification, Site
+from tests.conftest import SAMPLE
+
+pytestmark = pytest.mark.django_db
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 1 << z
+    s = math.sin(math.radians(lat))
+    return int((lon + 180) / 360 * n), int((0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)) * n)
+
+
+def decode(tmp_path, z, x, y, data: bytes) -> dict[str, dict]:
+    """Features of the tile read by GDAL (its MVT driver), keyed by pcode, with lon/lat."""
+    path = tmp_path / str(z) / str(x) / f"{y}.pbf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if not data:
+        return {}
+    meta, fids, geometry, fields = pyogrio.raw.read(path, layer="sites", CLIP="NO")
+    from shapely import from_wkb, transform
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs(3857, 4326, always_xy=True)
+    points = transform(from_wkb(geometry), lambda c: __import__("numpy").column_stack(to_wgs.transform(c[:, 0], c[:, 1])))
+    names = list(meta["fields"])
+    out = {}
+    for i, point in enumerate(points):
+        props = {name: fields[j][i] for j, name in enumerate(names)}
+        out[props["pcode"]] = {**props, "lon": point.x, "lat": point.y}
+    return out
+
+
+@pytest.fixture
+def demo_sites(tmp_path):
+    path = tmp_path / "demo.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        write_csv(demo.generate(sites=400, seed=3), f)
+    import_ipis(path, today=dt.date(2026, 11, 28))
+    return Site.objects.exclude(longitude=None)
+
+
+def test_encoder_output_is_read_by_gdal(tmp_path):
+    layer = mvt.Layer("sites")
+    layer.add(7, 100, 4000, {"pcode": "codmine00001", "w": 2, "neg": -5, "f": 1.5, "b": True, "none": None})
+    layer.add(8, -10, 4100, {"pcode": "codmine00002", "w": 2})
+    data = mvt.encode([layer])
+    path = tmp_path / "0" / "0" / "0.pbf"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(data)
+    meta, fids, geometry, fields = pyogrio.raw.read(path, layer="sites", CLIP="NO")
+    names = list(meta["fields"])
+    assert list(fields[names.index("mvt_id")]) == [7, 8]  # a point in the buffer is kept
+    row = {n: fields[j][0] for j, n in enumerate(names)}
+    assert row["pcode"] == "codmine00001" and row["w"] == 2 and row["neg"] == -5 and row["f"] == 1.5 and row["b"]
+    assert "none" not in names
+
+
+def test_every_site_is_in_its_tile_at_high_zoom_with_its_attributes(tmp_path, demo_sites):
+    z = 12
+    by_tile = {}
+    for s in demo_sites:
+        by_tile.setdefault(tile_of(s.longitude, s.latitude, z), []).append(s)
+    (x, y), group = max(by_tile.items(), key=lambda kv: len(kv[1]))
+    features = decode(tmp_path, z, x, y, maptiles.tile(z, x, y, {}, dt.date(2026, 11, 28)))
+    for s in group:
+        f = features[s.pcode]
+        assert abs(f["lon"] - s.longitude) < 1e-3 and abs(f["lat"] - s.latitude) < 1e-3
+        assert f["q"] == s.status_on(dt.date(2026, 11, 28)).status
+        assert f["y"] == s.visits.exclude(project="Qualification status").order_by("-visit_date").first().visit_date.year
+
+
+def test_low_zoom_tile_holds_the_region_and_filters_cut_it(tmp_path, demo_sites):
+    z = 4
+    on = dt.date(2026, 11, 28)
+    tiles = {tile_of(s.longitude, s.latitude, z) for s in demo_sites}
+    total = {}
+    for x, y in tiles:
+        total.update(decode(tmp_path / "all", z, x, y, maptiles.tile(z, x, y, {}, on)))
+    assert 0.5 * demo_sites.count() < len(total) <= demo_sites.count()  # thinned, not emptied
+    gold = {}
+    for x, y in tiles:
+        gold.update(decode(tmp_path / "gold", z, x, y, maptiles.tile(z, x, y, {"mineral": "Or"}, on)))
+    gold_pcodes = set(Site.objects.filter(visits__mineral_slots__mineral="Or").values_list("pcode", flat=True))
+    assert gold and set(gold) <= gold_pcodes
+    assert len(gold) < len(total)
+
+
+def test_qualification_colour_follows_the_date(tmp_path, demo_sites):
+    blue = Qualification.objects.filter(status="bleu").select_related("site").first()
+    site = blue.site
+    z = 14
+    x, y = tile_of(site.longitude, site.latitude, z)
+    during = decode(tmp_path / "a", z, x, y, maptiles.tile(z, x, y, {}, blue.date + dt.timedelta(days=30)))
+    after = decode(tmp_path / "b", z, x, y, maptiles.tile(z, x, y, {}, blue.date + dt.timedelta(days=4 * 365)))
+    assert during[site.pcode]["q"] == "bleu"
+    assert after[site.pcode]["q"] == "rouge"  # three years on, blue turns red by law
+
+
+def test_index_follows_registry_changes(demo_sites):
+    first = maptiles.index()
+    assert maptiles.index() is first
+    site = demo_sites.first()
+    site.name = "renamed"
+    site.save()  # admin-style edit moves the revision
+    assert maptiles.index() is not first
+
+
+def test_tile_view_http(client, demo_sites):
+    s = demo_sites.first()
+    x, y = tile_of(s.longitude, s.latitude, 8)
+    answer = client.get(f"/map/tiles/8/{x}/{y}.pbf", HTTP_ACCEPT_ENCODING="gzip")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/vnd.mapbox-vector-tile"
+    body = answer.content
+    if answer.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    assert s.pcode.encode() in body
+    assert client.get(f"/map/tiles/8/{x}/{y}.pbf?mineral=%00").status_code == 400
+    bad = client.get(f"/map/tiles/8/{x}/{y}.pbf?on=2024-02-30")
+    assert bad.status_code == 400 and "on" in bad.json()["param"]
+    assert client.get("/map/tiles/3/8/1.pbf").status_code == 404  # outside the world at zoom 3
+    assert client.get("/map/tiles/25/0/0.pbf").status_code == 404
+
+
+def test_sample_file_sites_are_drawn(tmp_path, today):
+    import_ipis(SAMPLE, today=today)
+    located = Site.objects.exclude(longitude=None)
+    for s in located:
+        x, y = tile_of(s.longitude, s.latitude, 10)
+        assert s.pcode in decode(tmp_path / s.pcode, 10, x, y, maptiles.tile(10, x, y, {}, today))
