@@ -51,7 +51,7 @@ MIDDLEWARE = [
     "ramani.opendata.cache.middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ramani.web.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +105,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600  # our own scripts and styles: an hour
+# vendored libraries live under a versioned folder (vendor/maplibre-gl-5.24.1/...): cache them for a year
+WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: "/static/vendor/" in url  # noqa: E731
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

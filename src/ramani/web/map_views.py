@@ -8,7 +8,6 @@ import threading
 from collections import OrderedDict
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -20,6 +19,7 @@ from ramani.opendata import features, maptiles, query
 from ramani.sites import qualification as rules
 from ramani.sites import revision
 from ramani.sites.models import Site, Term
+from ramani.web import legend
 
 FILTERS = ("province", "territoire", "mineral", "year", "armed_presence", "armed_group_type", "mercury",
            "child_labour", "qualification", "on", "q")
@@ -85,14 +85,21 @@ def boundaries(request: HttpRequest) -> HttpResponse:
     return _gzip(request, response, body)
 
 
-def _choices() -> dict:
-    minerals = Term.objects.filter(vocabulary="mineral").order_by("value")
-    lang = (getattr(settings, "LANGUAGE_CODE", "fr") or "fr")[:2]
+def _choices(lang: str = "fr") -> dict:
+    places = Site.objects.exclude(province="").values_list("province", "territoire").distinct()
+    pairs = sorted({(p, t) for p, t in places if t})
     return {
-        "provinces": list(Site.objects.exclude(province="").order_by("province").values_list("province", flat=True)
-                          .distinct()),
-        "minerals": [(t.value, t.label(lang)) for t in minerals],
+        "provinces": sorted({p for p, _ in places}),
+        "territoires": pairs,
+        "minerals": [(t.value, t.label(lang)) for t in Term.objects.filter(vocabulary="mineral").order_by("value")],
     }
+
+
+def _terms(lang: str) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for term in Term.objects.filter(vocabulary__in=["mineral", "armed_group_type", "location_origin"]):
+        out.setdefault(term.vocabulary, {})[term.value] = term.label(lang)
+    return out
 
 
 def map_page(request: HttpRequest) -> HttpResponse:
@@ -106,22 +113,22 @@ def map_page(request: HttpRequest) -> HttpResponse:
         lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * idx.my))))
         bounds = [round(float(lon.min()), 4), round(float(lat.min()), 4),
                   round(float(lon.max()), 4), round(float(lat.max()), 4)]
-    choices = _choices()
     lang = request.LANGUAGE_CODE[:2]
-    choices["minerals"] = [(t.value, t.label(lang)) for t in Term.objects.filter(vocabulary="mineral")
-                           .order_by("value")]
     map_config = {
         "version": f"{idx.revision}-{today.isoformat()}",
         "today": today.isoformat(),
+        "lang": lang,
         "bounds": bounds,
         "sites": len(idx.ids),
         "basemap": config.get("RAMANI_BASEMAP_URL") or None,
+        "attribution": config.get("RAMANI_BASEMAP_ATTRIBUTION") or None,
         "boundaries": basemap.has_outlines(),
-        "colours": rules.COLOURS,
         "filters": list(FILTERS),
     }
+    layers = legend.layers()
     return render(request, "web/map.html", {
-        "page": "map", "map_config": map_config, "choices": choices,
+        "page": "map", "map_config": map_config, "choices": _choices(lang), "layers": layers,
+        "qualification_classes": layers[0]["classes"], "strings": legend.strings(), "terms": _terms(lang),
         "synthetic": Site.objects.filter(synthetic=True).exists(),
         "years": list(range(2009, today.year + 1))[::-1],
     })
@@ -138,13 +145,14 @@ def site_list(request: HttpRequest) -> HttpResponse:
         rows = features.site_features(list(page.object_list), on)
     except query.FilterError as error:
         return render(request, "web/site_list.html", {"page": "sites", "error": error, "rows": [],
-                                                      "choices": _choices(), "params": params}, status=400)
+                                                      "choices": _choices(request.LANGUAGE_CODE[:2]), "params": params}, status=400)
     keep = urlencode(params)
     return render(request, "web/site_list.html", {
         "page": "sites", "rows": [r["properties"] | {"lon": (r["geometry"] or {}).get("coordinates", [None, None])[0],
                                                       "lat": (r["geometry"] or {}).get("coordinates", [None, None])[1]}
                                   for r in rows],
-        "pager": page, "count": paginator.count, "params": params, "keep": keep, "choices": _choices(),
+        "pager": page, "count": paginator.count, "params": params, "keep": keep,
+        "choices": _choices(request.LANGUAGE_CODE[:2]),
         "colours": rules.COLOURS, "on": on, "synthetic": Site.objects.filter(synthetic=True).exists(),
         "years": list(range(2009, dt.date.today().year + 1))[::-1],
     })

@@ -1,0 +1,109 @@
+"""The webmap's thematic layers and their legend: classes, colours and explanations.
+
+Each layer colours the same site points by one property of the vector tiles (see
+ramani.opendata.maptiles); the texts are translated here, in Python, and handed to the page.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from ramani.sites.qualification import COLOURS
+
+
+def layers() -> list[dict]:
+    """[{id, label, property, classes: [{value, label, colour, info}]}] in the reader's language."""
+    return [
+        {"id": "qualification", "label": _("Qualification status"), "property": "q", "classes": [
+            {"value": "vert", "label": _("Green"), "colour": COLOURS["vert"],
+             "info": _("Green (vert): the site meets the conditions (no armed interference, no child labour). "
+                       "Minerals may be mined and exported. A green qualification is valid for one year.")},
+            {"value": "jaune", "label": _("Yellow"), "colour": COLOURS["jaune"],
+             "info": _("Yellow (jaune): problems were found that the site can correct; it may keep producing. "
+                       "It must be re-evaluated after six months.")},
+            {"value": "rouge", "label": _("Red"), "colour": COLOURS["rouge"],
+             "info": _("Red (rouge): armed interference, child labour or another serious breach; no mineral "
+                       "from this site may be traded. A blue site becomes red automatically after three years.")},
+            {"value": "bleu", "label": _("Blue"), "colour": COLOURS["bleu"],
+             "info": _("Blue (bleu): created by ministerial decree n°677 of 12 November 2021. An exporter asks for "
+                       "it and hands the mining authorities a risk assessment; if within 10 days no yellow or red "
+                       "risk is found, minerals can be mined and exported. Valid 3 years, after which the site "
+                       "automatically becomes red. The first directory, on 15 March 2023, listed 22 blue sites "
+                       "in Sud-Kivu (Fizi, Kabare, Kalehe, Mwenga, Shabunda).")},
+            {"value": "none", "label": _("No qualification"), "colour": COLOURS["none"],
+             "info": _("No qualification in force: never qualified, or the qualification has lapsed.")},
+        ]},
+        {"id": "workers", "label": _("Number of diggers"), "property": "w", "classes": [
+            {"value": 3, "label": _("More than 500"), "colour": "#7a0177", "radius": 2.0},
+            {"value": 2, "label": _("50 to 500"), "colour": "#c51b8a", "radius": 1.5},
+            {"value": 1, "label": _("1 to 50"), "colour": "#f768a1", "radius": 1.0},
+            {"value": 0, "label": _("No data"), "colour": "#bdbdbd", "radius": 0.8},
+        ]},
+        {"id": "mercury", "label": _("Mercury use"), "property": "hg", "classes": [
+            {"value": 1, "label": _("Mercury used"), "colour": "#b2182b"},
+            {"value": 0, "label": _("No mercury seen"), "colour": "#4393c3"},
+            {"value": None, "label": _("Not recorded"), "colour": "#bdbdbd",
+             "info": _("Mercury use is recorded from 2015 on; earlier visits do not say.")},
+        ]},
+        {"id": "child", "label": _("Children under 15 working"), "property": "ch", "classes": [
+            {"value": 1, "label": _("Children under 15 seen working"), "colour": "#d95f02"},
+            {"value": 0, "label": _("None seen"), "colour": "#1b9e77"},
+            {"value": None, "label": _("Not recorded"), "colour": "#bdbdbd"},
+        ]},
+        {"id": "armed", "label": _("Armed interference"), "property": "a", "classes": [
+            {"value": "foreign", "label": _("Foreign armed group"), "colour": "#67001f",
+             "info": _("A foreign armed group (e.g. FDLR) interferes at the site: taxes, pillage, forced labour, "
+                       "control of the trade.")},
+            {"value": "local", "label": _("Local armed group"), "colour": "#d6604d",
+             "info": _("A local armed group (e.g. Raïa Mutomboki, Maï-Maï, CODECO, NDC-R) interferes at the site.")},
+            {"value": "state", "label": _("Undisciplined state forces"), "colour": "#8073ac",
+             "info": _("Undisciplined elements of the army (FARDC), police (PNC) or mining police (PMH) interfere "
+                       "at the site.")},
+            {"value": "presence", "label": _("Armed presence, no interference seen"), "colour": "#f4a582"},
+            {"value": "none", "label": _("No armed presence"), "colour": "#4d9221"},
+            {"value": "unknown", "label": _("No data"), "colour": "#bdbdbd"},
+        ]},
+    ]
+
+
+def strings() -> dict[str, str]:
+    """Texts the map's script needs, in the reader's language."""
+    return {
+        "sites": _("sites"),
+        "site": _("site"),
+        "loading": _("Loading…"),
+        "close": _("Close"),
+        "pcode": _("PCode"),
+        "substances": _("Substances"),
+        "province": _("Province"),
+        "territoire": _("Territoire"),
+        "collectivite": _("Collectivité"),
+        "groupement": _("Groupement"),
+        "village": _("Village"),
+        "coordinates": _("Coordinates"),
+        "location_origin": _("Location origin"),
+        "qualification": _("Qualification"),
+        "visits": _("Visits"),
+        "date": _("Date"),
+        "workers": _("Diggers"),
+        "armed_groups": _("Armed groups"),
+        "none": _("none"),
+        "no_visits": _("No field visit recorded."),
+        "risk": _("Due-diligence red flags"),
+        "api": _("Site data (JSON)"),
+        "not_found": _("This site could not be loaded."),
+        "no_webgl": _("Your browser cannot draw this map (WebGL is missing). The list of sites works everywhere:"),
+        "site_list": _("Site list"),
+        "search_none": _("No site found."),
+        "about_class": _("About this class"),
+        "status_vert": _("Green"),
+        "status_jaune": _("Yellow"),
+        "status_rouge": _("Red"),
+        "status_bleu": _("Blue"),
+        "status_none": _("No qualification"),
+        "since": _("decided"),
+        "mercury": _("Mercury"),
+        "child_labour": _("Children under 15"),
+        "yes": _("yes"),
+        "no": _("no"),
+    }

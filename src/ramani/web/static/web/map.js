@@ -1,0 +1,333 @@
+/* Ramani webmap: sites as vector tiles coloured by a thematic layer, filters kept in the URL,
+   a site card on click. No framework; MapLibre GL JS is the only library. */
+(function () {
+  "use strict";
+  var data = function (id) { return JSON.parse(document.getElementById(id).textContent); };
+  var cfg = data("map-config"), LAYERS = data("map-layers"), T = data("map-strings"), TERMS = data("map-terms");
+  var lang = document.documentElement.lang || "fr";
+  var nf = new Intl.NumberFormat(lang);
+  var df = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric", timeZone: "UTC"});
+  var state = window.ramani = {drawnAt: null, map: null, count: null, layer: "qualification"};
+  var $ = function (id) { return document.getElementById(id); };
+  var form = $("filters");
+
+  function esc(s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  function date(iso) { return iso ? df.format(new Date(iso + "T00:00:00Z")) : ""; }
+  function term(vocab, value) { return (TERMS[vocab] && TERMS[vocab][value]) || value; }
+  function dms(value, axis) {
+    var h = axis === "lat" ? (value >= 0 ? "N" : "S") : (value >= 0 ? "E" : "W");
+    var total = Math.round(Math.abs(value) * 36000) / 10, d = Math.floor(total / 3600), rest = total - d * 3600;
+    var m = Math.floor(rest / 60), s = rest - m * 60;
+    return d + "°" + String(m).padStart(2, "0") + "'" + s.toFixed(1).padStart(4, "0") + '"' + h;
+  }
+
+  /* ---- filters <-> URL ---- */
+  function filters() {
+    var out = new URLSearchParams();
+    cfg.filters.forEach(function (name) {
+      var el = form.elements[name];
+      if (el && el.value) out.set(name, el.value);
+    });
+    return out;
+  }
+  function readUrl() {
+    var q = new URLSearchParams(location.search);
+    cfg.filters.forEach(function (name) {
+      var el = form.elements[name];
+      if (el && q.get(name)) el.value = q.get(name);
+    });
+    var layer = q.get("layer");
+    if (layer && LAYERS.some(function (l) { return l.id === layer; })) state.layer = layer;
+    document.querySelector('input[name=layer][value="' + state.layer + '"]').checked = true;
+    limitTerritoires();
+  }
+  function writeUrl() {
+    var q = filters();
+    if (state.layer !== "qualification") q.set("layer", state.layer);
+    var search = q.toString();
+    history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    var f = filters().toString(), sep = f ? "?" + f : "";
+    $("link-list").href = "/sites/" + sep;
+    $("link-csv").href = "/opendata/download/sites.csv" + sep;
+    $("link-geojson").href = "/opendata/download/sites.geojson" + sep;
+    $("link-dashboard").href = "/dashboard/" + sep;
+  }
+  function limitTerritoires() {
+    var province = form.elements.province.value, sel = form.elements.territoire;
+    Array.prototype.forEach.call(sel.options, function (o) {
+      o.hidden = !!(o.dataset.province && province && o.dataset.province !== province);
+    });
+    if (sel.selectedOptions[0] && sel.selectedOptions[0].hidden) sel.value = "";
+  }
+
+  /* ---- count ---- */
+  var countRequest = 0;
+  function refreshCount() {
+    var mine = ++countRequest, q = filters();
+    q.set("limit", "1");
+    fetch("/api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
+      if (mine !== countRequest || typeof body.count !== "number") return;
+      state.count = body.count;
+      $("count").textContent = nf.format(body.count);
+      $("count-label").textContent = body.count === 1 ? T.site : T.sites;
+    });
+  }
+
+  /* ---- legend ---- */
+  function currentLayer() { return LAYERS.filter(function (l) { return l.id === state.layer; })[0]; }
+  function renderLegend() {
+    var layer = currentLayer(), html = '<h2>' + esc(layer.label) + '</h2><ul>';
+    layer.classes.forEach(function (c, i) {
+      html += '<li><span class="dot" style="background:' + c.colour + '"></span>' + esc(c.label);
+      if (c.info) html += ' <button type="button" class="infob" data-i="' + i + '" aria-label="' + esc(T.about_class + ": " + c.label) + '">i</button>';
+      html += "</li>";
+    });
+    $("legend").innerHTML = html + "</ul>";
+  }
+  $("legend").addEventListener("click", function (e) {
+    var b = e.target.closest(".infob");
+    if (!b) return;
+    var c = currentLayer().classes[+b.dataset.i], box = $("info");
+    box.innerHTML = '<p><span class="dot" style="background:' + c.colour + '"></span><strong>' + esc(c.label) + '</strong></p><p>' + esc(c.info) +
+      '</p><button type="button" class="btn" id="info-close">' + esc(T.close) + '</button>';
+    box.hidden = false;
+    box.dataset.opener = b.dataset.i;
+    box.focus();
+  });
+  function closeInfo() {
+    var box = $("info"), i = box.dataset.opener;
+    if (box.hidden) return;
+    box.hidden = true;
+    var opener = document.querySelector('.infob[data-i="' + i + '"]');
+    if (opener) opener.focus();
+  }
+  $("info").addEventListener("click", function (e) { if (e.target.id === "info-close") closeInfo(); });
+
+  /* ---- map style for a layer ---- */
+  function colourExpression(layer) {
+    var expr = ["match", ["coalesce", ["get", layer.property], -1]], fallback = "#bdbdbd";
+    layer.classes.forEach(function (c) {
+      if (c.value === null) fallback = c.colour; else expr.push(c.value, c.colour);
+    });
+    expr.push(fallback);
+    return expr;
+  }
+  function radiusExpression(layer) {
+    var base = ["interpolate", ["linear"], ["zoom"], 4, 2.2, 8, 4, 12, 6.5, 16, 9];
+    if (layer.id !== "workers") return base;
+    var scale = ["match", ["get", "w"]];
+    layer.classes.forEach(function (c) { scale.push(c.value, c.radius); });
+    scale.push(1);
+    return ["interpolate", ["linear"], ["zoom"], 4, ["*", 2, scale], 8, ["*", 3.5, scale], 12, ["*", 5.5, scale], 16, ["*", 8, scale]];
+  }
+  function sortExpression(layer) {
+    /* draw the most telling class on top: the legend lists classes from most to least */
+    var expr = ["match", ["coalesce", ["get", layer.property], -1]], n = layer.classes.length;
+    layer.classes.forEach(function (c, i) { if (c.value !== null) expr.push(c.value, n - i); });
+    expr.push(0);
+    return expr;
+  }
+  function applyLayer() {
+    var map = state.map, layer = currentLayer();
+    if (!map || !map.getLayer("sites")) return;
+    map.setPaintProperty("sites", "circle-color", colourExpression(layer));
+    map.setPaintProperty("sites", "circle-radius", radiusExpression(layer));
+    map.setLayoutProperty("sites", "circle-sort-key", sortExpression(layer));
+  }
+  function tileUrl() {
+    var q = filters();
+    q.set("v", cfg.version);
+    return location.origin + "/map/tiles/{z}/{x}/{y}.pbf?" + q.toString();
+  }
+
+  function baseStyle() {
+    var style = {version: 8, sources: {}, layers: [{id: "background", type: "background", paint: {"background-color": "#eef0e8"}}]};
+    if (cfg.basemap && !/\.json(\?|$)/.test(cfg.basemap)) {
+      style.sources.basemap = {type: "raster", tiles: [cfg.basemap], tileSize: 256, attribution: cfg.attribution || ""};
+      style.layers.push({id: "basemap", type: "raster", source: "basemap"});
+    }
+    return style;
+  }
+  function addOverlays(map) {
+    if (cfg.boundaries) {
+      map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version)});
+      map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
+        paint: {"line-color": "#8a9a8c", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.2], "line-dasharray": [3, 2]}});
+      map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
+        paint: {"line-color": "#55635a", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.9, 10, 2.2]}});
+    }
+    map.addSource("sites", {type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14,
+      attribution: "Ramani · IPIS open-data format"});
+    map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites",
+      paint: {"circle-color": "#888", "circle-stroke-color": "#ffffff", "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 4, 0.3, 10, 1],
+        "circle-opacity": 0.92}});
+    map.addLayer({id: "selected", type: "circle", source: "sites", "source-layer": "sites", filter: ["==", ["get", "pcode"], ""],
+      paint: {"circle-radius": 11, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#111", "circle-stroke-width": 2.5}});
+    applyLayer();
+  }
+
+  /* ---- site card ---- */
+  function visitRows(visits) {
+    var field = visits.filter(function (v) { return v.project !== "Qualification status"; });
+    if (!field.length) return "<p>" + esc(T.no_visits) + "</p>";
+    var byProject = {}, order = [];
+    field.slice().reverse().forEach(function (v) {
+      if (!byProject[v.project]) { byProject[v.project] = []; order.push(v.project); }
+      byProject[v.project].push(v);
+    });
+    return order.map(function (p) {
+      return "<h4>" + esc(p) + "</h4><table><thead><tr><th>" + esc(T.date) + "</th><th>" + esc(T.substances) + "</th><th class=n>" + esc(T.workers) +
+        "</th><th>" + esc(T.armed_groups) + "</th></tr></thead><tbody>" + byProject[p].map(function (v) {
+          var minerals = v.minerals.map(function (m) { return term("mineral", m.mineral); }).filter(Boolean).join(", ");
+          var groups = v.armed_groups.map(function (g) { return g.name; }).filter(Boolean).join(", ");
+          return "<tr><td>" + esc(date(v.visit_date)) + "</td><td>" + esc(minerals) + "</td><td class=n>" +
+            (v.workers_numb == null ? "" : esc(nf.format(v.workers_numb))) + "</td><td>" + esc(groups || T.none) + "</td></tr>";
+        }).join("") + "</tbody></table>";
+    }).join("");
+  }
+  function showCard(pcode, opener) {
+    var card = $("card");
+    card.hidden = false;
+    card.innerHTML = "<p>" + esc(T.loading) + "</p>";
+    state.opener = opener || null;
+    if (state.map && state.map.getLayer("selected")) state.map.setFilter("selected", ["==", ["get", "pcode"], pcode]);
+    var on = form.elements.on.value;
+    fetch("/api/sites/" + encodeURIComponent(pcode)).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    }).then(function (s) {
+      var substances = [];
+      s.visits.forEach(function (v) { v.minerals.forEach(function (m) {
+        var label = term("mineral", m.mineral);
+        if (label && substances.indexOf(label) < 0) substances.push(label);
+      }); });
+      var q = s.qualification, qyear = s.qualification_decided_on ? s.qualification_decided_on.slice(0, 4) : "";
+      var rows = [
+        [T.substances, substances.join(", ")], [T.pcode, s.pcode], [T.province, s.province], [T.territoire, s.territoire],
+        [T.collectivite, s.collectivite], [T.groupement, s.groupement], [T.village, s.village],
+        [T.coordinates, s.latitude == null ? "" : dms(s.latitude, "lat") + " " + dms(s.longitude, "lon")],
+        [T.location_origin, term("location_origin", s.location_origin)],
+      ];
+      var html = '<div class="card-head"><h3 id="card-title">' + esc(s.name || s.pcode) + '</h3><button type="button" class="btn" id="card-close" aria-label="' +
+        esc(T.close) + '">×</button></div>' +
+        '<p class="qual"><span class="dot" style="background:' + (LAYERS[0].classes.filter(function (c) { return c.value === q; })[0] || {colour: "#999"}).colour +
+        '"></span>' + esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (qyear ? " (" + esc(qyear) + ")" : "") + "</p><dl>";
+      rows.forEach(function (r) { if (r[1]) html += "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; });
+      html += "</dl><h3>" + esc(T.visits) + "</h3>" + visitRows(s.visits) +
+        '<p class="links"><a href="/api/sites/' + encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">' + esc(T.risk) + '</a> · <a href="/api/sites/' +
+        encodeURIComponent(s.pcode) + '">' + esc(T.api) + "</a></p>";
+      card.innerHTML = html;
+      card.focus();
+    }).catch(function () {
+      card.innerHTML = '<div class="card-head"><p>' + esc(T.not_found) + '</p><button type="button" class="btn" id="card-close">×</button></div>';
+    });
+  }
+  function closeCard() {
+    $("card").hidden = true;
+    if (state.map && state.map.getLayer("selected")) state.map.setFilter("selected", ["==", ["get", "pcode"], ""]);
+    if (state.opener && document.body.contains(state.opener)) state.opener.focus();
+  }
+  $("card").addEventListener("click", function (e) { if (e.target.id === "card-close") closeCard(); });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    if (!$("info").hidden) closeInfo(); else if (!$("card").hidden) closeCard();
+  });
+
+  /* ---- search (keyboard way to a site card) ---- */
+  $("search").addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = form.ownerDocument.getElementById("q").value.trim(), list = $("search-results");
+    if (!text) { list.innerHTML = ""; return; }
+    var q = filters();
+    q.set("q", text);
+    q.set("limit", "8");
+    fetch("/api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
+      var items = body.items || body.results || body.data || [];
+      list.innerHTML = items.length ? items.map(function (s) {
+        return '<li><button type="button" class="linkish" data-pcode="' + esc(s.pcode) + '" data-lon="' + esc(s.longitude) + '" data-lat="' + esc(s.latitude) + '">' +
+          esc(s.name || s.pcode) + " <small>" + esc(s.pcode) + " · " + esc(s.territoire || s.province || "") + "</small></button></li>";
+      }).join("") : "<li>" + esc(T.search_none) + "</li>";
+    });
+  });
+  $("search-results").addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-pcode]");
+    if (!b) return;
+    if (state.map && b.dataset.lon) state.map.jumpTo({center: [+b.dataset.lon, +b.dataset.lat], zoom: Math.max(state.map.getZoom(), 11)});
+    showCard(b.dataset.pcode, b);
+  });
+
+  /* ---- wiring ---- */
+  function onFilters() {
+    limitTerritoires();
+    writeUrl();
+    refreshCount();
+    if (state.map && state.map.getSource("sites")) state.map.getSource("sites").setTiles([tileUrl()]);
+  }
+  form.addEventListener("change", onFilters);
+  form.addEventListener("submit", function (e) { e.preventDefault(); onFilters(); });
+  form.addEventListener("reset", function () { setTimeout(onFilters, 0); });
+  document.querySelectorAll("input[name=layer]").forEach(function (r) {
+    r.addEventListener("change", function () { state.layer = r.value; renderLegend(); applyLayer(); writeUrl(); });
+  });
+  document.querySelectorAll(".langs a").forEach(function (a) {
+    a.addEventListener("click", function () {
+      a.href = a.pathname + "?next=" + encodeURIComponent(location.pathname + location.search + location.hash);
+    });
+  });
+  $("panel-toggle").addEventListener("click", function () {
+    var open = this.getAttribute("aria-expanded") !== "true";
+    this.setAttribute("aria-expanded", String(open));
+    $("panel").classList.toggle("closed", !open);
+    if (state.map) setTimeout(function () { state.map.resize(); }, 0);
+  });
+  if (window.matchMedia("(max-width: 640px)").matches) $("panel-toggle").click();
+
+  readUrl();
+  renderLegend();
+  writeUrl();
+  refreshCount();
+
+  function webgl() {
+    try {
+      var c = document.createElement("canvas");
+      return !!(window.WebGL2RenderingContext && c.getContext("webgl2"));
+    } catch (e) { return false; }
+  }
+  if (!window.maplibregl || !webgl()) {
+    $("map").innerHTML = '<p class="nomap">' + esc(T.no_webgl) + ' <a href="' + $("link-list").getAttribute("href") + '">' + esc(T.site_list) + "</a></p>";
+    document.documentElement.dataset.nomap = "1";
+    return;
+  }
+
+  var bounds = cfg.bounds || [12, -13.5, 31.5, 5.5];
+  var map = state.map = new maplibregl.Map({
+    container: "map", style: cfg.basemap && /\.json(\?|$)/.test(cfg.basemap) ? cfg.basemap : baseStyle(),
+    bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: {padding: 24, maxZoom: 12},
+    hash: "view", attributionControl: {compact: true}, maxZoom: 18, dragRotate: false, pitchWithRotate: false,
+    touchPitch: false, cooperativeGestures: false,
+  });
+  map.touchZoomRotate.disableRotation();
+  map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
+  map.addControl(new maplibregl.ScaleControl({unit: "metric"}), "bottom-right");
+  map.on("load", function () {
+    addOverlays(map);
+    map.on("idle", function drawn() {
+      if (state.drawnAt || !map.isSourceLoaded("sites")) return;
+      state.drawnAt = performance.now();
+      state.drawnFeatures = map.queryRenderedFeatures({layers: ["sites"]}).length;
+      document.documentElement.dataset.drawn = String(state.drawnFeatures);
+      document.dispatchEvent(new CustomEvent("ramani:drawn"));
+    });
+  });
+  map.on("click", "sites", function (e) {
+    var f = e.features && e.features[0];
+    if (f) showCard(f.properties.pcode, map.getCanvas());
+  });
+  map.on("mouseenter", "sites", function () { map.getCanvas().style.cursor = "pointer"; });
+  map.on("mouseleave", "sites", function () { map.getCanvas().style.cursor = ""; });
+  map.on("moveend", writeUrl);
+})();
