@@ -63,3 +63,21 @@ def test_site_list_filters_and_pages(client, today):
         assert (site.pcode in only) == (site.pcode in gold)
     bad = client.get("/sites/?on=2024-13-01")
     assert bad.status_code == 400 and "on" in bad.content.decode()
+
+
+def test_bundled_boundaries_make_the_offline_basemap(client, today):
+    from pathlib import Path
+
+    from ramani.geo.boundaries import import_boundaries
+
+    import_ipis(SAMPLE, today=today)
+    bundled = Path(__file__).resolve().parents[2] / "src/ramani/geo/data/cod_adm2_simplified.geojson"
+    import_boundaries(bundled)
+    cfg = config_of(client.get("/").content.decode(), "map-config")
+    assert cfg["boundaries"] is True and "CC BY 4.0" in cfg["boundaries_attribution"]
+    outlines = json.loads(client.get("/map/boundaries.json").content)
+    assert {f["properties"]["level"] for f in outlines["features"]} == {1, 2}
+    site = Site.objects.exclude(longitude=None).first()
+    xs = [x for f in outlines["features"] for line in f["geometry"]["coordinates"] for x, _ in line]
+    assert min(xs) < site.longitude < max(xs)
+    assert len(client.get("/map/boundaries.json", HTTP_ACCEPT_ENCODING="gzip").content) < 80_000

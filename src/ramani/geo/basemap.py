@@ -1,7 +1,7 @@
 """The offline basemap: province and territoire outlines from the imported admin boundaries.
 
-Outlines (not filled polygons) simplified for a country-wide view and rounded to ~100 m,
-so that the whole eastern DRC costs a few tens of kilobytes. Cached per registry revision
+Outlines (not filled polygons), each border once, simplified and rounded to ~100 m and
+clipped to the region of the sites, so that the backdrop costs a few tens of kilobytes. Cached per registry revision
 (a boundary import moves the revision).
 """
 
@@ -14,8 +14,9 @@ import shapely
 
 from ramani.geo.models import AdminUnit
 
-TOLERANCE = {1: 0.005, 2: 0.01}  # degrees
+TOLERANCE = {1: 0.006, 2: 0.015}  # degrees
 DECIMALS = 3
+MARGIN = 2.0  # degrees around the sites
 
 _lock = threading.Lock()
 _cache: dict[int, bytes] = {}
@@ -34,17 +35,37 @@ def _rounded(coords) -> list:
     return out
 
 
+def _region():
+    """The sites' extent plus a margin: the outlines are a backdrop for the data, not a national map."""
+    from django.db.models import Max, Min
+
+    from ramani.sites.models import Site
+
+    box = Site.objects.aggregate(a=Min("longitude"), b=Min("latitude"), c=Max("longitude"), d=Max("latitude"))
+    if box["a"] is None:
+        return None
+    return shapely.box(box["a"] - MARGIN, box["b"] - MARGIN, box["c"] + MARGIN, box["d"] + MARGIN)
+
+
 def build() -> bytes:
+    """Each shared border once per level (province lines, territoire lines)."""
+    region = _region()
     features = []
-    for unit in AdminUnit.objects.filter(geometry__isnull=False).order_by("-level", "pcode"):
-        geom = shapely.from_wkb(bytes(unit.geometry))
-        outline = shapely.simplify(geom.boundary, TOLERANCE.get(unit.level, 0.01), preserve_topology=False)
-        lines = [outline] if outline.geom_type == "LineString" else list(getattr(outline, "geoms", []))
-        coords = [c for c in (_rounded(line.coords) for line in lines) if len(c) > 1]
-        if not coords:
+    for level in (1, 2):
+        geoms = [shapely.from_wkb(bytes(g)) for g in
+                 AdminUnit.objects.filter(level=level, geometry__isnull=False).values_list("geometry", flat=True)]
+        if not geoms:
             continue
-        features.append({"type": "Feature", "properties": {"pcode": unit.pcode, "name": unit.name, "level": unit.level},
-                         "geometry": {"type": "MultiLineString", "coordinates": coords}})
+        lines = shapely.union_all([g.boundary for g in geoms])
+        if region is not None:
+            lines = shapely.intersection(lines, region)
+        merged = shapely.line_merge(lines) if lines.geom_type == "MultiLineString" else lines
+        simple = shapely.simplify(merged, TOLERANCE[level], preserve_topology=False)
+        parts = [simple] if simple.geom_type == "LineString" else list(getattr(simple, "geoms", []))
+        coords = [c for c in (_rounded(p.coords) for p in parts if p.geom_type == "LineString") if len(c) > 1]
+        if coords:
+            features.append({"type": "Feature", "properties": {"level": level},
+                             "geometry": {"type": "MultiLineString", "coordinates": coords}})
     return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"),
                       ensure_ascii=False).encode()
 
@@ -58,3 +79,13 @@ def outlines_geojson() -> bytes:
             _cache.clear()
             _cache[number] = build()
         return _cache[number]
+
+
+def attribution() -> str:
+    """Credit for the outlines drawn (COD-AB asks for it)."""
+    sources = set(AdminUnit.objects.filter(geometry__isnull=False).values_list("source", flat=True).distinct())
+    if not sources:
+        return ""
+    if any(s.lower().startswith("cod_") for s in sources):
+        return "Boundaries: COD-AB (RGC, OCHA) ©WorldBank CC BY 4.0"
+    return "Boundaries: " + ", ".join(sorted(sources))

@@ -123,6 +123,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "basemap": config.get("RAMANI_BASEMAP_URL") or None,
         "attribution": config.get("RAMANI_BASEMAP_ATTRIBUTION") or None,
         "boundaries": basemap.has_outlines(),
+        "boundaries_attribution": basemap.attribution(),
         "filters": list(FILTERS),
     }
     layers = legend.layers()

@@ -154,7 +154,8 @@
   }
   function addOverlays(map) {
     if (cfg.boundaries) {
-      map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version)});
+      map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version),
+        attribution: cfg.boundaries_attribution || ""});
       map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
         paint: {"line-color": "#8a9a8c", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.2], "line-dasharray": [3, 2]}});
       map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
