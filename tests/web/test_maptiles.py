@@ -144,3 +144,19 @@ def test_sample_file_sites_are_drawn(tmp_path, today):
     for s in located:
         x, y = tile_of(s.longitude, s.latitude, 10)
         assert s.pcode in decode(tmp_path / s.pcode, 10, x, y, maptiles.tile(10, x, y, {}, today))
+
+
+def test_year_filter_colours_by_that_years_visit(tmp_path, demo_sites):
+    from ramani.sites.models import Visit
+
+    field = Visit.objects.exclude(project="Qualification status")
+    site = next(s for s in demo_sites if field.filter(site=s).values("visit_date__year").distinct().count() >= 2)
+    visits = list(field.filter(site=site).order_by("visit_date"))
+    old = visits[0]
+    z = 14
+    x, y = tile_of(site.longitude, site.latitude, z)
+    on = dt.date(2026, 11, 28)
+    then = decode(tmp_path / "then", z, x, y, maptiles.tile(z, x, y, {"year": str(old.visit_date.year)}, on))[site.pcode]
+    now = decode(tmp_path / "now", z, x, y, maptiles.tile(z, x, y, {}, on))[site.pcode]
+    assert then["y"] == old.visit_date.year and now["y"] == visits[-1].visit_date.year
+    assert then["w"] == maptiles.workers_band(old.workers_numb)

@@ -6,7 +6,8 @@ diggers band, mercury, child labour, armed interference by group type, year of t
 field visit). It is built once per registry revision and shared by every tile request, so a
 tile costs a slice of arrays and the encoding of the points in it, on SQLite and PostgreSQL
 alike. Filters (the open-data filters of `query.filter_sites`) become a boolean mask, cached
-per revision and filter set.
+per revision and filter set. With a `year` filter, the layers colour each site by its
+latest field visit of that year (the situation then), not by its latest visit.
 
 At low zoom, points closer than THIN_PIXELS on screen are thinned to the one with the most
 recent field visit: what is drawn looks the same, and a tile of 100,000 sites stays small.
@@ -74,14 +75,10 @@ class Index:
     mx: np.ndarray  # Web-Mercator x in 0..1
     my: np.ndarray  # Web-Mercator y in 0..1 (0 at the north edge)
     pcodes: list[str]
-    workers: np.ndarray  # band 0..3
-    mercury: np.ndarray  # -1 unknown, 0, 1
-    child: np.ndarray
-    armed: np.ndarray  # index into ARMED
-    year: np.ndarray  # year of the latest field visit, 0 when none
-    priority: np.ndarray  # days of the latest field visit (thinning keeps the most recent)
+    latest: "Attributes"  # from each site's latest field visit
     decisions: dict[int, list] = field(default_factory=dict)
     _status: dict = field(default_factory=dict)
+    _years: dict = field(default_factory=dict)
     _masks: OrderedDict = field(default_factory=OrderedDict)
 
     def status(self, on: dt.date) -> np.ndarray:
@@ -97,6 +94,18 @@ class Index:
                 self._status.clear()
             self._status[on] = codes
         return self._status[on]
+
+    def attributes(self, year: int | None = None) -> "Attributes":
+        """Layer attributes from the latest field visit, or from the latest one of `year`."""
+        if year is None:
+            return self.latest
+        if year not in self._years:
+            with connection.cursor() as cur:
+                found = _attributes(cur, self.ids.tolist(), year)
+            if len(self._years) > 20:
+                self._years.clear()
+            self._years[year] = found
+        return self._years[year]
 
     def mask(self, params: dict[str, str]) -> np.ndarray | None:
         """Which sites pass the filters (None: all of them). Raises query.FilterError on a bad value."""
@@ -125,6 +134,54 @@ def mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mx, my
 
 
+@dataclass
+class Attributes:
+    """What the layers colour by, from each site's latest field visit (of one year, or of all time)."""
+
+    workers: np.ndarray  # band 0..3
+    mercury: np.ndarray  # -1 unknown, 0, 1
+    child: np.ndarray
+    armed: np.ndarray  # index into ARMED
+    year: np.ndarray  # year of that visit, 0 when none
+    priority: np.ndarray  # its day number (thinning keeps the most recent)
+
+
+def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes:
+    where, args = "project <> %s", [QUALIFICATION_PROJECT]
+    if year is not None:
+        where += " AND visit_date >= %s AND visit_date <= %s"
+        args += [dt.date(year, 1, 1), dt.date(year, 12, 31)]
+    cur.execute("SELECT id, site_id, visit_date, workers_numb, mercury, childunder15, presence, interference "
+                f"FROM sites_visit WHERE {where} ORDER BY site_id, visit_date DESC, id DESC", args)
+    latest: dict[int, tuple] = {}
+    for row in cur.fetchall():
+        latest.setdefault(row[1], row)
+    cur.execute("SELECT visit_id, type FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position")
+    wanted = {row[0] for row in latest.values()}
+    types: dict[int, list[str]] = {}
+    for visit_id, kind in cur.fetchall():
+        if visit_id in wanted:
+            types.setdefault(visit_id, []).append(kind)
+    n = len(site_ids)
+    out = Attributes(workers=np.zeros(n, dtype=np.int8), mercury=np.full(n, -1, dtype=np.int8),
+                     child=np.full(n, -1, dtype=np.int8), armed=np.zeros(n, dtype=np.int8),
+                     year=np.zeros(n, dtype=np.int16), priority=np.zeros(n, dtype=np.int32))
+    for i, site_id in enumerate(site_ids):
+        row = latest.get(site_id)
+        if row is None:
+            continue
+        visit_id, _, date, n_workers, hg, ch, presence, interference = row
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        out.workers[i] = workers_band(n_workers)
+        out.mercury[i] = -1 if hg is None else int(bool(hg))
+        out.child[i] = -1 if ch is None else int(bool(ch))
+        out.armed[i] = ARMED.index(armed_class(presence, interference, types.get(visit_id, [])))
+        out.year[i] = date.year
+        out.priority[i] = date.toordinal()
+    return out
+
+
 def build() -> Index:
     from ramani.sites import revision
 
@@ -134,53 +191,21 @@ def build() -> Index:
                     "WHERE longitude IS NOT NULL AND latitude IS NOT NULL "
                     "AND longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90")
         sites = cur.fetchall()
-        cur.execute("SELECT id, site_id, visit_date, workers_numb, mercury, childunder15, presence, interference "
-                    "FROM sites_visit WHERE project <> %s ORDER BY site_id, visit_date DESC, id DESC",
-                    [QUALIFICATION_PROJECT])
-        latest: dict[int, tuple] = {}
-        for row in cur.fetchall():
-            latest.setdefault(row[1], row)
-        cur.execute("SELECT visit_id, type FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position")
-        wanted = {row[0] for row in latest.values()}
-        types: dict[int, list[str]] = {}
-        for visit_id, kind in cur.fetchall():
-            if visit_id in wanted:
-                types.setdefault(visit_id, []).append(kind)
+        n = len(sites)
+        lon = np.fromiter((s[2] for s in sites), dtype=np.float64, count=n)
+        mx, my = mercator(lon, np.fromiter((s[3] for s in sites), dtype=np.float64, count=n))
+        order = np.argsort(mx, kind="stable")
+        sites = [sites[i] for i in order.tolist()]
+        ids = [s[0] for s in sites]
+        attributes = _attributes(cur, ids)
         cur.execute("SELECT site_id, date, status, id FROM sites_qualification")
         decisions: dict[int, list] = {}
         for site_id, date, status, pk in cur.fetchall():
             if isinstance(date, str):
                 date = dt.date.fromisoformat(date)
             decisions.setdefault(site_id, []).append((date, status, pk))
-    n = len(sites)
-    ids = np.fromiter((s[0] for s in sites), dtype=np.int64, count=n)
-    lon = np.fromiter((s[2] for s in sites), dtype=np.float64, count=n)
-    lat = np.fromiter((s[3] for s in sites), dtype=np.float64, count=n)
-    mx, my = mercator(lon, lat)
-    workers = np.zeros(n, dtype=np.int8)
-    mercury = np.full(n, -1, dtype=np.int8)
-    child = np.full(n, -1, dtype=np.int8)
-    armed = np.zeros(n, dtype=np.int8)
-    year = np.zeros(n, dtype=np.int16)
-    priority = np.zeros(n, dtype=np.int32)
-    for i, (site_id, *_rest) in enumerate(sites):
-        row = latest.get(site_id)
-        if row is None:
-            continue
-        visit_id, _, date, n_workers, hg, ch, presence, interference = row
-        if isinstance(date, str):
-            date = dt.date.fromisoformat(date)
-        workers[i] = workers_band(n_workers)
-        mercury[i] = -1 if hg is None else int(bool(hg))
-        child[i] = -1 if ch is None else int(bool(ch))
-        armed[i] = ARMED.index(armed_class(presence, interference, types.get(visit_id, [])))
-        year[i] = date.year
-        priority[i] = date.toordinal()
-    order = np.argsort(mx, kind="stable")
-    pcodes = [sites[i][1] for i in order.tolist()]
-    return Index(revision=number, ids=ids[order], mx=mx[order], my=my[order], pcodes=pcodes,
-                 workers=workers[order], mercury=mercury[order], child=child[order], armed=armed[order],
-                 year=year[order], priority=priority[order], decisions=decisions)
+    return Index(revision=number, ids=np.array(ids, dtype=np.int64), mx=mx[order], my=my[order],
+                 pcodes=[s[1] for s in sites], latest=attributes, decisions=decisions)
 
 
 _lock = threading.Lock()
@@ -216,8 +241,10 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
         sel = sel[mask[sel]]
     px = np.floor((idx.mx[sel] * n - x) * mvt.EXTENT).astype(np.int64)
     py = np.floor((idx.my[sel] * n - y) * mvt.EXTENT).astype(np.int64)
+    year = params.get("year", "").strip()
+    attrs = idx.attributes(int(year) if year.isdigit() else None)
     if z < THIN_MAX_ZOOM and len(sel) > 1:
-        recent_first = np.argsort(-idx.priority[sel], kind="stable")
+        recent_first = np.argsort(-attrs.priority[sel], kind="stable")
         cells = (px[recent_first] // THIN_CELL) * 1_000_003 + (py[recent_first] // THIN_CELL)
         _, first = np.unique(cells, return_index=True)
         keep = np.sort(recent_first[first])
@@ -225,11 +252,11 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     status = idx.status(on)
     layer = mvt.Layer(LAYER)
     for i, tx, ty in zip(sel.tolist(), px.tolist(), py.tolist()):
-        props = {"pcode": idx.pcodes[i], "q": STATUS_CODES[status[i]], "w": int(idx.workers[i]),
-                 "a": ARMED[idx.armed[i]], "y": int(idx.year[i])}
-        if idx.mercury[i] >= 0:
-            props["hg"] = int(idx.mercury[i])
-        if idx.child[i] >= 0:
-            props["ch"] = int(idx.child[i])
+        props = {"pcode": idx.pcodes[i], "q": STATUS_CODES[status[i]], "w": int(attrs.workers[i]),
+                 "a": ARMED[attrs.armed[i]], "y": int(attrs.year[i])}
+        if attrs.mercury[i] >= 0:
+            props["hg"] = int(attrs.mercury[i])
+        if attrs.child[i] >= 0:
+            props["ch"] = int(attrs.child[i])
         layer.add(int(idx.ids[i]), tx, ty, props)
     return mvt.encode([layer])
