@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export RAMANI_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench lint clean i18n
 
 install: $(VENV)/.installed
 
@@ -29,3 +29,6 @@ bench: install
 
 clean:
 	rm -rf var .pytest_cache
+
+i18n: install
+	$(BIN)/python scripts/i18n update
