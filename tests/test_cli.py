@@ -97,7 +97,9 @@ def test_serve_answers_on_the_root_and_admin(tmp_path):
             except OSError:
                 time.sleep(0.1)
         assert body is not None, "server did not answer"
-        assert "40" in body and "synthetic" in body
+        assert "maplibre-gl.js" in body and "ramani demo" in body  # the map, with the demo-data banner
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/about/", timeout=5) as resp:
+            assert ">40<" in resp.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as resp:
             assert resp.status == 200 and "Django" in resp.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=5) as resp:
