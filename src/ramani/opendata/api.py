@@ -15,7 +15,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.opendata import features, query, risk
-from ramani.sites import stats
+from ramani.sites import stats, trends
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
 
 api = NinjaAPI(title="Ramani open data API", version="1.0", urls_namespace="api",
@@ -171,18 +171,21 @@ def summary(request, filters: Query[SiteFilters]):
     params = _params(filters)
     sites = query.filter_sites(params)
     visits = Visit.objects.filter(site__in=sites).exclude(project="Qualification status")
-    by_year = list(visits.annotate(year=ExtractYear("visit_date")).values("year").order_by("year").annotate(
-        visits=Count("id"), with_presence=Count("id", filter=Q(presence=True)),
-        with_mercury=Count("id", filter=Q(mercury=True)), with_children=Count("id", filter=Q(childunder15=True))))
-    group_types = list(VisitArmedGroup.objects.filter(visit__in=visits).values("type").annotate(
-        visits=Count("visit", distinct=True)).order_by("-visits"))
-    minerals = list(VisitMineral.objects.filter(visit__in=visits).values("mineral").annotate(
+    if params.get("year"):
+        visits = visits.filter(visit_date__year=query.parse_year(params["year"]))
+    figures = trends.field_visit_figures(visits)
+    by_year = [{**row, "with_presence": row["sites_with_presence"], "with_mercury": row["sites_with_mercury"],
+                "with_children": row["sites_with_children"]} for row in figures["by_year"]]
+    group_types = list(VisitArmedGroup.objects.filter(visit__in=visits).exclude(type="").values("type").annotate(
+        visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True)).order_by("-sites"))
+    minerals = list(VisitMineral.objects.filter(visit__in=visits).exclude(mineral="").values("mineral").annotate(
         visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True)).order_by("-sites"))
     on = query.parse_date("on", params["on"]) if params.get("on") else dt.date.today()
     return {
         "sites": sites.count(), "visits": visits.count(),
-        "by_province": list(sites.values("province").annotate(sites=Count("id")).order_by("-sites")),
-        "by_year": by_year, "minerals": minerals, "armed_group_types": group_types,
+        "by_province": figures["by_province"], "by_year": by_year, "minerals": minerals,
+        "armed_group_types": group_types, "armed_group_types_by_year": figures["armed_group_types_by_year"],
+        "workers_bands": figures["workers_bands"],
         "qualification": dict(stats.qualification_counts(on, sites)), "qualification_on": on.isoformat(),
     }
 

@@ -1,13 +1,58 @@
-"""The open-data dashboard page (charts of /api/summary)."""
+"""The open-data dashboard: charts of /api/summary with the map's filters, tables and downloads."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from ramani.sites.models import Site
+from ramani.sites.models import Site, Term
+from ramani.sites.qualification import COLOURS
+from ramani.web import legend
+from ramani.web.map_views import FILTERS, _choices
+
+
+def charts() -> list[dict]:
+    """The charts, in page order: id, title, what the numbers are."""
+    return [
+        {"id": "provinces", "title": _("Sites and visits by province"), "note": _("Sites visited and field visits.")},
+        {"id": "years", "title": _("Sites visited by year")},
+        {"id": "minerals", "title": _("Minerals"), "note": _("Sites where the mineral was found at a visit.")},
+        {"id": "armed", "title": _("Armed presence over time"),
+         "note": _("Share of the sites visited each year where armed men were seen, and by type of group.")},
+        {"id": "workers", "title": _("Diggers"), "note": _("Median number of diggers per visit, by year.")},
+        {"id": "mercury", "title": _("Mercury use"),
+         "note": _("Share of the sites visited each year where mercury was used (recorded from 2015).")},
+        {"id": "children", "title": _("Child labour"),
+         "note": _("Share of the sites visited each year where children under 15 were working.")},
+        {"id": "qualification", "title": _("Qualification status"),
+         "note": _("Sites by status on the chosen date (legal validity applied).")},
+    ]
+
+
+def strings() -> dict[str, str]:
+    return {
+        "sites": _("sites"), "visits": _("visits"), "year": _("Year"), "province": _("Province"),
+        "mineral": _("Mineral"), "share": _("Share"), "armed_presence": _("Armed presence"),
+        "sites_visited": _("Sites visited"), "field_visits": _("Field visits"), "median": _("Median diggers"),
+        "mercury": _("Mercury used"), "children": _("Children under 15 working"), "status": _("Status"),
+        "table": _("Table"), "chart": _("Chart"), "type": _("Type"), "count": _("Count"), "band": _("Diggers"),
+        "no_data": _("No data for these filters."), "unknown": _("Unknown"), "loading": _("Loading…"),
+        "error": _("The figures could not be loaded."),
+    }
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {"page": "dashboard",
-                                                  "synthetic": Site.objects.filter(synthetic=True).exists()})
+    lang = request.LANGUAGE_CODE[:2]
+    statuses = {c["value"]: {"label": c["label"], "colour": c["colour"]} for c in legend.layers()[0]["classes"]}
+    config = {"filters": list(FILTERS), "statuses": statuses, "colours": COLOURS,
+              "minerals": dict(_choices(lang)["minerals"]), "strings": strings(),
+              "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")}}
+    return render(request, "web/dashboard.html", {
+        "page": "dashboard", "charts": charts(), "config": config, "choices": _choices(lang),
+        "qualification_classes": legend.layers()[0]["classes"], "today": dt.date.today().isoformat(),
+        "years": list(range(2009, dt.date.today().year + 1))[::-1],
+        "synthetic": Site.objects.filter(synthetic=True).exists(),
+    })

@@ -131,7 +131,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "page": "map", "map_config": map_config, "choices": _choices(lang), "layers": layers,
         "qualification_classes": layers[0]["classes"], "strings": legend.strings(), "terms": _terms(lang),
         "synthetic": Site.objects.filter(synthetic=True).exists(),
-        "years": list(range(2009, today.year + 1))[::-1],
+        "years": list(range(2009, today.year + 1))[::-1], "today": today.isoformat(),
     })
 
 
