@@ -24,8 +24,10 @@ def test_dashboard_charts_filters_and_tables(page, live_server_process):
     count = page.inner_text("#count").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     assert f"{summary['sites']}sites" in count and f"{summary['visits']}visites" in count
     assert page.evaluate("Object.keys(window.ramaniDashboard.charts).length") == 8
-    drawn = page.evaluate("window.ramaniDashboard.charts.years.data.datasets[0].data")
-    assert drawn == [r["sites"] for r in summary["by_year"]]
+    years = page.evaluate("(c => Object.fromEntries(c.data.labels.map((y, i) => [y, c.data.datasets[0].data[i]])))"
+                          "(window.ramaniDashboard.charts.years)")
+    assert {int(y): n for y, n in years.items() if n} == {r["year"]: r["sites"] for r in summary["by_year"]}
+    assert list(map(int, years)) == list(range(summary["by_year"][0]["year"], summary["by_year"][-1]["year"] + 1))
     shot(page, "dashboard-desktop")
 
     page.select_option("#f-province", "Ituri")
@@ -63,3 +65,20 @@ def test_dashboard_at_phone_width_and_keyboard(browser, live_server_process, pag
     assert page.evaluate("document.activeElement.id") == "f-province"
     shot(page, "dashboard-360")
     context.close()
+
+
+def test_download_links_keep_the_filters_each_download_accepts(page, live_server_process):
+    """Visit downloads refuse qualification/on (a 400): their links must leave them out, and every link works."""
+    page.goto(live_server_process.url + "/dashboard/?province=Sud-Kivu&qualification=none&on=2024-01-01&mercury=true")
+    loaded(page)
+    expected = api(live_server_process, "/api/summary?province=Sud-Kivu&mercury=true&qualification=none&on=2024-01-01")
+    count = page.inner_text("#count").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    assert count.startswith(f"{expected['sites']}sites")
+    assert "mercury=true" in page.url and "qualification=none" in page.url  # a filter with no control is kept
+    links = page.eval_on_selector_all("a[data-download]", "links => links.map(a => a.getAttribute('href'))")
+    assert len(links) >= 8 * 6 and page.locator("#chart-armed a[data-download='visits.csv']").count() == 1
+    for href in set(links):
+        assert "province=Sud-Kivu" in href and "mercury=true" in href, href
+        assert ("qualification=none" in href) == href.startswith("/opendata/download/sites."), href
+        with urllib.request.urlopen(live_server_process.url + href, timeout=60) as answer:
+            assert answer.status == 200, href

@@ -46,10 +46,25 @@ def test_group_types_by_year_and_provinces(client, demo_data):
                 .exclude(visit__project="Qualification status").values("visit__site").distinct().count())
     assert some["sites"] == expected
     for row in body["by_province"]:
-        assert row["sites"] == Site.objects.filter(province=row["province"], visits__isnull=False).exclude(
-            visits__project="Qualification status").distinct().count() or row["sites"] <= Site.objects.filter(
-            province=row["province"]).count()
+        assert row["sites"] == field().filter(site__province=row["province"]).values("site").distinct().count()
+        assert row["sites"] <= Site.objects.filter(province=row["province"]).count()
         assert row["visits"] == field().filter(site__province=row["province"]).count()
+    assert sum(r["visits"] for r in body["by_province"]) == body["visits"] == field().count()
+
+
+def test_minerals_and_qualification_statuses(client, demo_data):
+    from ramani.sites.models import VisitMineral
+
+    body = client.get("/api/summary?on=2024-06-01").json()
+    for row in body["minerals"]:
+        slots = VisitMineral.objects.filter(mineral=row["mineral"]).exclude(visit__project="Qualification status")
+        assert row["sites"] == slots.values("visit__site").distinct().count()
+    statuses = {}
+    for site in Site.objects.prefetch_related("qualifications"):
+        status = site.status_on(dt.date(2024, 6, 1)).status
+        statuses[status] = statuses.get(status, 0) + 1
+    assert {k: v for k, v in body["qualification"].items() if v} == statuses
+    assert body["qualification_on"] == "2024-06-01" and sum(statuses.values()) == body["sites"]
 
 
 def test_filters_narrow_the_figures(client, demo_data):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ramani.opendata import query
 from ramani.sites.models import Site, Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
@@ -49,9 +50,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     statuses = {c["value"]: {"label": c["label"], "colour": c["colour"]} for c in legend.layers()[0]["classes"]}
     config = {"filters": list(FILTERS), "statuses": statuses, "colours": COLOURS,
               "minerals": dict(_choices(lang)["minerals"]), "strings": strings(),
-              "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")}}
+              "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")},
+              # what each download accepts: visit downloads refuse qualification/on/q with a 400
+              "download_params": {"sites": list(query.SITE_PARAMS), "visits": list(query.VISIT_PARAMS),
+                                  "ipis": list(query.VISIT_PARAMS)}}
     return render(request, "web/dashboard.html", {
         "page": "dashboard", "charts": charts(), "config": config, "choices": _choices(lang),
+        "download_collections": ("sites", "visits"),
+        "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
         "qualification_classes": legend.layers()[0]["classes"], "today": dt.date.today().isoformat(),
         "years": list(range(2009, dt.date.today().year + 1))[::-1],
         "synthetic": Site.objects.filter(synthetic=True).exists(),

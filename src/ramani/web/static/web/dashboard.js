@@ -5,7 +5,9 @@
   var lang = document.documentElement.lang || "fr";
   var nf = new Intl.NumberFormat(lang), pf = new Intl.NumberFormat(lang, {style: "percent", maximumFractionDigits: 1});
   var form = document.getElementById("filters"), charts = {}, last = null;
+  var extra = {};  /* filters of the URL with no control here (mercury, child_labour, …): kept as they are */
   var PALETTE = ["#1f4e3d", "#d6604d", "#67001f", "#8073ac", "#2b6cc4", "#f2a900", "#4d9221", "#8c510a", "#35978f", "#bdbdbd"];
+  var narrow = window.matchMedia("(max-width: 40rem)");
   window.ramaniDashboard = {charts: charts, loaded: 0};
 
   function esc(s) {
@@ -17,15 +19,22 @@
     var q = new URLSearchParams();
     cfg.filters.forEach(function (name) {
       var el = form.elements[name];
-      if (el && el.value) q.set(name, el.value);
+      if (el ? el.value : extra[name]) q.set(name, el ? el.value : extra[name]);
     });
     return q;
   }
   function readUrl() {
     var q = new URLSearchParams(location.search);
     cfg.filters.forEach(function (name) {
-      var el = form.elements[name];
-      if (el && q.get(name)) el.value = q.get(name);
+      var el = form.elements[name], value = q.get(name);
+      if (!value) return;
+      if (!el) { extra[name] = value; return; }
+      el.value = value;
+      if (el.value !== value && el.tagName === "SELECT") {
+        /* a value the list does not offer (a province pcode such as CD62, another spelling): keep it */
+        el.add(new Option(value, value));
+        el.value = value;
+      }
     });
     limitTerritoires();
   }
@@ -40,17 +49,21 @@
 
   /* each chart: {type, labels, datasets: [{label, data, colour}], percent, horizontal, colours} */
   function specs(d) {
-    var years = d.by_year.map(function (r) { return r.year; });
-    var byYear = {};
+    /* every year from the first to the last, so that a year without visits shows as a gap, not nothing */
+    var years = [], byYear = {}, EMPTY = {sites: 0, visits: 0, workers_median: null};
     d.by_year.forEach(function (r) { byYear[r.year] = r; });
+    if (d.by_year.length) {
+      for (var y = d.by_year[0].year; y <= d.by_year[d.by_year.length - 1].year; y++) years.push(y);
+    }
+    var rows = years.map(function (y) { return byYear[y] || EMPTY; });
     var types = {};
     d.armed_group_types_by_year.forEach(function (r) {
       if (r.type === "Aucun") return;
       (types[r.type] = types[r.type] || {})[r.year] = r.sites;
     });
-    var armed = [{label: S.armed_presence, data: d.by_year.map(function (r) { return share(r.sites_with_presence, r.sites_presence_recorded); })}];
+    var armed = [{label: S.armed_presence, data: rows.map(function (r) { return share(r.sites_with_presence, r.sites_presence_recorded); })}];
     Object.keys(types).sort().forEach(function (t) {
-      armed.push({label: cfg.group_types[t] || t, data: years.map(function (y) { return share(types[t][y] || 0, byYear[y].sites); })});
+      armed.push({label: cfg.group_types[t] || t, data: years.map(function (y) { return byYear[y] ? share(types[t][y] || 0, byYear[y].sites) : null; })});
     });
     var statuses = Object.keys(cfg.statuses);
     return {
@@ -58,16 +71,16 @@
         datasets: [{label: S.sites_visited, data: d.by_province.map(function (r) { return r.sites; })},
                    {label: S.field_visits, data: d.by_province.map(function (r) { return r.visits; })}]},
       years: {type: "bar", labels: years,
-        datasets: [{label: S.sites_visited, data: d.by_year.map(function (r) { return r.sites; })},
-                   {label: S.field_visits, data: d.by_year.map(function (r) { return r.visits; })}]},
+        datasets: [{label: S.sites_visited, data: rows.map(function (r) { return r.sites; })},
+                   {label: S.field_visits, data: rows.map(function (r) { return r.visits; })}]},
       minerals: {type: "bar", horizontal: true, labels: d.minerals.map(function (r) { return cfg.minerals[r.mineral] || r.mineral; }),
         datasets: [{label: S.sites, data: d.minerals.map(function (r) { return r.sites; })}]},
       armed: {type: "line", percent: true, labels: years, datasets: armed},
-      workers: {type: "line", labels: years, datasets: [{label: S.median, data: d.by_year.map(function (r) { return r.workers_median; })}]},
+      workers: {type: "line", labels: years, datasets: [{label: S.median, data: rows.map(function (r) { return r.workers_median; })}]},
       mercury: {type: "line", percent: true, labels: years,
-        datasets: [{label: S.mercury, data: d.by_year.map(function (r) { return share(r.sites_with_mercury, r.sites_mercury_recorded); })}]},
+        datasets: [{label: S.mercury, data: rows.map(function (r) { return share(r.sites_with_mercury, r.sites_mercury_recorded); })}]},
       children: {type: "line", percent: true, labels: years,
-        datasets: [{label: S.children, data: d.by_year.map(function (r) { return share(r.sites_with_children, r.sites_children_recorded); })}]},
+        datasets: [{label: S.children, data: rows.map(function (r) { return share(r.sites_with_children, r.sites_children_recorded); })}]},
       qualification: {type: "doughnut", labels: statuses.map(function (s) { return cfg.statuses[s].label; }),
         colours: statuses.map(function (s) { return cfg.statuses[s].colour; }),
         datasets: [{label: S.sites, data: statuses.map(function (s) { return d.qualification[s] || 0; })}]},
@@ -77,6 +90,7 @@
 
   function render(id, spec) {
     var canvas = document.getElementById("canvas-" + id), chart = charts[id];
+    canvas.parentNode.classList.toggle("many", spec.datasets.length > 3);
     var data = {labels: spec.labels, datasets: spec.datasets.map(function (ds, i) {
       var colour = spec.colours || PALETTE[i % PALETTE.length];
       return {label: ds.label, data: ds.data, backgroundColor: colour, borderColor: spec.type === "line" ? colour : undefined,
@@ -89,7 +103,8 @@
       charts[id] = new Chart(canvas, {type: spec.type, data: data, options: {
         animation: false, responsive: true, maintainAspectRatio: false, locale: lang,
         indexAxis: spec.horizontal ? "y" : "x",
-        plugins: {legend: {display: spec.datasets.length > 1 || spec.type === "doughnut", position: "bottom", labels: {boxWidth: 12}},
+        plugins: {legend: {display: spec.datasets.length > 1 || spec.type === "doughnut", position: "bottom",
+          labels: {boxWidth: 12, font: {size: narrow.matches ? 11 : 12}}},
           tooltip: {callbacks: {label: function (c) { return c.dataset.label + ": " + fmt(spec, c.raw); }}}},
         scales: spec.type === "doughnut" ? {} : {
           y: {beginAtZero: true, ticks: spec.percent ? {callback: function (v) { return pf.format(v); }} : {}},
@@ -109,7 +124,9 @@
     var mine = ++request, q = filters(), search = q.toString();
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
     document.querySelectorAll("a[data-download]").forEach(function (a) {
-      a.href = "/opendata/download/" + a.dataset.download + (search ? "?" + search : "");
+      var accepted = cfg.download_params[a.dataset.download.split(".")[0]] || [], own = new URLSearchParams();
+      q.forEach(function (value, name) { if (accepted.indexOf(name) >= 0) own.set(name, value); });
+      a.href = "/opendata/download/" + a.dataset.download + (own.toString() ? "?" + own : "");
     });
     document.getElementById("link-map").href = "/" + (search ? "?" + search : "");
     fetch("/api/summary" + (search ? "?" + search : "")).then(function (r) {
@@ -139,7 +156,7 @@
   });
   form.addEventListener("change", function () { limitTerritoires(); refresh(); });
   form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
-  form.addEventListener("reset", function () { setTimeout(refresh, 0); });
+  form.addEventListener("reset", function () { extra = {}; setTimeout(function () { limitTerritoires(); refresh(); }, 0); });
   document.querySelectorAll(".langs a").forEach(function (a) {
     a.addEventListener("click", function () {
       a.href = a.pathname + "?next=" + encodeURIComponent(location.pathname + location.search);
