@@ -152,15 +152,17 @@
     }
     return style;
   }
+  function addBoundaries(map) {
+    /* after the sites are drawn: on a slow line the sites come first */
+    if (!cfg.boundaries || map.getSource("boundaries")) return;
+    map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version),
+      attribution: cfg.boundaries_attribution || ""});
+    map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
+      paint: {"line-color": "#8a9a8c", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.2], "line-dasharray": [3, 2]}}, "sites");
+    map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
+      paint: {"line-color": "#55635a", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.9, 10, 2.2]}}, "sites");
+  }
   function addOverlays(map) {
-    if (cfg.boundaries) {
-      map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version),
-        attribution: cfg.boundaries_attribution || ""});
-      map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
-        paint: {"line-color": "#8a9a8c", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.2], "line-dasharray": [3, 2]}});
-      map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
-        paint: {"line-color": "#55635a", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.9, 10, 2.2]}});
-    }
     map.addSource("sites", {type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14,
       attribution: "Ramani · IPIS open-data format"});
     map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites",
@@ -322,6 +324,7 @@
       state.drawnFeatures = map.queryRenderedFeatures({layers: ["sites"]}).length;
       document.documentElement.dataset.drawn = String(state.drawnFeatures);
       document.dispatchEvent(new CustomEvent("ramani:drawn"));
+      addBoundaries(map);
     });
   });
   map.on("click", "sites", function (e) {
