@@ -160,3 +160,22 @@ def test_year_filter_colours_by_that_years_visit(tmp_path, demo_sites):
     now = decode(tmp_path / "now", z, x, y, maptiles.tile(z, x, y, {}, on))[site.pcode]
     assert then["y"] == old.visit_date.year and now["y"] == visits[-1].visit_date.year
     assert then["w"] == maptiles.workers_band(old.workers_numb)
+
+
+def test_malformed_requests_get_a_clear_answer_never_a_500(client, today):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import_ipis(SAMPLE, today=today)
+    names = st.sampled_from(["mineral", "province", "territoire", "year", "armed_presence", "qualification", "on",
+                             "mercury", "child_labour", "armed_group_type", "q", "v", "page"])
+    values = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(names, values, max_size=3), st.integers(0, 30), st.integers(-1, 2**31), st.integers(0, 9))
+    def check(params, z, x, y):
+        for url in (f"/map/tiles/{z}/{x}/{y}.pbf", "/sites/", "/", "/dashboard/"):
+            answer = client.get(url, params)
+            assert answer.status_code in (200, 400, 404), (url, params, answer.status_code)
+
+    check()
