@@ -148,9 +148,10 @@ def site_list(request: HttpRequest) -> HttpResponse:
         return render(request, "web/site_list.html", {"page": "sites", "error": error, "rows": [],
                                                       "choices": _choices(request.LANGUAGE_CODE[:2]), "params": params}, status=400)
     keep = urlencode(params)
+    labels = {c["value"]: c["label"] for c in legend.layers()[0]["classes"]}
     return render(request, "web/site_list.html", {
-        "page": "sites", "rows": [r["properties"] | {"lon": (r["geometry"] or {}).get("coordinates", [None, None])[0],
-                                                      "lat": (r["geometry"] or {}).get("coordinates", [None, None])[1]}
+        "page": "sites", "rows": [r["properties"] | {"qualification_label": labels.get(r["properties"]["qualification"], ""),
+                                                      "colour": rules.COLOURS.get(r["properties"]["qualification"])}
                                   for r in rows],
         "pager": page, "count": paginator.count, "params": params, "keep": keep,
         "choices": _choices(request.LANGUAGE_CODE[:2]),
