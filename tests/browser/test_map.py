@@ -199,3 +199,59 @@ def test_plain_pages_at_phone_width(browser, live_server_process, page_errors, p
     assert page.evaluate("document.body.scrollWidth") <= 360 or path == "/sites/"
     shot(page, "page-360" + path.replace("/", "-").rstrip("-"))
     context.close()
+
+
+def _png(width: int = 256, height: int = 256) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + b"\xc8\xdc\xf0" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_online_basemap_when_configured(browser, page_errors, tmp_path, monkeypatch):
+    """RAMANI_BASEMAP_URL: raster tiles from that server under the sites (here a local stand-in)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tests.conftest import LiveServer
+
+    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
+        pytest.skip("runs in the SQLite pass")
+    seen = []
+    tile = _png()
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    tiles = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=tiles.serve_forever, daemon=True).start()
+    monkeypatch.setenv("RAMANI_BASEMAP_URL", f"http://127.0.0.1:{tiles.server_port}/osm/{{z}}/{{x}}/{{y}}.png")
+    monkeypatch.setenv("RAMANI_BASEMAP_ATTRIBUTION", "© Test tiles")
+    server = LiveServer(tmp_path, sites=60)
+    try:
+        context = browser.new_context(viewport={"width": 800, "height": 600})
+        page = page_errors(context.new_page())
+        open_map(page, server)
+        assert any(p.startswith("/osm/") and p.endswith(".png") for p in seen)
+        assert "© Test tiles" in page.inner_text(".maplibregl-ctrl-attrib")
+        assert page.evaluate("window.ramani.map.getLayer('basemap').type") == "raster"
+        assert page.evaluate("window.ramani.drawnFeatures") > 0
+        context.close()
+    finally:
+        server.stop()
+        tiles.shutdown()
+        tiles.server_close()
