@@ -131,3 +131,15 @@ def live_server_process(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("live"))
     yield server
     server.stop()
+
+
+def load_demo(folder: Path, sites: int, seed: int) -> None:
+    """Import `sites` synthetic sites (ramani demo's generator) through the real importer."""
+    from ramani.sites import demo
+    from ramani.sites.ipis_export import write_csv
+    from ramani.sites.ipis_import import import_ipis
+
+    path = folder / "demo.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        write_csv(demo.generate(sites=sites, seed=seed), f)
+    import_ipis(path, today=dt.date(2026, 11, 28))

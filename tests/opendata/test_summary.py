@@ -6,20 +6,16 @@ import datetime as dt
 
 import pytest
 
-from ramani.sites import demo
-from ramani.sites.ipis_export import write_csv
-from ramani.sites.ipis_import import import_ipis
 from ramani.sites.models import Site, Visit, VisitArmedGroup
+
+from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_data(tmp_path):
-    path = tmp_path / "demo.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(demo.generate(sites=300, seed=5), f)
-    import_ipis(path, today=dt.date(2026, 11, 28))
+    load_demo(tmp_path, sites=300, seed=5)
 
 
 def field():

@@ -10,11 +10,9 @@ import pyogrio.raw
 import pytest
 
 from ramani.opendata import maptiles, mvt
-from ramani.sites import demo
-from ramani.sites.ipis_export import write_csv
 from ramani.sites.ipis_import import import_ipis
 from ramani.sites.models import Qualification, Site
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +46,7 @@ def decode(tmp_path, z, x, y, data: bytes) -> dict[str, dict]:
 
 @pytest.fixture
 def demo_sites(tmp_path):
-    path = tmp_path / "demo.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(demo.generate(sites=400, seed=3), f)
-    import_ipis(path, today=dt.date(2026, 11, 28))
+    load_demo(tmp_path, sites=400, seed=3)
     return Site.objects.exclude(longitude=None)
 
 
