@@ -41,10 +41,10 @@ from _common import free_port, wait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
         "--ignore-gpu-blocklist", "--disable-dev-shm-usage"]
-VIEWPORT = {"width": 360, "height": 740}  # a phone
+VIEWPORT = {"width": 360, "height": 740}  # a phone (--viewport 1280x800 for a desktop)
 REGULAR_3G = {"offline": False, "latency": 100, "downloadThroughput": 750_000 / 8, "uploadThroughput": 250_000 / 8}
 LONGTASKS = """
 window.__longtasks = [];
@@ -95,7 +95,7 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
     def conditions(send) -> None:
         send("Network.enable")
         send("Network.setCacheDisabled", {"cacheDisabled": True})
-        if throttle:  # Chromium 13x+: emulateNetworkConditions is deprecated (a no-op here); rules replace it
+        if throttle:  # the rule form replaces the deprecated Network.emulateNetworkConditions
             send("Network.emulateNetworkConditionsByRule", {"matchedNetworkConditions": [
                 {"urlPattern": "", **{k: v for k, v in REGULAR_3G.items() if k != "offline"}}]})
 
@@ -185,8 +185,15 @@ def main() -> None:
     parser.add_argument("--sites", type=int, action="append", help="dataset sizes (default 3000 and 99999)")
     parser.add_argument("--runs", type=int, default=1, help="runs per case (the median is printed)")
     parser.add_argument("--keep", type=Path, help="folder for the built databases (reused when present)")
+    parser.add_argument("--viewport", default="360x740", help="WIDTHxHEIGHT of the page (default: a phone)")
+    parser.add_argument("--gpu-process", action="store_true",
+                        help="run SwiftShader in Chromium's GPU process (without --disable-gpu)")
     opts = parser.parse_args()
     sizes = opts.sites or [3000, 99_999]
+    width, height = (int(v) for v in opts.viewport.lower().split("x"))
+    VIEWPORT.update(width=width, height=height)
+    if opts.gpu_process:
+        ARGS.remove("--disable-gpu")
     from playwright.sync_api import sync_playwright
 
     base = opts.keep or Path(tempfile.mkdtemp(prefix="ramani-pw-"))
@@ -217,7 +224,8 @@ def main() -> None:
                 log.close()
         browser.close()
 
-    print("\nwebmap first view, cache disabled, headless Chromium with SwiftShader WebGL (software), 360x740 phone viewport")
+    print(f"\nwebmap first view, cache disabled, headless Chromium with SwiftShader WebGL (software"
+          f"{', GPU process' if opts.gpu_process else ', --disable-gpu'}), viewport {width}x{height}")
     print(f"{'sites':>7} {'network':<11} {'KB':>7} {'req':>4} {'drawn s':>8} {'DCL s':>6} {'drawn':>6} "
           f"{'max task ms':>11} {'interact ms':>11} {'>200ms':>6}")
     for n, network, run, pick in rows:
