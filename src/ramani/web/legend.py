@@ -66,6 +66,18 @@ def layers() -> list[dict]:
     ]
 
 
+def maplibre_locale() -> dict[str, str]:
+    """MapLibre's own control labels (buttons' titles), in the reader's language."""
+    return {
+        "NavigationControl.ZoomIn": _("Zoom in"),
+        "NavigationControl.ZoomOut": _("Zoom out"),
+        "AttributionControl.ToggleAttribution": _("Show or hide the credits"),
+        "Map.Title": _("Map"),
+        "FullscreenControl.Enter": _("Full screen"),
+        "FullscreenControl.Exit": _("Leave full screen"),
+    }
+
+
 def strings() -> dict[str, str]:
     """Texts the map's script needs, in the reader's language."""
     return {

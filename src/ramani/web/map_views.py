@@ -125,6 +125,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "boundaries": basemap.has_outlines(),
         "boundaries_attribution": basemap.attribution(),
         "filters": list(FILTERS),
+        "maplibre_locale": legend.maplibre_locale(),
     }
     layers = legend.layers()
     return render(request, "web/map.html", {

@@ -311,10 +311,11 @@
     container: "map", style: cfg.basemap && /\.json(\?|$)/.test(cfg.basemap) ? cfg.basemap : baseStyle(),
     bounds: [[bounds[0], bounds[1]], [bounds[2], bounds[3]]], fitBoundsOptions: {padding: 24, maxZoom: 12},
     hash: "view", attributionControl: {compact: true}, maxZoom: 18, dragRotate: false, pitchWithRotate: false,
-    touchPitch: false, cooperativeGestures: false,
+    touchPitch: false, cooperativeGestures: false, locale: cfg.maplibre_locale,
   });
   map.touchZoomRotate.disableRotation();
   map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
+  map.addControl(new maplibregl.FullscreenControl({container: document.querySelector(".mapwrap")}), "top-right");
   map.addControl(new maplibregl.ScaleControl({unit: "metric"}), "bottom-right");
   map.on("load", function () {
     addOverlays(map);
