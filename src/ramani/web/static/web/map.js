@@ -73,7 +73,7 @@
       if (mine !== countRequest || typeof body.count !== "number") return;
       state.count = body.count;
       $("count").textContent = nf.format(body.count);
-      $("count-label").textContent = body.count === 1 ? T.site : T.sites;
+      $("count-label").textContent = new Intl.PluralRules(lang).select(body.count) === "one" ? T.site : T.sites;
     });
   }
 
