@@ -144,3 +144,16 @@ def test_api_docs_load_nothing_from_a_cdn(client):
     page = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in page
     assert "cdn." not in page and "https://" not in page.split("<body")[0]
+
+
+def test_site_qualification_on_a_date_says_why(client, sample):
+    from ramani.sites.models import Qualification
+
+    blue = Qualification.objects.filter(status="bleu").select_related("site").first()
+    pcode, decided = blue.site.pcode, blue.date
+    during = get(client, f"/api/sites/{pcode}?on={decided.replace(year=decided.year + 1).isoformat()}")
+    assert during["qualification"] == "bleu" and during["qualification_on"]["valid_until"]
+    later = get(client, f"/api/sites/{pcode}?on={decided.replace(year=decided.year + 4).isoformat()}")
+    assert later["qualification"] == "rouge" and later["qualification_on"]["automatic"] is True
+    assert later["qualification_on"]["decided"] == "bleu" and later["qualification_on"]["decided_on"] == decided.isoformat()
+    assert client.get(f"/api/sites/{pcode}?on=2024-02-30").status_code == 400

@@ -127,15 +127,25 @@ def _visit_dict(v: Visit) -> dict:
     return data
 
 
-@api.get("/sites/{pcode}", response={200: dict, 404: Error, 422: Invalid}, summary="One site with its visits and qualification")
-def get_site(request, pcode: str):
+@api.get("/sites/{pcode}", response={200: dict, 400: Error, 404: Error, 422: Invalid}, summary="One site with its visits and qualification")
+def get_site(request, pcode: str, on: str | None = Query(None, pattern=DATE,
+                                                         description="Date YYYY-MM-DD for the qualification (default today)")):
+    """The site, its visits, and its qualification on `on` with why (decision in force, expiry, blue turned red)."""
     site = _site_or_404(pcode)
     if site is None:
         return Status(404, {"detail": f"no site {pcode}"})
-    feature = features.site_features([site])[0]
+    day = query.parse_date("on", on) if on else dt.date.today()
+    feature = features.site_features([site], day)[0]
+    held = site.status_on(day)
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
+    qualification_on = {"on": day.isoformat(), "status": held.status, "decided": held.decided,
+                        "decided_on": iso(held.decided_on), "since": iso(held.since),
+                        "valid_until": iso(held.valid_until), "review_due": iso(held.review_due),
+                        "expired": held.expired, "automatic": held.automatic}
     visits = site.visits.prefetch_related("mineral_slots", "armed_groups").order_by("visit_date", "id")
     return {**feature["properties"], "longitude": site.longitude, "latitude": site.latitude,
             "visits": [_visit_dict(v) for v in visits],
+            "qualification_on": qualification_on,
             "qualification_history": [{"date": q.date.isoformat(), "status": q.status, "reference": q.reference,
                                        "visit_id": q.visit_id} for q in site.qualifications.order_by("date", "id")],
             "links": {"risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),

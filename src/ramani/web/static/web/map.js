@@ -199,7 +199,7 @@
     state.opener = opener || null;
     if (state.map && state.map.getLayer("selected")) state.map.setFilter("selected", ["==", ["get", "pcode"], pcode]);
     var on = form.elements.on.value;
-    fetch("/api/sites/" + encodeURIComponent(pcode)).then(function (r) {
+    fetch("/api/sites/" + encodeURIComponent(pcode) + (on ? "?on=" + on : "")).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (s) {
@@ -208,7 +208,15 @@
         var label = term("mineral", m.mineral);
         if (label && substances.indexOf(label) < 0) substances.push(label);
       }); });
-      var q = s.qualification, qyear = s.qualification_decided_on ? s.qualification_decided_on.slice(0, 4) : "";
+      var held = s.qualification_on || {}, q = held.status || s.qualification;
+      var why = "";
+      if (held.decided_on) {
+        why = esc(T["status_" + held.decided] || held.decided) + " " + esc(held.decided_on.slice(0, 4));
+        if (held.expired) why += ", " + esc(T.expired_on) + " " + esc(date(held.valid_until));
+        else if (held.automatic) why += ", " + esc(T.blue_to_red) + " " + esc(date(held.since));
+        else if (held.valid_until) why += ", " + esc(T.valid_until) + " " + esc(date(held.valid_until));
+        else if (held.review_due) why += ", " + esc(T.review_due) + " " + esc(date(held.review_due));
+      }
       var rows = [
         [T.substances, substances.join(", ")], [T.pcode, s.pcode], [T.province, s.province], [T.territoire, s.territoire],
         [T.collectivite, s.collectivite], [T.groupement, s.groupement], [T.village, s.village],
@@ -218,7 +226,7 @@
       var html = '<div class="card-head"><h3 id="card-title">' + esc(s.name || s.pcode) + '</h3><button type="button" class="btn" id="card-close" aria-label="' +
         esc(T.close) + '">×</button></div>' +
         '<p class="qual"><span class="dot" style="background:' + (LAYERS[0].classes.filter(function (c) { return c.value === q; })[0] || {colour: "#999"}).colour +
-        '"></span>' + esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (qyear ? " (" + esc(qyear) + ")" : "") + "</p><dl>";
+        '"></span>' + esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (why ? " <small>(" + why + ")</small>" : "") + "</p><dl>";
       rows.forEach(function (r) { if (r[1]) html += "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; });
       html += "</dl><h3>" + esc(T.visits) + "</h3>" + visitRows(s.visits) +
         '<p class="links"><a href="/api/sites/' + encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">' + esc(T.risk) + '</a> · <a href="/api/sites/' +
