@@ -174,3 +174,15 @@ def test_malformed_requests_get_a_clear_answer_never_a_500(client, today):
             assert answer.status_code in (200, 400, 404), (url, params, answer.status_code)
 
     check()
+
+
+def test_qualification_filter_follows_the_date_not_the_first_day_it_was_asked(tmp_path, demo_sites):
+    blue = Qualification.objects.filter(status="bleu").select_related("site").first()
+    site = blue.site
+    z = 14
+    x, y = tile_of(site.longitude, site.latitude, z)
+    during, later = blue.date + dt.timedelta(days=30), blue.date + dt.timedelta(days=4 * 365)
+    assert site.pcode in decode(tmp_path / "a", z, x, y, maptiles.tile(z, x, y, {"qualification": "bleu"}, during))
+    # same filter, same registry, another day: the cached mask must not answer for it
+    assert site.pcode not in decode(tmp_path / "b", z, x, y, maptiles.tile(z, x, y, {"qualification": "bleu"}, later))
+    assert site.pcode in decode(tmp_path / "c", z, x, y, maptiles.tile(z, x, y, {"qualification": "rouge"}, later))

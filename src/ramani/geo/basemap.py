@@ -19,7 +19,7 @@ DECIMALS = 3
 MARGIN = 2.0  # degrees around the sites
 
 _lock = threading.Lock()
-_cache: dict[int, bytes] = {}
+_cache: dict[int, tuple[bytes, bytes]] = {}
 
 
 def has_outlines() -> bool:
@@ -70,14 +70,18 @@ def build() -> bytes:
                       ensure_ascii=False).encode()
 
 
-def outlines_geojson() -> bytes:
+def outlines_geojson() -> tuple[bytes, bytes]:
+    """(GeoJSON, the same gzipped), built once per registry revision."""
+    import gzip
+
     from ramani.sites import revision
 
     number = revision.current()
     with _lock:
         if number not in _cache:
             _cache.clear()
-            _cache[number] = build()
+            body = build()
+            _cache[number] = (body, gzip.compress(body, 9))
         return _cache[number]
 
 

@@ -79,33 +79,41 @@ class Index:
     decisions: dict[int, list] = field(default_factory=dict)
     _status: dict = field(default_factory=dict)
     _years: dict = field(default_factory=dict)
+    _caches: threading.Lock = field(default_factory=threading.Lock)
     _masks: OrderedDict = field(default_factory=OrderedDict)
 
     def status(self, on: dt.date) -> np.ndarray:
         """Index into STATUS_CODES of each site's qualification on `on` (legal validity applied)."""
-        if on not in self._status:
-            none = STATUS_CODES.index("none")
-            codes = np.full(len(self.ids), none, dtype=np.int8)
-            for i, site_id in enumerate(self.ids.tolist()):
-                found = self.decisions.get(site_id)
-                if found:
-                    codes[i] = STATUS_CODES.index(rules.status_on(found, on).status)
+        with self._caches:
+            found = self._status.get(on)
+        if found is not None:
+            return found
+        none = STATUS_CODES.index("none")
+        codes = np.full(len(self.ids), none, dtype=np.int8)
+        for i, site_id in enumerate(self.ids.tolist()):
+            decisions = self.decisions.get(site_id)
+            if decisions:
+                codes[i] = STATUS_CODES.index(rules.status_on(decisions, on).status)
+        with self._caches:
             if len(self._status) > 8:
                 self._status.clear()
             self._status[on] = codes
-        return self._status[on]
+        return codes
 
     def attributes(self, year: int | None = None) -> "Attributes":
         """Layer attributes from the latest field visit, or from the latest one of `year`."""
         if year is None:
             return self.latest
-        if year not in self._years:
+        with self._caches:
+            found = self._years.get(year)
+        if found is None:
             with connection.cursor() as cur:
                 found = _attributes(cur, self.ids.tolist(), year)
-            if len(self._years) > 20:
-                self._years.clear()
-            self._years[year] = found
-        return self._years[year]
+            with self._caches:
+                if len(self._years) > 20:
+                    self._years.clear()
+                self._years[year] = found
+        return found
 
     def mask(self, params: dict[str, str]) -> np.ndarray | None:
         """Which sites pass the filters (None: all of them). Raises query.FilterError on a bad value."""
@@ -115,14 +123,17 @@ class Index:
                 query.parse_date("on", params["on"])
             return None
         key = tuple(sorted(params.items()))
-        if key in self._masks:
-            self._masks.move_to_end(key)
-            return self._masks[key]
+        with self._caches:
+            found = self._masks.get(key)
+            if found is not None:
+                self._masks.move_to_end(key)
+                return found
         wanted = np.fromiter(query.filter_sites(params).values_list("id", flat=True), dtype=np.int64)
         result = np.isin(self.ids, wanted)
-        self._masks[key] = result
-        while len(self._masks) > 64:
-            self._masks.popitem(last=False)
+        with self._caches:
+            self._masks[key] = result
+            while len(self._masks) > 64:
+                self._masks.popitem(last=False)
         return result
 
 
@@ -236,7 +247,8 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     sel = np.arange(lo, hi)
     if len(sel):
         sel = sel[(idx.my[sel] >= y0) & (idx.my[sel] < y1)]
-    mask = idx.mask(params)
+    # a qualification filter depends on its date: the mask is cached per effective date
+    mask = idx.mask(params | {"on": on.isoformat()} if params.get("qualification") else params)
     if mask is not None and len(sel):
         sel = sel[mask[sel]]
     px = np.floor((idx.mx[sel] * n - x) * mvt.EXTENT).astype(np.int64)

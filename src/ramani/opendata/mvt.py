@@ -15,13 +15,20 @@ POINT = 1
 MOVE_TO_ONE = (1 & 0x7) | (1 << 3)  # MoveTo, count 1
 
 
-def _varint(n: int) -> bytes:
+def _encode_varint(n: int) -> bytes:
     out = bytearray()
     while n > 0x7F:
         out.append((n & 0x7F) | 0x80)
         n >>= 7
     out.append(n)
     return bytes(out)
+
+
+_SMALL = [_encode_varint(n) for n in range(1 << 14)]  # one or two bytes: most keys, values and coordinates
+
+
+def _varint(n: int) -> bytes:
+    return _SMALL[n] if n < 16384 else _encode_varint(n)
 
 
 def _zigzag(n: int) -> int:

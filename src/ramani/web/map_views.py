@@ -41,9 +41,14 @@ def _bad(error: query.FilterError) -> JsonResponse:
     return JsonResponse({"detail": error.message, "param": error.param}, status=400)
 
 
-def _gzip(request: HttpRequest, response: HttpResponse, body: bytes) -> HttpResponse:
-    if len(body) > 512 and "gzip" in request.headers.get("Accept-Encoding", ""):
-        body = gzip.compress(body, 6)
+def _wants_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "")
+
+
+def _send(request: HttpRequest, response: HttpResponse, body: bytes, gzipped: bytes | None = None) -> HttpResponse:
+    """The body, gzipped when the client takes it and it is worth it (`gzipped`: already compressed)."""
+    if len(body) > 512 and _wants_gzip(request):
+        body = gzipped if gzipped is not None else gzip.compress(body, 6)
         response["Content-Encoding"] = "gzip"
     response["Vary"] = "Accept-Encoding"
     response.content = body
@@ -60,11 +65,12 @@ def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
         on = _on(params)
         key = (revision.current(), on, tuple(sorted(params.items())), z, x, y)
         with _tiles_lock:
-            body = _tiles.get(key)
-        if body is None:
+            cached = _tiles.get(key)
+        if cached is None:
             body = maptiles.tile(z, x, y, params, on)
+            cached = (body, gzip.compress(body, 6) if len(body) > 512 else None)
             with _tiles_lock:
-                _tiles[key] = body
+                _tiles[key] = cached
                 while len(_tiles) > 2048:
                     _tiles.popitem(last=False)
     except query.FilterError as error:
@@ -73,16 +79,16 @@ def tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
     # the page adds v=<revision>-<day> to tile URLs: a new import or a new day means new URLs
     response["Cache-Control"] = "public, max-age=86400" if request.GET.get("v") else "public, max-age=60"
     response["Access-Control-Allow-Origin"] = "*"
-    return _gzip(request, response, body)
+    return _send(request, response, *cached)
 
 
 @require_GET
 def boundaries(request: HttpRequest) -> HttpResponse:
     """Province and territoire outlines (simplified GeoJSON) for the offline basemap."""
-    body = basemap.outlines_geojson()
+    body, gzipped = basemap.outlines_geojson()
     response = HttpResponse(content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400" if request.GET.get("v") else "public, max-age=300"
-    return _gzip(request, response, body)
+    return _send(request, response, body, gzipped)
 
 
 def _choices(lang: str = "fr") -> dict:
