@@ -12,7 +12,7 @@ from ramani.opendata import query
 from ramani.sites.models import Site, Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
-from ramani.web.map_views import FILTERS, _choices
+from ramani.web.map_views import FILTERS, filter_choices
 
 
 def charts() -> list[dict]:
@@ -49,13 +49,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     lang = request.LANGUAGE_CODE[:2]
     statuses = {c["value"]: {"label": c["label"], "colour": c["colour"]} for c in legend.layers()[0]["classes"]}
     config = {"filters": list(FILTERS), "statuses": statuses, "colours": COLOURS,
-              "minerals": dict(_choices(lang)["minerals"]), "strings": strings(),
+              "minerals": dict(filter_choices(lang)["minerals"]), "strings": strings(),
               "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")},
               # what each download accepts: visit downloads refuse qualification/on/q with a 400
               "download_params": {"sites": list(query.SITE_PARAMS), "visits": list(query.VISIT_PARAMS),
                                   "ipis": list(query.VISIT_PARAMS)}}
     return render(request, "web/dashboard.html", {
-        "page": "dashboard", "charts": charts(), "config": config, "choices": _choices(lang),
+        "page": "dashboard", "charts": charts(), "config": config, "choices": filter_choices(lang),
         "download_collections": ("sites", "visits"),
         "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
         "qualification_classes": legend.layers()[0]["classes"], "today": dt.date.today().isoformat(),

@@ -91,7 +91,7 @@ def boundaries(request: HttpRequest) -> HttpResponse:
     return _send(request, response, body, gzipped)
 
 
-def _choices(lang: str = "fr") -> dict:
+def filter_choices(lang: str = "fr") -> dict:
     places = Site.objects.exclude(province="").values_list("province", "territoire").distinct()
     pairs = sorted({(p, t) for p, t in places if t})
     return {
@@ -135,7 +135,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
     }
     layers = legend.layers()
     return render(request, "web/map.html", {
-        "page": "map", "map_config": map_config, "choices": _choices(lang), "layers": layers,
+        "page": "map", "map_config": map_config, "choices": filter_choices(lang), "layers": layers,
         "qualification_classes": layers[0]["classes"], "strings": legend.strings(), "terms": _terms(lang),
         "synthetic": Site.objects.filter(synthetic=True).exists(),
         "years": list(range(2009, today.year + 1))[::-1], "today": today.isoformat(),
@@ -153,7 +153,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         rows = features.site_features(list(page.object_list), on)
     except query.FilterError as error:
         return render(request, "web/site_list.html", {"page": "sites", "error": error, "rows": [],
-                                                      "choices": _choices(request.LANGUAGE_CODE[:2]), "params": params}, status=400)
+                                                      "choices": filter_choices(request.LANGUAGE_CODE[:2]), "params": params}, status=400)
     keep = urlencode(params)
     labels = {c["value"]: c["label"] for c in legend.layers()[0]["classes"]}
     return render(request, "web/site_list.html", {
@@ -161,7 +161,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
                                                       "colour": rules.COLOURS.get(r["properties"]["qualification"])}
                                   for r in rows],
         "pager": page, "count": paginator.count, "params": params, "keep": keep,
-        "choices": _choices(request.LANGUAGE_CODE[:2]),
+        "choices": filter_choices(request.LANGUAGE_CODE[:2]),
         "colours": rules.COLOURS, "on": on, "synthetic": Site.objects.filter(synthetic=True).exists(),
         "years": list(range(2009, dt.date.today().year + 1))[::-1],
     })
