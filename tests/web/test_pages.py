@@ -32,6 +32,7 @@ def test_map_page_hands_the_script_its_config(client, today):
     assert [l["id"] for l in layers] == ["qualification", "workers", "mercury", "child", "armed"]
     blue = [c for c in layers[0]["classes"] if c["value"] == "bleu"][0]
     assert "677" in blue["info"]
+    assert all(c.get("info") for layer in layers for c in layer["classes"])  # every legend class explained
     assert 'lang="fr"' in page
 
 
