@@ -9,8 +9,9 @@ alike. Filters (the open-data filters of `query.filter_sites`) become a boolean 
 per revision and filter set. With a `year` filter, the layers colour each site by its
 latest field visit of that year (the situation then), not by its latest visit.
 
-At low zoom, points closer than THIN_PIXELS on screen are thinned to the one with the most
-recent field visit: what is drawn looks the same, and a tile of 100,000 sites stays small.
+At low zoom, points closer than ~4 pixels on screen (~8 in a tile of more than DENSE_TILE
+sites) are thinned to the one with the most recent field visit: what is drawn looks nearly the
+same, and a tile of 100,000 sites stays small and cheap to draw.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ramani.sites import qualification as rules
 LAYER = "sites"
 THIN_MAX_ZOOM = 9  # from this zoom on (a tile under ~80 km wide), every site is in its tile
 THIN_CELL = 32  # tile units (of 4096) per thinning cell: ~4 px on a 512 px tile
+DENSE_TILE = 4000  # a tile with more sites than this is thinned on cells twice as wide (~8 px)
 BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
 
 WORKER_BANDS = ((None, 0), (50, 1), (500, 2))  # below 50: band 1, 50-500: 2, over 500: 3; no data: 0
@@ -257,7 +259,8 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     attrs = idx.attributes(int(year) if year.isdigit() else None)
     if z < THIN_MAX_ZOOM and len(sel) > 1:
         recent_first = np.argsort(-attrs.priority[sel], kind="stable")
-        cells = (px[recent_first] // THIN_CELL) * 1_000_003 + (py[recent_first] // THIN_CELL)
+        cell = THIN_CELL * 2 if len(sel) > DENSE_TILE else THIN_CELL
+        cells = (px[recent_first] // cell) * 1_000_003 + (py[recent_first] // cell)
         _, first = np.unique(cells, return_index=True)
         keep = np.sort(recent_first[first])
         sel, px, py = sel[keep], px[keep], py[keep]
