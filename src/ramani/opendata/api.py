@@ -16,6 +16,7 @@ from ninja.errors import ValidationError
 
 from ramani.opendata import features, query, risk
 from ramani.sites import stats, trends
+from ramani.sites.qualification import QUALIFICATION_PROJECT
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
 
 api = NinjaAPI(title="Ramani open data API", version="1.0", urls_namespace="api",
@@ -180,7 +181,7 @@ def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, g
 def summary(request, filters: Query[SiteFilters]):
     params = _params(filters)
     sites = query.filter_sites(params)
-    visits = Visit.objects.filter(site__in=sites).exclude(project="Qualification status")
+    visits = Visit.objects.filter(site__in=sites).exclude(project=QUALIFICATION_PROJECT)
     if params.get("year"):
         visits = visits.filter(visit_date__year=query.parse_year(params["year"]))
     figures = trends.field_visit_figures(visits)

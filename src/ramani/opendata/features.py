@@ -10,7 +10,6 @@ from ramani.sites import qualification as rules
 from ramani.sites.ipis_export import iter_rows
 from ramani.sites.models import Qualification, Site, Visit, VisitArmedGroup, VisitMineral
 
-QUALIFICATION_PROJECT = "Qualification status"
 SITE_FIELDS = ["pcode", "name", "province", "province_pcode", "territoire", "adm2_pcode", "collectivite", "groupement",
                "village", "location_origin", "first_visit_date", "last_visit_date", "visit_count", "synthetic"]
 LATEST_FIELDS = ["last_field_visit_date", "project", "workers_numb", "minerals", "armed_presence", "armed_interference",
@@ -47,7 +46,7 @@ def site_features(sites: list[Site], on: dt.date | None = None) -> list[dict]:
 
 def latest_field_visits(site_ids: list[int]) -> dict[int, dict]:
     """Per site, the attributes of its latest visit that is not a qualification-only record."""
-    rows = (Visit.objects.filter(site_id__in=site_ids).exclude(project=QUALIFICATION_PROJECT)
+    rows = (Visit.objects.filter(site_id__in=site_ids).exclude(project=rules.QUALIFICATION_PROJECT)
             .order_by("site_id", "-visit_date", "-id")
             .values_list("id", "site_id", "visit_date", "project", "workers_numb", "presence", "interference",
                          "mercury", "childunder15", "women"))

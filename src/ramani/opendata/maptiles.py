@@ -37,7 +37,6 @@ BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
 WORKER_BANDS = ((None, 0), (50, 1), (500, 2))  # below 50: band 1, 50-500: 2, over 500: 3; no data: 0
 ARMED = ["unknown", "none", "presence", "state", "local", "foreign"]  # increasing severity
 STATE_TYPES = ("FARDC - Éléments indisciplinés", "PNC - Éléments indisciplinés", "PMH - Éléments indisciplinés")
-QUALIFICATION_PROJECT = "Qualification status"
 STATUS_CODES = [code for code, _ in rules.STATUS_CHOICES]
 
 
@@ -160,7 +159,7 @@ class Attributes:
 
 
 def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes:
-    where, args = "project <> %s", [QUALIFICATION_PROJECT]
+    where, args = "project <> %s", [rules.QUALIFICATION_PROJECT]
     if year is not None:
         where += " AND visit_date >= %s AND visit_date <= %s"
         args += [dt.date(year, 1, 1), dt.date(year, 12, 31)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ramani.sites.models import Site, Visit
+from ramani.sites.qualification import QUALIFICATION_PROJECT
 
 FARDC_NO_INTERFERENCE = {"FARDC - Pas d’ingérence constatée", "FARDC - Pas d'ingérence constatée",
                          "FARDC - Pas de données sur les ingérences", "Aucun"}
@@ -21,7 +22,7 @@ def assess(site: Site, on: dt.date) -> dict:
     """Red flags for `site` from the evidence available on `on` (visits dated on or before it)."""
     visits = list(site.visits.filter(visit_date__lte=on).prefetch_related("armed_groups", "mineral_slots")
                   .order_by("-visit_date", "-id"))
-    field = [v for v in visits if v.project != "Qualification status"]
+    field = [v for v in visits if v.project != QUALIFICATION_PROJECT]
     latest = field[0] if field else None
     flags = []
     if latest:

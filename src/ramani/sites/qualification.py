@@ -21,6 +21,9 @@ STATUS_CHOICES = [
     ("bleu", "Bleu (blue)"),
     ("none", "No class"),
 ]
+# the IPIS project name of rows that only record a qualification decision (not field visits)
+QUALIFICATION_PROJECT = "Qualification status"
+
 COLOURS = {"vert": "#2e9e44", "jaune": "#f2c200", "rouge": "#d7301f", "bleu": "#2b6cc4", "none": "#9e9e9e"}
 
 GREEN_VALID_YEARS = 1

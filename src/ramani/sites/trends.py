@@ -10,8 +10,8 @@ import statistics
 from collections import defaultdict
 
 from ramani.sites.models import Visit, VisitArmedGroup
+from ramani.sites.qualification import QUALIFICATION_PROJECT
 
-QUALIFICATION_PROJECT = "Qualification status"
 BANDS = [("1-50", 1, 49), ("50-500", 50, 500), ("500+", 501, None)]
 
 
