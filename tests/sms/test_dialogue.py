@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def phone(client, today):
     import_ipis(SAMPLE, today=today)  # the gazetteer knows these mines, villages and territoires
-    Channel.objects.create(slug="demo", kind="generic")
+    Channel.objects.create(slug="demo", kind="generic", settings={"key": "k"})
     counter = {"n": 0}
 
     def send(text, sender="+243 990 000 001"):
         counter["n"] += 1
         body = json.dumps({"from": sender, "to": "1234", "text": text, "id": f"m{counter['n']}"})
-        return client.post("/sms/generic/demo/receive", body, content_type="application/json").json()["reply"]
+        return client.post("/sms/generic/demo/receive?key=k", body, content_type="application/json").json()["reply"]
 
     return send
 

@@ -46,6 +46,11 @@ def phone_hash(number: str) -> str:
     return hmac.new(_derive("phone-hash"), normalise(number).encode(), hashlib.sha256).hexdigest()
 
 
+def keyed_hash(label: str, text: str) -> str:
+    """A keyed hash of `text` (e.g. what identifies a gateway retry, which may contain the number)."""
+    return hmac.new(_derive(label), text.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
 def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(_derive("phone-seal")))
 

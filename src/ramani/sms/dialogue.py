@@ -60,7 +60,7 @@ CANCEL = {"cancel", "annuler", "ghairi", "sitisha"}
 TODAY = {"leo", "today", "aujourd'hui", "aujourdhui", "maintenant", "now", "sasa"}
 YESTERDAY = {"jana", "yesterday", "hier"}
 THREAD_DAYS = 7
-FREE_TEXT = {"where", "when", "what", "done"}
+FREE_TEXT = {"where", "when", "what"}
 
 
 def _t(key: str, language: str, **kw) -> str:
@@ -72,9 +72,10 @@ def _timeout() -> dt.timedelta:
     return dt.timedelta(minutes=int(config.get("RAMANI_DIALOGUE_MINUTES")))
 
 
-def start(sender_hash: str, channel: Channel | None, language: str | None = None) -> str:
-    conv, _ = Conversation.objects.get_or_create(sender_hash=sender_hash, defaults={"state": "language"})
-    conv.channel, conv.data = channel, {}
+def start(channel: Channel, sender_hash: str, language: str | None = None) -> str:
+    conv, _ = Conversation.objects.get_or_create(channel=channel, sender_hash=sender_hash,
+                                                 defaults={"state": "language"})
+    conv.data, conv.incident = {}, None
     if language in ("fr", "en"):  # they asked in French or English: no need to ask the language
         conv.state, conv.language = "category", language
         conv.save()
@@ -84,9 +85,10 @@ def start(sender_hash: str, channel: Channel | None, language: str | None = None
     return _t("language", "sw")
 
 
-def open_conversation(sender_hash: str) -> Conversation | None:
-    """The sender's questionnaire in progress, or their report open for follow-ups, if any."""
-    found = list(Conversation.objects.raw("SELECT * FROM sms_conversation WHERE sender_hash = %s", [sender_hash]))
+def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None:
+    """The sender's questionnaire in progress on this channel, or their report open for follow-ups, if any."""
+    found = list(Conversation.objects.raw("SELECT * FROM sms_conversation WHERE channel_id = %s AND sender_hash = %s",
+                                          [channel.id, sender_hash]))
     if not found:
         return None
     conv = found[0]
@@ -106,7 +108,7 @@ def step(conv: Conversation, text: str) -> str:
         conv.save()
         return _t("added", lang, ref=conv.incident.report_id)
     if answer in RESTART:
-        return start(conv.sender_hash, conv.channel)
+        return start(conv.channel, conv.sender_hash)
     if answer in CANCEL:
         conv.delete()
         return _t("cancelled", lang)
@@ -223,9 +225,10 @@ def _what(conv, text, answer):
     return _t("done", conv.language, ref=incident.report_id)
 
 
-def status(sender_hash: str, reference: str, language: str) -> str | None:
-    """The status of one of the sender's own reports (None when they have no such report)."""
-    incident = Incident.objects.filter(report_id=reference.upper()[:8], reporter_hash=sender_hash).first()
+def status(channel: Channel, sender_hash: str, reference: str, language: str) -> str | None:
+    """The status of one of the sender's own reports made on this channel (None when there is no such report)."""
+    incident = Incident.objects.filter(report_id=reference.upper()[:8], reporter_hash=sender_hash,
+                                       channel=channel).first()
     if incident is None:
         return None
     return _t("status", language, ref=incident.report_id, status=STATUS_WORDS[incident.status][language])

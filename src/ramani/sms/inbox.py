@@ -1,36 +1,55 @@
-"""Store first, process second: every inbound request is committed (sealed) before it is read.
+"""Store first, process second; each message exactly once, each sender's in arrival order.
 
-`receive` commits the raw request; `process` parses it with the channel's adapter, drops
-gateway retries, asks the router for a reply and queues it in the outbox (at most one reply
-per inbound message). A crash between the two loses nothing: `process_pending` resumes.
+`receive` is called once the caller is authenticated (see views): it reads the request with the
+channel's adapter and commits it, sealed, in one INSERT that the database refuses for a gateway
+retry (unique channel + dedup key). `process` then takes the sender's lock, handles every
+unprocessed message of that sender up to this one in arrival order, and queues at most one reply
+per message. A crash between the two loses nothing: `process_pending` (the worker) resumes.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from ramani import config
+from django.db import transaction
+
 from ramani.sms import anonymity, router, store
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.channels.base import Request, RequestRejected
 from ramani.sms.models import Channel, Inbound
 
 log = logging.getLogger("ramani.sms")
+MAX_ATTEMPTS = 3  # a message whose processing failed this often is given up (FAILED), so it blocks no one
 KEPT_HEADERS = ("content-type", "x-signature", "x-timestamp", "x-twilio-signature", "user-agent")
-UNRELIABLE_IDS = {"android"}  # SMS Gateway for Android: messageId is not unique
 
 
-def receive(channel: Channel, request: Request) -> int:
-    """Commit the raw request, sealed (it contains the sender's number); returns its id."""
-    raw = {"method": request.method, "url": request.url, "query": request.query, "form": request.form,
-           "body": base64.b64encode(request.body).decode("ascii"),
+@dataclass(frozen=True)
+class Received:
+    inbound_id: int
+    rejected: int | None = None  # HTTP status to answer a request that is not a message we can read
+    retry: bool = False  # a gateway retry of the message `inbound_id`, not stored again
+
+
+def _seal(request: Request) -> str:
+    raw = {"method": request.method, "url": _without_key(request.url), "query": _without(request.query, "key"),
+           "form": request.form, "body": base64.b64encode(request.body).decode("ascii"),
            "headers": {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}}
-    return store.insert_inbound(channel.id, anonymity.seal(json.dumps(raw)))
+    return anonymity.seal(json.dumps(raw))
+
+
+def _without(values: dict[str, str], name: str) -> dict[str, str]:
+    return {k: v for k, v in values.items() if k != name}
+
+
+def _without_key(url: str) -> str:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "key"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _request_of(sealed: str) -> Request:
@@ -40,54 +59,68 @@ def _request_of(sealed: str) -> Request:
                    headers=raw.get("headers", {}))
 
 
-@dataclass(frozen=True)
-class Outcome:
-    reply: str | None = None
-    rejected: int | None = None  # HTTP status to answer a refused request with (400, 403, 202)
+def receive(channel: Channel, request: Request) -> Received:
+    """Commit one authenticated request, sealed (it contains the sender's number)."""
+    adapter = ADAPTERS[channel.kind]
+    sealed = _seal(request)
+    try:
+        incoming = adapter.parse(request, channel.settings)
+        sender = anonymity.normalise(incoming.sender)
+        if not sender.isdigit() or not 3 <= len(sender) <= 15:
+            raise RequestRejected("the sender is not a phone number")
+    except RequestRejected as exc:
+        pk = store.insert_rejected(channel.id, sealed, f"{exc.status} {anonymity.redact(exc.reason)}"[:500])
+        return Received(pk, rejected=exc.status)
+    except Exception as exc:  # an adapter's bug: keep the request, answer 400, never a 500
+        log.error("channel %s: unreadable request: %s", channel.slug, anonymity.redact(repr(exc))[:300])
+        pk = store.insert_rejected(channel.id, sealed, "400 unreadable request")
+        return Received(pk, rejected=400)
+    key = adapter.dedup_key(incoming)
+    dedup_key = anonymity.keyed_hash("dedup", key) if key else None
+    pk = store.insert_inbound(channel.id, sealed, anonymity.phone_hash(sender), anonymity.seal(sender),
+                              incoming.provider_id, anonymity.redact(incoming.text)[:2000], dedup_key)
+    if pk is None:
+        return Received(store.count_retry(channel.id, dedup_key), retry=True)
+    return Received(pk)
 
 
-def process(inbound_id: int) -> Outcome:
-    """Read one stored request and queue the reply to it (at most one)."""
+def process(inbound_id: int) -> None:
+    """Handle a stored message, and before it any earlier one of the same sender still waiting."""
+    found = store.sender_of(inbound_id)
+    if found is None or found[2] != Inbound.RECEIVED:
+        return
+    channel_id, sender_hash, _ = found
+    channel = Channel.objects.get(id=channel_id)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The raw request is already durable; if this commit were lost in a crash the message would
-            # still be RECEIVED and processed again. So it need not wait for its fsync.
-            with connection.cursor() as cur:
-                cur.execute("SET LOCAL synchronous_commit = off")
-        claimed = store.claim_inbound(inbound_id)
-        if claimed is None:
-            return Outcome()  # already handled (or being handled by another process)
-        sealed, received, channel = claimed
-        try:
-            incoming = ADAPTERS[channel.kind].parse(_request_of(sealed), channel.settings)
-        except RequestRejected as exc:
-            store.finish_inbound(inbound_id, Inbound.REJECTED, error=f"{exc.status} {anonymity.redact(exc.reason)}")
-            return Outcome(rejected=exc.status)
-        text = _printable(incoming.text)
-        sender_hash = anonymity.phone_hash(incoming.sender)
-        sender_sealed = anonymity.seal(anonymity.normalise(incoming.sender))
-        provider_id = _printable(incoming.provider_id)[:100]
-        # what a reporter types may contain a phone number (theirs or someone else's): never kept in clear
-        stored_text = anonymity.redact(text)[:2000]
-        if provider_id and channel.kind not in UNRELIABLE_IDS:
-            since = None
-        else:
-            since = received - dt.timedelta(seconds=int(config.get("RAMANI_SMS_DUPLICATE_SECONDS")))
-        original = store.original_of(inbound_id, channel.id, provider_id, sender_hash, stored_text, since)
-        if original is not None:
-            store.finish_inbound(inbound_id, Inbound.DUPLICATE, sender_hash, sender_sealed, provider_id, stored_text,
-                                 duplicate_of=original)
-            return Outcome()
-        reply = router.handle(sender_hash, text, channel)
-        store.finish_inbound(inbound_id, Inbound.PROCESSED, sender_hash, sender_sealed, provider_id, stored_text)
-        if reply:
-            store.queue_outbound(channel.id, sender_hash, sender_sealed, reply, inbound_id)
-        return Outcome(reply=reply)
+        store.lock_sender(channel_id, sender_hash)
+        for pk, sealed, sender_sealed, _received in store.pending_of_sender(channel_id, sender_hash, inbound_id):
+            try:
+                with transaction.atomic():  # a savepoint: a failure undoes this message's work only
+                    _handle(channel, pk, sealed, sender_hash, sender_sealed)
+            except Exception as exc:
+                error = anonymity.redact(repr(exc))[:500]
+                log.error("inbound %s failed: %s", pk, error[:300])
+                if not store.failed_attempt(pk, error, MAX_ATTEMPTS):
+                    break  # tried again later (the worker), and the sender's later messages after it, in order
 
 
-def _printable(text: str) -> str:
-    """Control characters (NUL above all, which PostgreSQL refuses) removed; new lines kept as spaces."""
-    return "".join(" " if c in "\r\n\t" else c for c in text if c >= " " or c in "\r\n\t").strip()
+def _handle(channel: Channel, pk: int, sealed: str, sender_hash: str, sender_sealed: str) -> None:
+    incoming = ADAPTERS[channel.kind].parse(_request_of(sealed), channel.settings)
+    reply = router.handle(channel, sender_hash, incoming.text)
+    store.finish_inbound(pk, Inbound.PROCESSED)
+    if reply:
+        store.queue_outbound(channel.id, sender_hash, sender_sealed, reply, pk)
+
+
+def waiting(inbound_id: int) -> bool:
+    """Whether a stored message is still to be processed."""
+    found = store.sender_of(inbound_id)
+    return found is not None and found[2] == Inbound.RECEIVED
+
+
+def reply_in_response(inbound_id: int) -> str | None:
+    """The reply to carry in the HTTP answer, on channels that reply that way (the same one for a retry)."""
+    return store.reply_in_response(inbound_id)
 
 
 def process_pending(limit: int = 1000) -> int:
@@ -97,6 +130,7 @@ def process_pending(limit: int = 1000) -> int:
         try:
             process(pk)
         except Exception as exc:  # one bad message must not block the others
-            log.error("inbound %s failed: %s", pk, anonymity.redact(str(exc)))
-            Inbound.objects.filter(id=pk).update(status=Inbound.FAILED, error=anonymity.redact(str(exc))[:500])
+            log.error("inbound %s failed: %s", pk, anonymity.redact(repr(exc))[:300])
+            Inbound.objects.filter(id=pk, status=Inbound.RECEIVED).update(
+                status=Inbound.FAILED, error=anonymity.redact(repr(exc))[:500])
     return len(ids)

@@ -8,23 +8,39 @@ from __future__ import annotations
 
 from django.db import models
 
+from ramani.sms.channels import KIND_CHOICES
+
+
+def new_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
 
 class Channel(models.Model):
-    KINDS = [("generic", "Generic JSON webhook"), ("kannel", "Kannel"), ("android", "SMS Gateway for Android"),
-             ("africastalking", "Africa's Talking"), ("twilio", "Twilio")]
-
     slug = models.SlugField(unique=True)
-    kind = models.CharField(max_length=20, choices=KINDS)
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     name = models.CharField(max_length=100, blank=True)
     number = models.CharField(max_length=30, blank=True, help_text="The service's own number or short code.")
     settings = models.JSONField(default=dict, blank=True,
-                                help_text="Gateway settings: url, username, password, api keys, signing secret …")
+                                help_text="Gateway settings: key (the channel's own secret, in every inbound URL), url, "
+                                          "username, password, api keys, signing secret …")
     rate_per_minute = models.PositiveIntegerField(default=60)
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.kind})"
+
+    def save(self, *args, **kwargs):
+        """A channel always has its key: every inbound and delivery-report URL must carry it."""
+        if not self.settings.get("key"):
+            self.settings = {**self.settings, "key": new_key()}
+        super().save(*args, **kwargs)
+
+    @property
+    def key(self) -> str:
+        return str(self.settings.get("key", ""))
 
 
 class Inbound(models.Model):
@@ -38,6 +54,10 @@ class Inbound(models.Model):
     sealed_request = models.TextField(help_text="The raw request, encrypted (it contains the sender's number).")
     status = models.CharField(max_length=10, choices=STATUSES, default=RECEIVED, db_index=True)
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
+    dedup_key = models.CharField(max_length=64, null=True, blank=True,
+                                 help_text="Keyed hash of what identifies a gateway retry; unique per channel.")
+    retries = models.PositiveIntegerField(default=0, help_text="Gateway retries of this message, not stored again.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times its processing failed (3: given up).")
     sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
     sender_sealed = models.TextField(blank=True)
     text = models.TextField(blank=True)
@@ -47,6 +67,8 @@ class Inbound(models.Model):
 
     class Meta:
         ordering = ["-received"]
+        constraints = [models.UniqueConstraint(fields=["channel", "dedup_key"], name="sms_inbound_once")]
+        indexes = [models.Index(fields=["channel", "sender_hash", "status"], name="sms_inbound_sender")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.channel.slug} {self.status}"
@@ -78,19 +100,29 @@ class Outbound(models.Model):
 
 
 class OptOut(models.Model):
-    """A sender who sent STOP (by hash only): sent nothing until they send a keyword again."""
+    """A sender who sent STOP on a channel (by hash only): sent nothing there until they send a keyword
+    again. A row without a channel (from before channels were kept apart) holds on every channel."""
 
-    sender_hash = models.CharField(max_length=64, unique=True)
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.CASCADE)
+    sender_hash = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "sender_hash"], name="sms_optout_once")]
 
 
 class Conversation(models.Model):
-    """A sender's open Kufatilia questionnaire (one per sender hash), and their last report for threading."""
+    """A sender's open Kufatilia questionnaire on one channel, and their last report there for threading.
 
-    sender_hash = models.CharField(max_length=64, unique=True)
-    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL)
+    Kept per channel: a caller of one channel can neither see nor change another channel's conversations."""
+
+    sender_hash = models.CharField(max_length=64)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE)
     state = models.CharField(max_length=20)
     language = models.CharField(max_length=2, default="sw")
     data = models.JSONField(default=dict, blank=True)
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL)
     updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "sender_hash"], name="sms_conversation_once")]

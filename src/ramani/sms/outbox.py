@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import urllib.error
-import urllib.request
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ramani.sms import anonymity
-from ramani.sms.channels import REPLY_IN_RESPONSE, africastalking, android, kannel
+from ramani.sms.channels import ADAPTERS
+from ramani.sms.channels.base import SendError
 from ramani.sms.models import Channel, Inbound, Outbound
 
 log = logging.getLogger("ramani.sms")
 MAX_ATTEMPTS = 8
 BACKOFF_SECONDS = 30
 LEASE = dt.timedelta(minutes=5)
-
-
-class SendError(Exception):
-    pass
 
 
 def queue(channel: Channel, to_hash: str, to_sealed: str, text: str, in_reply_to: Inbound | None = None) -> Outbound:
@@ -95,48 +91,33 @@ def send_due(limit: int = 50) -> int:
     return sent
 
 
+def status_url(channel: Channel, outbound_id: int) -> str:
+    """Where the gateway reports delivery of one message (the channel key authenticates it)."""
+    from urllib.parse import urlencode
+
+    base = str(channel.settings.get("dlr_base", "http://127.0.0.1:8000")).rstrip("/")
+    return f"{base}/sms/{channel.kind}/{channel.slug}/status?" + urlencode(
+        {"key": channel.settings.get("key", ""), "id": outbound_id})
+
+
 def send(message: Outbound) -> str:
     """Hand one message to its gateway; returns the gateway's id for it (may be empty)."""
+    channel = message.channel
+    adapter = ADAPTERS[channel.kind]
+    if adapter.replies_in_response(channel.settings):
+        return "in-http-response"  # the reply went back in the HTTP answer to the inbound request
     to = anonymity.unseal(message.to_sealed)
     if not to:
         raise SendError("the recipient's number was erased (retention) or cannot be read")
-    channel = message.channel
-    if channel.kind == "kannel":
-        dlr = channel.settings.get("dlr_base", "http://127.0.0.1:8000").rstrip("/")
-        settings = {"from": channel.number, **channel.settings}  # Kannel refuses a message with no sender
-        url = kannel.sendsms_url(settings, to, message.text,
-                                 f"{dlr}/sms/kannel/{channel.slug}/status?id={message.id}&type=%d")
-        try:
-            with urllib.request.urlopen(url, timeout=20) as resp:
-                body = resp.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            raise SendError(f"kannel sendsms: HTTP {exc.code}: {exc.read()[:200].decode('utf-8', 'replace')}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise SendError(f"kannel sendsms: {exc}") from None
-        if resp.status not in (200, 202):
-            raise SendError(f"kannel sendsms answered {resp.status}: {body[:200]}")
-        return ""
-    if channel.kind in REPLY_IN_RESPONSE and not channel.settings.get("url"):
-        return "in-http-response"  # the reply went back in the HTTP answer to the inbound request
-    if channel.kind in ("android", "africastalking"):
-        adapter = android if channel.kind == "android" else africastalking
-        url, headers, body = adapter.send_request(channel.settings, "+" + to.lstrip("+"), message.text)
-        try:
-            with urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers, method="POST"),
-                                        timeout=20) as resp:
-                answer = resp.read()[:500].decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            raise SendError(f"{channel.kind}: HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise SendError(f"{channel.kind}: {exc}") from None
-        return anonymity.redact(answer)[:100] if channel.kind == "android" else ""
-    raise SendError(f"no sender for channel kind {channel.kind!r}")
+    settings = {"from": channel.number, **channel.settings}  # Kannel refuses a message with no sender
+    return adapter.send(settings, to, message.text, status_url(channel, message.id))
 
 
 def erase_expired_numbers(days: int) -> int:
     """Retention: erase sealed numbers older than `days` (hashes stay, for threading statistics)."""
     cutoff = timezone.now() - dt.timedelta(days=days)
-    n = Inbound.objects.filter(received__lt=cutoff).exclude(sender_sealed="").update(sender_sealed="",
-                                                                                      sealed_request="")
+    # every stored request, whatever became of it (rejected, failed, never processed): its raw copy has the number
+    n = Inbound.objects.filter(Q(received__lt=cutoff) & (~Q(sender_sealed="") | ~Q(sealed_request=""))).update(
+        sender_sealed="", sealed_request="")
     n += Outbound.objects.filter(created__lt=cutoff).exclude(to_sealed="").update(to_sealed="")
     return n

@@ -1,65 +1,92 @@
-"""Gateway webhooks: parse nothing here; store, process, answer as the gateway expects."""
+"""Gateway webhooks: authenticate the caller, store, process, answer as the gateway expects.
+
+Nothing is stored and nothing is answered to a caller without the channel's key (and the
+gateway's signature where it signs): 403. Views parse nothing themselves."""
 
 from __future__ import annotations
 
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from ramani.sms import anonymity, inbox, store
-from ramani.sms.channels import ADAPTERS, REPLY_IN_RESPONSE
-from ramani.sms.channels.base import Request, RequestRejected
-from ramani.sms.models import Channel, Outbound
+from ramani.sms.channels import ADAPTERS
+from ramani.sms.channels.base import Request, RequestRejected, same_secret
+from ramani.sms.channels.kannel import parse_status
+from ramani.sms.models import Channel
 
 log = logging.getLogger("ramani.sms")
 
 
-def _request(request: HttpRequest) -> Request:
-    form = {k: request.POST.get(k, "") for k in request.POST} if request.method == "POST" and \
-        request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data") else {}
-    return Request(method=request.method, url=request.build_absolute_uri(), query={k: request.GET.get(k, "") for k in request.GET},
-                   form=form, body=request.body, headers={k.lower(): v for k, v in request.headers.items()})
+def _refuse(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
 
 
-def _channel(kind: str, slug: str) -> Channel | None:
-    return store.channel(kind, slug)
+def _authenticated(request: HttpRequest, kind: str, slug: str) -> tuple[Channel | None, JsonResponse | None]:
+    """The channel when the caller holds its key; else the answer to give (nothing read, nothing stored)."""
+    channel = store.channel(kind, slug) if kind in ADAPTERS else None
+    if channel is None:
+        return None, _refuse(404, "no such channel")
+    given = request.GET.get("key") or request.headers.get("X-Ramani-Key", "")
+    if not same_secret(given, str(channel.settings.get("key", ""))):
+        return None, _refuse(403, "missing or wrong channel key")
+    return channel, None
+
+
+def _request(request: HttpRequest, limit: int) -> Request:
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if not length.isdigit() or int(length) > limit:
+        raise RequestRejected(f"body over {limit} bytes", 413)
+    body = request.body
+    form = {}
+    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                            "multipart/form-data"):
+        form = {k: request.POST.get(k, "") for k in request.POST}
+    return Request(method=request.method or "GET", url=request.build_absolute_uri(),
+                   query={k: request.GET.get(k, "") for k in request.GET}, form=form, body=body,
+                   headers={k.lower(): v for k, v in request.headers.items()})
 
 
 @csrf_exempt
 def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
-    channel = _channel(kind, slug)
-    if channel is None or kind not in ADAPTERS:
-        return JsonResponse({"detail": "no such channel"}, status=404)
-    stored = inbox.receive(channel, _request(request))  # committed before anything can fail
+    channel, refusal = _authenticated(request, kind, slug)
+    if channel is None:
+        return refusal  # type: ignore[return-value]
+    adapter = ADAPTERS[kind]
     try:
-        outcome = inbox.process(stored)
+        incoming = _request(request, adapter.MAX_BODY)
+        adapter.verify(incoming, channel.settings)
+    except RequestRejected as exc:
+        return _refuse(exc.status, exc.reason)
+    received = inbox.receive(channel, incoming)  # committed before anything can fail
+    if received.rejected is not None:
+        return _refuse(received.rejected, "request not accepted")
+    try:
+        inbox.process(received.inbound_id)
     except Exception as exc:  # stored: `ramani sms worker` will process it again
-        log.error("inbound %s: %s", stored, anonymity.redact(str(exc)))
-        outcome = inbox.Outcome()
-    if outcome.rejected is not None:
-        return JsonResponse({"detail": "request not accepted"}, status=outcome.rejected)
-    reply = outcome.reply
-    if kind in REPLY_IN_RESPONSE and not channel.settings.get("url"):
-        # this gateway carries the reply in the HTTP answer: that is the sending
-        Outbound.objects.filter(in_reply_to_id=stored, status=Outbound.QUEUED).update(
-            status=Outbound.SENT, sent=timezone.now(), provider_id="in-http-response")
+        log.error("inbound %s: %s", received.inbound_id, anonymity.redact(repr(exc))[:300])
+    if adapter.replies_in_response(channel.settings):
+        if inbox.waiting(received.inbound_id):
+            # stored but not yet answered: the gateway's retry will carry the reply (the worker cannot)
+            response = _refuse(503, "stored; retry for the reply")
+            response["Retry-After"] = "5"
+            return response
+        content_type, body = adapter.reply(inbox.reply_in_response(received.inbound_id) or "")
     else:
-        reply = None  # sent by the outbox worker
-    content_type, body = ADAPTERS[kind].reply(reply or "")
+        content_type, body = adapter.reply("")
     return HttpResponse(body, content_type=content_type)
 
 
 @csrf_exempt
 def kannel_status(request: HttpRequest, slug: str) -> HttpResponse:
-    from ramani.sms.channels import kannel
-
-    if _channel("kannel", slug) is None:
-        return JsonResponse({"detail": "no such channel"}, status=404)
+    """Kannel's delivery report (dlr-url): moves one of this channel's messages forward, never back."""
+    channel, refusal = _authenticated(request, "kannel", slug)
+    if channel is None:
+        return refusal  # type: ignore[return-value]
     try:
-        outbound_id, status = kannel.parse_status(_request(request))
+        outbound_id, status = parse_status(_request(request, 4096))
     except RequestRejected as exc:
-        return JsonResponse({"detail": exc.reason}, status=400)
-    Outbound.objects.filter(id=int(outbound_id), channel__slug=slug).update(status=status)
+        return _refuse(exc.status, exc.reason)
+    store.record_delivery(channel.id, outbound_id, status)
     return HttpResponse("ok", content_type="text/plain")

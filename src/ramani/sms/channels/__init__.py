@@ -1,9 +1,15 @@
-"""Gateway adapters: pure functions from a gateway's HTTP request to an `Incoming` message,
-and from a reply to what that gateway expects. No database, no Django models."""
+"""Gateway adapters, one module per gateway kind: pure functions from a gateway's HTTP request to
+an `Incoming` message, and from a reply to what that gateway expects (see base.py for what each
+module exposes). This registry is the one list of kinds: model choices, the CLI and the docs
+test read it."""
+
+from types import ModuleType
 
 from ramani.sms.channels import africastalking, android, generic, kannel, twilio
 
-ADAPTERS = {"generic": generic, "kannel": kannel, "android": android, "africastalking": africastalking,
-            "twilio": twilio}
-# Channels whose reply travels in the HTTP answer to the inbound request (no outbound API call).
-REPLY_IN_RESPONSE = {"generic", "twilio"}
+ADAPTERS: dict[str, ModuleType] = {m.KIND: m for m in (kannel, android, africastalking, twilio, generic)}
+KIND_CHOICES = [(kind, module.LABEL) for kind, module in ADAPTERS.items()]
+
+
+def adapter(kind: str) -> ModuleType:
+    return ADAPTERS[kind]

@@ -1,25 +1,37 @@
-"""Africa's Talking: inbound form POST (from, to, text, date, id, linkId); outbound
-POST {url}/version1/messaging with header apikey and form username, to, message, from.
-Africa's Talking does not sign callbacks: the callback URL carries a secret token
-(?token=…, settings.token) that must match."""
+"""Africa's Talking: inbound form POST (from, to, text, date, id, linkId) to the callback URL
+/sms/africastalking/<channel>/receive?key=… (Africa's Talking does not sign callbacks: the key in
+the URL is the authentication); outbound POST {url}/version1/messaging with header apikey and
+form username, to, message, from."""
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlencode
 
-from ramani.sms.channels.base import Incoming, Request, RequestRejected
+from ramani.sms.channels.base import Incoming, Request, RequestRejected, clean_text, http_post
+
+KIND, LABEL = "africastalking", "Africa's Talking"
+MAX_BODY = 16 * 1024
+SETTINGS = ("username", "apikey", "from", "url")
+
+
+def verify(request: Request, settings: dict) -> None:
+    """No signature: the channel key in the callback URL authenticates Africa's Talking."""
 
 
 def parse(request: Request, settings: dict) -> Incoming:
-    token = settings.get("token", "")
-    if not token or not hmac.compare_digest(request.query.get("token", ""), token):
-        raise RequestRejected("bad or missing token", 403)
-    sender = request.param("from")
+    sender = clean_text(request.param("from"), 40)
     if not sender:
         raise RequestRejected("'from' is required")
-    return Incoming(provider_id=request.param("id")[:100], sender=sender, to=request.param("to"),
-                    text=request.param("text"))
+    return Incoming(provider_id=clean_text(request.param("id"), 100), sender=sender,
+                    to=clean_text(request.param("to"), 40), text=clean_text(request.param("text")))
+
+
+def dedup_key(incoming: Incoming) -> str | None:
+    return incoming.provider_id or None
+
+
+def replies_in_response(settings: dict) -> bool:
+    return False
 
 
 def reply(text: str) -> tuple[str, str]:
@@ -33,3 +45,9 @@ def send_request(settings: dict, to: str, text: str) -> tuple[str, dict, bytes]:
     url = settings.get("url", "https://api.africastalking.com").rstrip("/") + "/version1/messaging"
     return url, {"apikey": settings.get("apikey", ""), "Accept": "application/json",
                  "Content-Type": "application/x-www-form-urlencoded"}, urlencode(body).encode()
+
+
+def send(settings: dict, to: str, text: str, status_url: str) -> str:
+    url, headers, body = send_request(settings, "+" + to.lstrip("+"), text)
+    http_post("africastalking", url, headers, body)
+    return ""

@@ -1,6 +1,23 @@
+"""What every gateway adapter shares: the request it sees, the message it reads, the errors it raises,
+and the one HTTP call an outbound send makes.
+
+An adapter module exposes:
+  KIND, LABEL           its registry name and a human label
+  MAX_BODY              the largest request body it accepts (bytes); larger is refused before storing
+  SETTINGS              the gateway settings it reads (docs and the CLI list them)
+  verify(request, settings)   raise RequestRejected(…, 403) unless the gateway signed the request
+  parse(request, settings)    -> Incoming, or RequestRejected(…, 400)
+  dedup_key(incoming)         what identifies a gateway retry (None: the gateway gives nothing reliable)
+  replies_in_response(settings)  True when the reply travels in the HTTP answer to the inbound request
+  reply(text)                 -> (content type, body) of that answer
+  send(settings, to, text, status_url)  hand one message to the gateway; returns its id ("" if none)
+"""
+
 from __future__ import annotations
 
 import datetime as dt
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
 
@@ -11,6 +28,10 @@ class RequestRejected(Exception):
         super().__init__(reason)
         self.reason = reason
         self.status = status
+
+
+class SendError(Exception):
+    """The gateway did not take an outbound message (it will be retried)."""
 
 
 @dataclass(frozen=True)
@@ -30,8 +51,42 @@ class Request:
 
 @dataclass(frozen=True)
 class Incoming:
-    provider_id: str  # may be empty or not unique (Android gateway): de-duplication also uses sender+text
+    provider_id: str  # may be empty or not unique (Android gateway): see each adapter's dedup_key
     sender: str
     to: str
     text: str
     received_at: dt.datetime | None = None
+    extra: str = ""  # anything else the gateway repeats on a retry only (Android's receivedAt)
+
+
+def clean_text(value: object, limit: int = 5000) -> str:
+    """A gateway's text as a string that any database and any encoder accepts: lone surrogates and
+    control characters (NUL above all) replaced, new lines kept as spaces."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    text = text.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    return "".join(" " if c in "\r\n\t" else c for c in text[:limit] if c >= " " or c in "\r\n\t").strip()
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison that accepts any text (non-ASCII included) without raising."""
+    import hmac
+
+    if not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
+
+
+def http_post(label: str, url: str, headers: dict[str, str], body: bytes | None, timeout: float = 20) -> str:
+    """POST (GET when body is None) and return the answer's start; SendError on any failure."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="GET" if body is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            answer = resp.read(2000).decode("utf-8", "replace")
+            status = resp.status
+    except urllib.error.HTTPError as exc:
+        raise SendError(f"{label}: HTTP {exc.code}: {exc.read(200).decode('utf-8', 'replace')}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise SendError(f"{label}: {exc}") from None
+    if status not in (200, 201, 202):
+        raise SendError(f"{label} answered {status}: {answer[:200]}")
+    return answer

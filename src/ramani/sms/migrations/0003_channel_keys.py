@@ -1,0 +1,30 @@
+"""Every channel gets its key; questionnaires without a channel are dropped (they are kept per channel now)."""
+
+from django.db import migrations
+
+
+def give_every_channel_a_key(apps, schema_editor):
+    import secrets
+
+    for channel in apps.get_model("sms", "Channel").objects.all():
+        if not channel.settings.get("key"):
+            channel.settings = {**channel.settings, "key": secrets.token_urlsafe(24)}
+            channel.save(update_fields=["settings"])
+
+
+def drop_conversations_without_channel(apps, schema_editor):
+    # a questionnaire in progress with no channel cannot be answered on any channel now
+    apps.get_model("sms", "Conversation").objects.filter(channel__isnull=True).delete()
+
+
+class Migration(migrations.Migration):
+    """Data first, in a transaction of its own (PostgreSQL refuses ALTER TABLE after deletes in the same one)."""
+
+    dependencies = [
+        ('sms', '0002_conversation'),
+    ]
+
+    operations = [
+        migrations.RunPython(give_every_channel_a_key, migrations.RunPython.noop),
+        migrations.RunPython(drop_conversations_without_channel, migrations.RunPython.noop),
+    ]
