@@ -50,6 +50,9 @@ def serve(host: str, port: int, workers: int | None) -> None:
             # path without query string: gateways put the sender's number in the query (Kannel get-url)
             self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms')
             self.cfg.set("timeout", 120)
+            # a long non-ASCII SMS through Kannel's get-url is a long request line (%-escaped UTF-8):
+            # gunicorn's largest limit instead of its default 4094 (longer still: Kannel's post-url)
+            self.cfg.set("limit_request_line", 8190)
 
         def load(self):
             return application
@@ -244,28 +247,67 @@ def sms_channel() -> None:
     """Gateway channels."""
 
 
+def _kinds() -> list[str]:
+    from ramani.sms.channels import ADAPTERS
+
+    return list(ADAPTERS)
+
+
 @sms_channel.command(name="add")
-@click.argument("kind", type=click.Choice(["generic", "kannel", "android", "africastalking", "twilio"]))
+@click.argument("kind", type=click.Choice(_kinds()))
 @click.argument("slug")
-@click.option("--number", default="", help="The channel's own number or short code.")
-@click.option("--name", default="")
-@click.option("--rate", default=60, show_default=True, help="Messages per minute at most.")
+@click.option("--number", default=None, help="The channel's own number or short code.")
+@click.option("--name", default=None)
+@click.option("--rate", default=None, type=click.IntRange(1), help="Messages per minute at most (new channel: 60).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Gateway setting, repeatable: url, username, password, from, smsc, dlr_base, secret …")
-def sms_channel_add(kind: str, slug: str, number: str, name: str, rate: int, settings: tuple[str, ...]) -> None:
-    """Create or update a channel (a number on a gateway)."""
+              help="Gateway setting, repeatable (KEY= removes one): key, url, username, password, from, smsc, "
+                   "dlr_base, secret, auth_token, account_sid, apikey …")
+@click.option("--new-key", is_flag=True, help="Replace the channel key with a new random one (printed once).")
+def sms_channel_add(kind: str, slug: str, number: str | None, name: str | None, rate: int | None,
+                    settings: tuple[str, ...], new_key: bool) -> None:
+    """Create a channel (a number on a gateway), or change only the given options of an existing one.
+
+    A new channel gets a random key, printed once; inbound and delivery-report URLs must carry it."""
     _django()
     from ramani.sms.models import Channel
+    from ramani.sms.models import new_key as make_key
 
-    values = {}
+    changes: dict[str, str] = {}
     for item in settings:
         key, sep, value = item.partition("=")
-        if not sep:
+        if not sep or not key.strip():
             raise click.BadParameter(f"{item!r}: expected KEY=VALUE", param_hint="--set")
-        values[key.strip()] = value
-    channel, created = Channel.objects.update_or_create(slug=slug, defaults=dict(
-        kind=kind, number=number, name=name, rate_per_minute=rate, settings=values, active=True))
-    click.echo(f"{'created' if created else 'updated'} channel {slug} ({kind}); receive URL: /sms/{kind}/{slug}/receive")
+        changes[key.strip()] = value
+    channel = Channel.objects.filter(slug=slug).first()
+    created = channel is None
+    if channel is None:
+        channel = Channel(slug=slug, kind=kind, rate_per_minute=60)
+    elif channel.kind != kind:
+        raise click.ClickException(f"channel {slug} is a {channel.kind} channel, not {kind}")
+    merged = dict(channel.settings)
+    for key, value in changes.items():
+        if value:
+            merged[key] = value
+        else:
+            merged.pop(key, None)
+    shown_key = None
+    if new_key or not merged.get("key"):
+        merged["key"] = make_key()
+        shown_key = merged["key"]
+    elif "key" in changes:
+        shown_key = merged["key"]
+    channel.settings = merged
+    for field, value in (("number", number), ("name", name), ("rate_per_minute", rate)):
+        if value is not None:
+            setattr(channel, field, value)
+    channel.active = True
+    channel.save()
+    click.echo(f"{'created' if created else 'updated'} channel {slug} ({kind}): {', '.join(sorted(merged))} set")
+    if shown_key:
+        click.echo(f"channel key (keep it secret; it is not shown again): {shown_key}")
+        click.echo(f"receive URL: /sms/{kind}/{slug}/receive?key={shown_key}")
+    else:
+        click.echo(f"receive URL: /sms/{kind}/{slug}/receive?key=<the channel key>")
 
 
 @sms.command(name="worker")
@@ -297,13 +339,22 @@ def sms_worker(once: bool, interval: float) -> None:
 @click.option("--url", default="http://127.0.0.1:8000", show_default=True, help="The running Ramani server.")
 @click.option("--channel", default="demo", show_default=True, help="A generic channel's slug.")
 @click.option("--number", default=None, help="The simulated phone's number (default: a random test number).")
-def sms_simulate(url: str, channel: str, number: str | None) -> None:
+@click.option("--key", default=None, help="The channel key (default: read from this data dir's database).")
+def sms_simulate(url: str, channel: str, number: str | None, key: str | None) -> None:
     """A basic phone in the terminal: type SMS, read the replies (through the generic webhook)."""
     import json
     import secrets
     import urllib.error
     import urllib.request
 
+    if key is None:
+        _django()
+        from ramani.sms.models import Channel
+
+        found = Channel.objects.filter(slug=channel, kind="generic").first()
+        if found is None:
+            raise click.ClickException(f"no generic channel {channel!r} here: give --key, or run `ramani demo`")
+        key = found.key
     number = number or f"+24399{secrets.randbelow(10**7):07d}"
     endpoint = f"{url.rstrip('/')}/sms/generic/{channel}/receive"
     click.echo(f"Simulated phone -> {endpoint}. Try: KUFATILIA, MATOKEO DHAHABU, MSAADA. Ctrl-D to quit.")
@@ -318,7 +369,8 @@ def sms_simulate(url: str, channel: str, number: str | None) -> None:
         count += 1
         body = json.dumps({"from": number, "to": "ramani", "text": text,
                            "id": f"sim-{secrets.token_hex(4)}-{count}"}).encode()
-        request = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json",
+                                                                       "X-Ramani-Key": key})
         try:
             with urllib.request.urlopen(request, timeout=30) as resp:
                 reply = json.loads(resp.read().decode("utf-8")).get("reply")
