@@ -255,7 +255,7 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     px = np.floor((idx.mx[sel] * n - x) * mvt.EXTENT).astype(np.int64)
     py = np.floor((idx.my[sel] * n - y) * mvt.EXTENT).astype(np.int64)
     year = params.get("year", "").strip()
-    attrs = idx.attributes(int(year) if year.isdigit() else None)
+    attrs = idx.attributes(query.parse_year(year) if year else None)
     if z < THIN_MAX_ZOOM and len(sel) > 1:
         recent_first = np.argsort(-attrs.priority[sel], kind="stable")
         cell = THIN_CELL * 2 if len(sel) > DENSE_TILE else THIN_CELL

@@ -17,6 +17,7 @@ from ramani.sites.models import Site, Visit
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10_000_000  # as the REST API: beyond any registry, and far from the databases' integer limits
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 LICENCE = "ODC-BY-1.0"
@@ -125,16 +126,11 @@ def collection(base: str, collection_id: str) -> Answer:
     return Answer(200, _collection_doc(base, c))
 
 
-def _int(params: dict, name: str, default: int, low: int, high: int | None) -> int:
+def _int(params: dict, name: str, default: int, low: int, high: int) -> int:
     text = params.get(name)
     if text is None or text == "":
         return default
-    if not text.strip().isdigit():
-        raise query.FilterError(name, "expected a whole number")
-    value = int(text)
-    if value < low or (high is not None and value > high):
-        raise query.FilterError(name, f"must be between {low} and {high}" if high else f"must be at least {low}")
-    return value
+    return query.parse_int(name, text, low, high)
 
 
 def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
@@ -150,7 +146,7 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
         return _error(400, "InvalidParameterValue", "bbox-crs: only CRS84 is supported")
     try:
         limit = _int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        offset = _int(params, "offset", 0, 0, None)
+        offset = _int(params, "offset", 0, 0, MAX_OFFSET)
         filters = {k: v for k, v in params.items() if k in c.params}
         qs = query.filter_sites(filters) if c.id == "sites" else query.filter_visits(filters)
     except query.FilterError as exc:
@@ -188,7 +184,11 @@ def item(base: str, collection_id: str, feature_id: str) -> Answer:
         site = Site.objects.filter(pcode=feature_id).first()
         feats = features.site_features([site]) if site else []
     else:
-        feats = features.visit_features(Visit.objects.filter(id=int(feature_id))) if feature_id.isdigit() else []
+        try:
+            number = query.parse_int("featureId", feature_id, 1, 10**18)
+        except query.FilterError:
+            number = None  # not a visit id: not found
+        feats = features.visit_features(Visit.objects.filter(id=number)) if number else []
     if not feats:
         return _error(404, "NotFound", f"no feature {feature_id!r} in {c.id}")
     feature = feats[0]
@@ -209,7 +209,7 @@ def api_document(base: str) -> Answer:
         param("limit", f"Number of features per page (default {DEFAULT_LIMIT}, maximum {MAX_LIMIT}).",
               {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
         param("offset", "Index of the first feature (0-based); `next` links carry it.",
-              {"type": "integer", "minimum": 0, "default": 0}),
+              {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
         param("bbox", "minLon,minLat,maxLon,maxLat (CRS84).",
               {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
         param("f", "Output format.", {"type": "string", "enum": ["json", "html"]}),

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ramani.sites import qualification as rules
@@ -99,10 +101,22 @@ def parse_interval(text: str) -> tuple[dt.date | None, dt.date | None]:
     return day, day
 
 
+_WHOLE = re.compile(r"[0-9]{1,18}", re.ASCII)  # fits a 64-bit integer: no database overflows
+
+
+def parse_int(param: str, text: str, low: int, high: int) -> int:
+    """A whole number low..high written in ASCII digits; anything else (1e23, ², -1, 20 digits) is a FilterError."""
+    t = text.strip()
+    if not _WHOLE.fullmatch(t) or not low <= int(t) <= high:
+        raise FilterError(param, f"expected a whole number from {low} to {high}")
+    return int(t)
+
+
 def parse_year(text: str) -> int:
-    if not text.strip().isdigit() or not 1990 <= int(text) <= 2100:
-        raise FilterError("year", "expected a year such as 2019")
-    return int(text)
+    try:
+        return parse_int("year", text, 1990, 2100)
+    except FilterError:
+        raise FilterError("year", "expected a year such as 2019") from None
 
 
 def mineral_values(text: str) -> list[str]:
