@@ -1,6 +1,10 @@
 """Downloads of every collection, honouring the API filters, with bounded memory: CSV and
 GeoJSON are streamed as they are read; GeoPackage, FlatGeobuf and XLSX are written to a
 temporary file chunk by chunk (appending), then streamed. Each carries licence and attribution.
+
+Every text cell of a spreadsheet-like download (CSV, the IPIS CSV, XLSX) goes through `neutralise`, so that an
+imported name such as `=HYPERLINK(...)` is never run as a formula. The IPIS CLI export (`ramani export`) is left
+byte-exact for round trips: only this public web download is neutralised.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +36,37 @@ LICENCE_TEXT = f"Licence: {LICENCE} (https://opendatacommons.org/licenses/by/1-0
 
 class ExportError(ValueError):
     pass
+
+
+# OWASP "CSV injection": a cell starting with one of these is read as a formula by Excel or LibreOffice
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML cannot hold
+
+
+def formula_like(value) -> bool:
+    """Text a spreadsheet would take for a formula (text that is a plain number, like -3.5, is not)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value)
+
+
+def neutralise(value, sheet=None):
+    """The one guard of every spreadsheet-like download. For CSV (no `sheet`): formula-like text gets a leading
+    apostrophe. For XLSX (`sheet`, a write-only worksheet): text is always a text cell, never a formula; formula-like
+    text keeps its value and carries Excel's quote prefix; control characters that XLSX cannot hold are dropped.
+    Anything that is not text (numbers, booleans, dates, None) is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    if sheet is None:
+        return "'" + value if formula_like(value) else value
+    text = _XLSX_ILLEGAL.sub("", value)
+    if not formula_like(text):
+        return text  # openpyxl writes it as a text cell (only text starting with "=" becomes a formula)
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _queryset(collection: str, params: dict[str, str]):
@@ -80,7 +116,7 @@ def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
         kinds = [ipis_export.fmt.KINDS[c] for c in ipis_export.fmt.COLUMNS]
         lines = []
         for row in rows:
-            lines.append(",".join(ipis_export.fmt.format_value(k, v) for k, v in zip(kinds, row)))
+            lines.append(",".join(ipis_export.fmt.format_value(k, neutralise(v)) for k, v in zip(kinds, row)))
             if len(lines) >= CHUNK:
                 yield "\n".join(lines) + "\n"
                 lines = []
@@ -94,8 +130,8 @@ def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
     for chunk in iter_features(collection, params):
         for f in chunk:
             coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
-            writer.writerow([_text(f["properties"].get(n)) for n in names] + [_text(coords[0]), _text(coords[1]),
-                                                                               LICENCE, ATTRIBUTION])
+            writer.writerow([_text(neutralise(f["properties"].get(n))) for n in names]
+                            + [_text(coords[0]), _text(coords[1]), LICENCE, ATTRIBUTION])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -161,7 +197,7 @@ def _write_xlsx(collection: str, params: dict[str, str], names: list[str], path:
     for chunk in iter_features(collection, params):
         for f in chunk:
             coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
-            sheet.append([f["properties"].get(n) for n in names] + list(coords))
+            sheet.append([neutralise(f["properties"].get(n), sheet) for n in names] + list(coords))
     about = book.create_sheet("licence")
     about.append(["licence", LICENCE])
     about.append(["attribution", ATTRIBUTION])
