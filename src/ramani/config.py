@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAMANI_CACHE_SECONDS", "86400",
             "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
             "registry changes or the day turns); 0 turns the cache off."),
+    Setting("RAMANI_CACHE_MAX_MB", "64",
+            "Most memory, in MB, that each web process gives to cached open-data answers (least recently used "
+            "dropped first; an answer over a quarter of it is not kept). 0 keeps nothing."),
     Setting("RAMANI_BASEMAP_URL", "",
             "Online basemap for the webmap: a raster tile URL template ({z}/{x}/{y}) or a MapLibre style JSON URL. "
             "Empty: the offline basemap (admin boundaries from the database, or a plain background)."),
