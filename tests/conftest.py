@@ -76,27 +76,119 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def is_postgres() -> bool:
+    """True in the PostgreSQL pass (RAMANI_DATABASE_URL names a PostgreSQL server)."""
+    import os
+
+    return os.environ.get("RAMANI_DATABASE_URL", "").lower().startswith(("postgres:", "postgresql:", "postgis:"))
+
+
+class LiveDatabase:
+    """A database of its own for the processes a test starts (`ramani serve`, `ramani sms worker`, CLI commands).
+
+    SQLite pass: a file in `folder`. PostgreSQL pass: a fresh database `live_<random>` created on the server
+    RAMANI_DATABASE_URL points to (never `test_<name>`, pytest-django's) and dropped by `drop()`.
+    Empty: run `migrate` in it (the migrations create PostGIS)."""
+
+    def __init__(self, folder: Path):
+        import os
+        import secrets
+        from urllib.parse import urlsplit, urlunsplit
+
+        self.folder = folder
+        self.postgres = is_postgres()
+        if self.postgres:
+            import psycopg
+            from psycopg import sql
+
+            parts = urlsplit(os.environ["RAMANI_DATABASE_URL"])
+            self.name = f"live_{secrets.token_hex(6)}"
+            self.url = urlunsplit(parts._replace(path="/" + self.name))
+            # libpq knows postgres:// and postgresql:// but not postgis://, nor Django's OPTIONS in the query
+            self._dsn = urlunsplit(parts._replace(scheme="postgresql", path="/" + self.name, query=""))
+            self._admin_dsn = urlunsplit(parts._replace(scheme="postgresql", query=""))
+            with psycopg.connect(self._admin_dsn, autocommit=True) as conn:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+        else:
+            self.name = str(folder / "live.db")
+            self.url = f"sqlite:///{self.name}"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a process working on this database (its data folder is `folder`)."""
+        import os
+
+        return {**os.environ, "RAMANI_DATA_DIR": str(self.folder), "RAMANI_DATABASE_URL": self.url, **extra}
+
+    def sql(self, statement: str, *params):
+        """Rows of one statement; parameters are written `?` on both engines."""
+        if self.postgres:
+            import psycopg
+
+            if params:
+                statement = statement.replace("%", "%%").replace("?", "%s")
+            with psycopg.connect(self._dsn, autocommit=True) as conn:
+                return conn.execute(statement, params or None).fetchall()
+        import sqlite3
+
+        conn = sqlite3.connect(self.name)
+        try:
+            rows = conn.execute(statement, params).fetchall()
+            conn.commit()
+            return rows
+        finally:
+            conn.close()
+
+    def tables(self) -> list[str]:
+        """Every table of the database (on PostgreSQL: of its public schema, PostGIS's included)."""
+        if self.postgres:
+            query = ("SELECT table_name FROM information_schema.tables"
+                     " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1")
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
+        return [name for (name,) in self.sql(query)]
+
+    def drop(self) -> None:
+        if self.postgres:
+            import psycopg
+            from psycopg import sql
+
+            with psycopg.connect(self._admin_dsn, autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name)))
+
+
+@pytest.fixture
+def live_database(tmp_path):
+    """An empty database of its own (see LiveDatabase), on the engine of this pass."""
+    database = LiveDatabase(tmp_path)
+    yield database
+    database.drop()
+
+
 class LiveServer:
-    """`ramani serve` in its own process over its own SQLite file (loaded with demo data)."""
+    """`ramani serve` in its own process over its own database (a LiveDatabase) loaded with demo data."""
 
     def __init__(self, folder: Path, sites: int = 300):
-        import os
         import subprocess
         import sys
 
-        self.db = folder / "live.db"
-        self.env = {**os.environ, "RAMANI_DATA_DIR": str(folder), "RAMANI_DATABASE_URL": f"sqlite:///{self.db}"}
-        cli = [sys.executable, "-m", "ramani.cli"]
-        subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
-        subprocess.run([*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True,
-                       capture_output=True)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = folder / "serve.log"
-        self.log = self.log_path.open("wb")
-        self.proc = subprocess.Popen([*cli, "serve", "--port", str(self.port), "--workers", "2"], env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait()
+        self.database = LiveDatabase(folder)
+        self.proc = None
+        try:
+            self.env = self.database.env()
+            cli = [sys.executable, "-m", "ramani.cli"]
+            subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
+            subprocess.run([*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True,
+                           capture_output=True)
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self.log_path = folder / "serve.log"
+            self.log = self.log_path.open("wb")
+            self.proc = subprocess.Popen([*cli, "serve", "--port", str(self.port), "--workers", "2"], env=self.env,
+                                         stdout=self.log, stderr=subprocess.STDOUT)
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
 
     def _wait(self) -> None:
         import time
@@ -111,23 +203,24 @@ class LiveServer:
         raise RuntimeError("server did not start: " + self.log_path.read_text(errors="replace")[-2000:])
 
     def sql(self, statement: str, *params):
-        import sqlite3
+        """Rows of one statement on the server's database; parameters are written `?` on both engines."""
+        return self.database.sql(statement, *params)
 
-        with sqlite3.connect(self.db) as conn:
-            return conn.execute(statement, params).fetchall()
+    def tables(self) -> list[str]:
+        return self.database.tables()
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
-        self.log.close()
+        try:
+            if self.proc is not None:
+                self.proc.terminate()
+                self.proc.wait(10)
+                self.log.close()
+        finally:
+            self.database.drop()
 
 
 @pytest.fixture(scope="module")
 def live_server_process(tmp_path_factory):
-    import os
-
-    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("the live server runs over its own SQLite file; this test runs in the SQLite pass")
     server = LiveServer(tmp_path_factory.mktemp("live"))
     yield server
     server.stop()

@@ -1,13 +1,11 @@
 """The `ramani` command, driven as a user drives it."""
 
 import csv
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -73,12 +71,9 @@ def _free_port() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_serve_answers_on_the_root_and_admin(tmp_path):
+def test_serve_answers_on_the_root_and_admin(tmp_path, live_database):
     """`ramani serve` in a real process: gunicorn answering 200 at / and the admin login."""
-    db = tmp_path / "serve.db"
-    env = {**os.environ, "RAMANI_DATA_DIR": str(tmp_path), "RAMANI_DATABASE_URL": f"sqlite:///{db}"}
-    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("the serve test uses its own SQLite database; it runs in the SQLite pass")
+    env = live_database.env()
     ramani = [sys.executable, "-m", "ramani.cli"]
     subprocess.run([*ramani, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([*ramani, "demo", "--sites", "40"], env=env, check=True, capture_output=True)
@@ -108,4 +103,4 @@ def test_serve_answers_on_the_root_and_admin(tmp_path):
         proc.terminate()
         proc.wait(10)
         log.close()
-    assert Path(db).exists()
+    assert live_database.sql("SELECT count(*) FROM sites_site") == [(40,)]  # its own database, not the test one

@@ -33,8 +33,6 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("browser tests run against a live SQLite server, in the SQLite pass")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -220,8 +220,6 @@ def test_online_basemap_when_configured(browser, page_errors, tmp_path, monkeypa
 
     from tests.conftest import LiveServer
 
-    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("runs in the SQLite pass")
     seen = []
     tile = _png()
 

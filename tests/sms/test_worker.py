@@ -47,11 +47,9 @@ class FakeKannel:
         self.server.server_close()
 
 
-def test_worker_killed_mid_batch_sends_each_reply_exactly_once(tmp_path):
-    if os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"):
-        pytest.skip("runs over its own SQLite file in the SQLite pass")
+def test_worker_killed_mid_batch_sends_each_reply_exactly_once(live_database):
     gateway = FakeKannel()
-    env = {**os.environ, "RAMANI_DATA_DIR": str(tmp_path), "RAMANI_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}"}
+    env = live_database.env()
     cli = [sys.executable, "-m", "ramani.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     subprocess.run([*cli, "sms", "channel", "add", "kannel", "k", "--number", "1234", "--rate", "1000",
