@@ -1,6 +1,5 @@
 """The outbox worker: killed mid-batch and restarted, every queued reply goes out exactly once."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -9,8 +8,6 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
-
-import pytest
 
 from tests.conftest import free_port
 
