@@ -19,7 +19,10 @@ from django.conf import settings
 
 from ramani import config
 
-_PHONE_LIKE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{6,}\d(?![\w])")
+# A run of seven or more digits, however a reporter writes it: spaces, dots, dashes, brackets, slashes,
+# commas or underscores between them, glued to words ("nambari0997…"), the letter O typed for a zero.
+_PHONE_LIKE = re.compile(r"(?:\+?\d|(?<![^\W\d_])[Oo](?=[\s().\-/,_]{0,2}[\dOo]))(?:[\s().\-/,_]{0,2}[\dOo]){6,}")
+_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{2}|\d{4})|\d{4}-\d{2}-\d{2}")
 
 
 def _root_key() -> bytes:
@@ -69,5 +72,19 @@ def unseal(token: str) -> str | None:
         return None
 
 
+def _redacted(match: re.Match) -> str:
+    found = match.group(0)
+    tail = ""
+    if match.end() < len(match.string) and match.string[match.end()].isalpha():
+        # "…050ok": trailing O's glued to the next word belong to the word
+        kept = found.rstrip("Oo").rstrip(" \t().-/,_")
+        tail, found = found[len(kept):], kept
+    digits = sum(c.isdigit() for c in found)
+    if digits < 4 or sum(c.isdigit() or c in "Oo" for c in found) < 7 or _DATE.fullmatch(found):
+        return match.group(0)
+    return "[number]" + tail
+
+
 def redact(text: str) -> str:
-    return _PHONE_LIKE.sub("[number]", text or "")
+    """`text` with anything that may be a phone number replaced by [number] (dates are kept)."""
+    return _PHONE_LIKE.sub(_redacted, text or "")

@@ -1,0 +1,315 @@
+"""The SMS side played as an attacker would: each test reproduces a defect found on an earlier main.
+
+No caller without a channel's key gets anything stored or answered; no caller of one channel learns
+or changes anything about another channel's reporters; malformed requests get a 4xx, never a 500.
+"""
+
+import json
+import time
+from urllib.parse import urlencode
+
+import pytest
+from click.testing import CliRunner
+from django.db import connection
+
+from ramani.cli import main
+from ramani.incidents.models import Incident, IncidentMessage
+from ramani.sms import anonymity, inbox, outbox
+from ramani.sms.channels import ADAPTERS, android, twilio
+from ramani.sms.models import Channel, Conversation, Inbound, Outbound
+
+pytestmark = pytest.mark.django_db
+VICTIM = "+243 997 100 050"
+
+
+@pytest.fixture
+def channels(db, today):
+    """One channel of every kind, each with its own key (and the sample registry for the gazetteer)."""
+    from ramani.sites.ipis_import import import_ipis
+    from tests.conftest import SAMPLE
+
+    import_ipis(SAMPLE, today=today)
+    settings = {"generic": {}, "kannel": {"url": "http://127.0.0.1:9"}, "android": {"secret": "s"},
+                "africastalking": {"username": "u"}, "twilio": {"auth_token": "t"}}
+    return {kind: Channel.objects.create(slug=f"{kind}1", kind=kind, settings={"key": f"key-{kind}", **extra})
+            for kind, extra in settings.items()}
+
+
+def generic(client, text, msg_id, sender=VICTIM, slug="generic1", key="key-generic"):
+    return client.post(f"/sms/generic/{slug}/receive?key={key}",
+                       json.dumps({"from": sender, "to": "1", "text": text, "id": msg_id}),
+                       content_type="application/json")
+
+
+def kannel(client, text, msg_id, sender=VICTIM, key="key-kannel", **extra):
+    return client.get("/sms/kannel/kannel1/receive", {"key": key, "sender": sender, "to": "1234", "text": text,
+                                                      "id": msg_id, **extra})
+
+
+def report_through_kannel(client) -> Incident:
+    for n, text in enumerate(["kufatilia", "3", "1", "Kalimbi", "leo", "Wanajeshi walichukua dhahabu"]):
+        assert kannel(client, text, f"k{n}").status_code == 200
+    return Incident.objects.get()
+
+
+def replies() -> list[str]:
+    return list(Outbound.objects.order_by("id").values_list("text", flat=True))
+
+
+# 1. another channel's caller cannot learn whether a number reported, nor add to its report
+def test_a_report_on_one_channel_is_invisible_from_another(client, channels):
+    incident = report_through_kannel(client)
+    probe = generic(client, "?", "g1").json()["reply"]
+    assert incident.report_id not in probe and probe.startswith("Ramani: tuma KUFATILIA")
+    status = generic(client, f"STATUS {incident.report_id}", "g2").json()["reply"]
+    assert incident.report_id not in status and "introuvable" not in status and "not found" in status.lower() \
+        or "Hatukupata" in status
+    assert not IncidentMessage.objects.exists()  # the probe was not threaded onto the victim's report
+    # and a questionnaire started on one channel is not continued or cancelled from another
+    kannel(client, "kufatilia", "k10")
+    generic(client, "cancel", "g3")
+    assert Conversation.objects.get(channel=channels["kannel"]).state == "language"
+
+
+# 2 and 12. no key, no service: nothing stored, nothing replied, for every kind and every URL
+@pytest.mark.parametrize("kind", list(ADAPTERS))
+@pytest.mark.parametrize("key", [None, "", "wrong", "key-generic-", "kéy"])
+def test_without_the_key_nothing_is_stored_or_sent(client, channels, kind, key):
+    report_through_kannel(client)
+    before = (Inbound.objects.count(), Outbound.objects.count(), Conversation.objects.count())
+    query = {} if key is None else {"key": key}
+    form = {"from": VICTIM, "sender": VICTIM, "From": VICTIM, "text": "0", "Body": "0", "id": "x", "MessageSid": "x"}
+    urls = [f"/sms/{kind}/{kind}1/receive?{urlencode(query)}"]
+    for url in urls:
+        for response in (client.get(url, {**query, **form}), client.post(url, urlencode(form),
+                                                                          content_type="application/x-www-form-urlencoded"),
+                         client.post(url, json.dumps({"from": VICTIM, "text": "0"}), content_type="application/json",
+                                     HTTP_X_RAMANI_KEY=key or "")):
+            assert response.status_code == 403, (url, response.status_code)
+            assert VICTIM.replace(" ", "") not in response.content.decode()
+    sent = Outbound.objects.first()
+    status = client.get("/sms/kannel/kannel1/status", {**query, "id": sent.id, "type": 2})
+    assert status.status_code == 403
+    assert (Inbound.objects.count(), Outbound.objects.count(), Conversation.objects.count()) == before
+    assert Outbound.objects.get(id=sent.id).status == sent.status
+
+
+def test_a_megabyte_is_refused_before_it_is_stored(client, channels):
+    big = json.dumps({"from": VICTIM, "text": "x" * 1_000_000})
+    assert client.post("/sms/generic/generic1/receive", big, content_type="application/json").status_code == 403
+    assert client.post("/sms/generic/generic1/receive?key=key-generic", big,
+                       content_type="application/json").status_code == 413
+    assert not Inbound.objects.exists()
+
+
+def test_the_generic_key_may_come_in_a_header(client, channels):
+    response = client.post("/sms/generic/generic1/receive", json.dumps({"from": VICTIM, "text": "help", "id": "h"}),
+                           content_type="application/json", HTTP_X_RAMANI_KEY="key-generic")
+    assert response.status_code == 200 and "KUFATILIA" in response.json()["reply"]
+
+
+def test_the_key_is_not_kept_in_the_stored_request(client, channels):
+    kannel(client, "msaada", "k1")
+    raw = anonymity.unseal(Inbound.objects.get().sealed_request)
+    assert "key-kannel" not in raw
+
+
+# 4. Android's messageId repeats: receivedAt tells a retry from a new message
+def test_android_answers_repeated_are_not_dropped(client, channels):
+    def send(text, received_at):
+        body = json.dumps({"event": "sms:received", "payload": {
+            "messageId": "1", "message": text, "phoneNumber": VICTIM, "receivedAt": received_at}}).encode()
+        ts = str(int(time.time()))
+        return client.post("/sms/android/android1/receive?key=key-android", body, content_type="application/json",
+                           HTTP_X_TIMESTAMP=ts, HTTP_X_SIGNATURE=android.signature("s", body, ts))
+
+    send("kufatilia", "2026-11-28T10:00:00+01:00")
+    send("1", "2026-11-28T10:00:20+01:00")
+    send("1", "2026-11-28T10:00:20+01:00")  # the app's retry of the language answer
+    send("1", "2026-11-28T10:00:41+01:00")  # the category: a new message with the same text
+    conversation = Conversation.objects.get()
+    assert conversation.state == "where" and conversation.data["category"] == "violence"
+    assert Inbound.objects.count() == 3 and Outbound.objects.count() == 3
+
+
+# 5. delivery reports move a message forward only, and never put it back in the outbox
+def test_delivery_reports_never_resend(client, channels):
+    message = outbox.queue(channels["kannel"], "h", anonymity.seal("243997100050"), "hello")
+    Outbound.objects.filter(id=message.id).update(status="sent")
+
+    def report(kind):
+        client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": message.id, "type": kind})
+        return Outbound.objects.get(id=message.id).status
+
+    assert report(4) == "sent"  # queued on the SMSC: still sent, not queued again
+    assert outbox.send_due() == 0
+    assert report(1) == "delivered"
+    assert report(8) == "delivered" and report(4) == "delivered" and report(16) == "delivered"
+    other = Channel.objects.create(slug="kannel2", kind="kannel", settings={"key": "key-2"})
+    theirs = outbox.queue(other, "h", anonymity.seal("243997100050"), "hi")
+    client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": theirs.id, "type": 2})
+    assert Outbound.objects.get(id=theirs.id).status == "queued"  # another channel's message: untouched
+    assert client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": "9" * 40, "type": "1"}).status_code == 400
+
+
+# 6. a keyword wins over threading onto a finished report
+def test_prices_after_a_report(client, channels):
+    incident = report_through_kannel(client)
+    kannel(client, "MATOKEO DHAHABU", "k20")
+    assert replies()[-1].startswith("Matokeo") and incident.report_id not in replies()[-1]
+    kannel(client, "walirudi tena leo", "k21")  # not a keyword: threaded onto the report
+    assert IncidentMessage.objects.get().text == "walirudi tena leo"
+    # inside the questionnaire, a free-text answer that starts like a keyword is an answer
+    kannel(client, "kufatilia", "k22")
+    for n, text in enumerate(["1", "2", "Kalimbi", "hali ni mbaya sana", "Matokeo ya mvua: shimo limeanguka"]):
+        kannel(client, text, f"k3{n}")
+    assert Incident.objects.order_by("-id").first().description == "Matokeo ya mvua: shimo limeanguka"
+
+
+# 7. numbers however written never stay in clear, in reports, stored texts or replies
+@pytest.mark.parametrize("written", ["0997/100/050", "0997,100,050", "0997_100_050", "nambari0997100050",
+                                     "O997 1OO O5O", "+243 (0) 997-100-050", "0997.100.050"])
+def test_numbers_are_redacted_however_written(client, channels, written):
+    for n, text in enumerate(["kufatilia", "3", "1", "Kalimbi", "leo", f"Nipigie {written} haraka"]):
+        kannel(client, text, f"k{n}")
+    kannel(client, f"HALI {written}", "k9")
+    kannel(client, f"tena {written}", "k10")
+    stored = [Incident.objects.get().description, *Inbound.objects.values_list("text", flat=True), *replies(),
+              *IncidentMessage.objects.values_list("text", flat=True)]
+    for text in stored:
+        assert "997" not in text and "100050" not in text.replace("O", "0"), text
+    assert "[number]" in Incident.objects.get().description
+
+
+def test_dates_and_small_amounts_stay():
+    assert anonymity.redact("12/11/2026 walilipa 5,000 FC, 2026-11-28") == "12/11/2026 walilipa 5,000 FC, 2026-11-28"
+
+
+# 8. retention erases every stored request, whatever became of it
+def test_retention_erases_rejected_failed_and_waiting_rows(client, channels, monkeypatch):
+    client.post("/sms/generic/generic1/receive?key=key-generic", f'{{"from": "{VICTIM}"', content_type="application/json")
+    monkeypatch.setattr(inbox.router, "handle", lambda *a: 1 / 0)
+    for n in range(3):
+        kannel(client, "help", f"f{n}")  # each fails; the first, tried again before each later one, is given up
+    monkeypatch.undo()
+    assert set(Inbound.objects.values_list("status", flat=True)) == {"rejected", "failed", "received"}
+    outbox.erase_expired_numbers(days=-1)
+    for row in Inbound.objects.all():
+        assert row.sealed_request == "" and row.sender_sealed == ""
+
+
+# 9. updating a channel changes what is given and nothing else
+def test_channel_update_keeps_its_secrets(channels):
+    Channel.objects.filter(slug="kannel1").update(number="1234", settings={
+        "key": "key-kannel", "url": "http://kannel:13013", "username": "u", "password": "p"})
+    result = CliRunner().invoke(main, ["sms", "channel", "add", "kannel", "kannel1", "--rate", "1000"])
+    assert result.exit_code == 0, result.output
+    channel = Channel.objects.get(slug="kannel1")
+    assert channel.rate_per_minute == 1000 and channel.number == "1234"
+    assert channel.settings == {"key": "key-kannel", "url": "http://kannel:13013", "username": "u", "password": "p"}
+    assert "key-kannel" not in result.output
+    CliRunner().invoke(main, ["sms", "channel", "add", "android", "android1", "--set", "url=http://phone"])
+    assert Channel.objects.get(slug="android1").settings["secret"] == "s"
+    created = CliRunner().invoke(main, ["sms", "channel", "add", "twilio", "tw9", "--set", "auth_token=t"])
+    key = Channel.objects.get(slug="tw9").key
+    assert len(key) >= 24 and key in created.output  # a new channel's key is printed once
+    wrong = CliRunner().invoke(main, ["sms", "channel", "add", "generic", "kannel1"])
+    assert wrong.exit_code != 0 and "kannel channel" in wrong.output
+
+
+# 10. malformed requests: a clear 4xx, never a 500, never a message the worker cannot process
+def signed_android(client, body: bytes, ts: str | None = None, signature: str | None = None):
+    ts = ts or str(int(time.time()))
+    return client.post("/sms/android/android1/receive?key=key-android", body, content_type="application/json",
+                       HTTP_X_TIMESTAMP=ts, HTTP_X_SIGNATURE=signature or android.signature("s", body, ts))
+
+
+def test_malformed_requests(client, channels):
+    lone = b'{"from": "+243997100050", "text": "\\ud800 hali", "id": "s1"}'
+    assert client.post("/sms/generic/generic1/receive?key=key-generic", lone,
+                       content_type="application/json").status_code == 200
+    nested = b'{"from": "1", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    assert client.post("/sms/generic/generic1/receive?key=key-generic", nested,
+                       content_type="application/json").status_code == 400
+    assert kannel(client, "msaada", "t1", ts="9" * 30).status_code == 200
+    ts = "9" * 400
+    body = json.dumps({"event": "sms:received", "payload": {"messageId": "1", "message": "x",
+                                                            "phoneNumber": VICTIM}}).encode()
+    assert signed_android(client, body, ts=ts).status_code == 403
+    assert signed_android(client, body, ts="²³").status_code == 403
+    assert signed_android(client, json.dumps({"event": "sms:received", "payload": "hello"}).encode()).status_code == 400
+    for number in ("", None, "None", "+"):
+        payload = {"event": "sms:received", "payload": {"messageId": "2", "message": "msaada", "phoneNumber": number}}
+        assert signed_android(client, json.dumps(payload).encode()).status_code == 400
+    assert signed_android(client, body, signature="é" * 64).status_code == 403
+    form = urlencode({"From": VICTIM, "Body": "help", "MessageSid": "SM1"})
+    assert client.post("/sms/twilio/twilio1/receive?key=key-twilio", form,
+                       content_type="application/x-www-form-urlencoded",
+                       HTTP_X_TWILIO_SIGNATURE="sïgnature").status_code == 403
+    assert client.post("/sms/africastalking/africastalking1/receive?key=kéy-ü", urlencode({"from": VICTIM}),
+                       content_type="application/x-www-form-urlencoded").status_code == 403
+    assert inbox.process_pending() == 0
+    assert not Inbound.objects.filter(status="failed").exists()
+    assert not Outbound.objects.filter(text__contains="None").exists()
+    assert Inbound.objects.filter(status="processed").count() == 2  # the lone surrogate and the 30-nines ts
+
+
+# 11. a retry gets the same reply again (the first HTTP answer may have been lost)
+def test_a_retry_gets_the_same_reply(client, channels):
+    first = generic(client, "kufatilia", "r1").json()["reply"]
+    again = generic(client, "kufatilia", "r1").json()["reply"]
+    assert first == again and "1 Kiswahili" in first
+    assert Outbound.objects.count() == 1 and Inbound.objects.get().retries == 1
+    url = "http://testserver/sms/twilio/twilio1/receive?key=key-twilio"
+    params = {"MessageSid": "SM9", "From": VICTIM, "To": "+1555", "Body": "msaada"}
+    answers = [client.post("/sms/twilio/twilio1/receive?key=key-twilio", urlencode(params),
+                           content_type="application/x-www-form-urlencoded",
+                           HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", url, params)).content for _ in range(3)]
+    assert answers[0] == answers[1] == answers[2] and b"<Message>Ramani: tuma" in answers[0]
+
+
+def test_a_failed_reply_in_response_asks_the_gateway_to_retry(client, channels, monkeypatch):
+    monkeypatch.setattr(inbox.router, "handle", lambda *a: 1 / 0)
+    response = generic(client, "msaada", "z1")
+    assert response.status_code == 503 and Inbound.objects.get().status == "received"
+    monkeypatch.undo()
+    retry = generic(client, "msaada", "z1")
+    assert retry.status_code == 200 and retry.json()["reply"].startswith("Ramani: tuma")
+
+
+def test_a_message_that_always_fails_is_given_up_and_blocks_no_one(client, channels, monkeypatch):
+    def fail_on_boom(channel, sender_hash, text):
+        if "boom" in text:
+            raise RuntimeError("boom")
+        return "ok"
+
+    monkeypatch.setattr(inbox.router, "handle", fail_on_boom)
+    kannel(client, "boom", "b1")
+    kannel(client, "after", "b2")
+    assert list(Inbound.objects.order_by("id").values_list("status", flat=True)) == ["received", "received"]
+    for _ in range(3):
+        inbox.process_pending()
+    assert list(Inbound.objects.order_by("id").values_list("status", flat=True)) == ["failed", "processed"]
+    assert replies() == ["ok"]
+
+
+def test_every_gateway_kind_has_one_registry_entry():
+    from ramani.sms.models import Channel as Model
+
+    assert [k for k, _ in Model._meta.get_field("kind").choices] == list(ADAPTERS)
+    for module in ADAPTERS.values():
+        for name in ("verify", "parse", "dedup_key", "replies_in_response", "reply", "send", "MAX_BODY", "LABEL"):
+            assert hasattr(module, name), (module.__name__, name)
+
+
+def test_the_number_is_nowhere_in_the_database_after_attacks(client, channels):
+    report_through_kannel(client)
+    generic(client, f"my number {VICTIM}", "n1")
+    digits = "997100050"
+    with connection.cursor() as cur:
+        for table in connection.introspection.table_names():
+            cur.execute(f'SELECT * FROM "{table}"')
+            for row in cur.fetchall():
+                for value in row:
+                    if isinstance(value, str):
+                        assert digits not in value.replace(" ", ""), (table, value)
