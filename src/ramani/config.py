@@ -47,8 +47,6 @@ SETTINGS: tuple[Setting, ...] = (
             "Keep it outside the database; changing it makes old sealed numbers unreadable."),
     Setting("RAMANI_PHONE_RETENTION_DAYS", "90",
             "Days after which the sealed copy of a phone number (kept only to reply) is erased."),
-    Setting("RAMANI_SMS_DUPLICATE_SECONDS", "120",
-            "An inbound SMS with the same sender and text within this many seconds is a gateway retry."),
     Setting("RAMANI_DIALOGUE_MINUTES", "30", "A Kufatilia questionnaire left unanswered this long expires."),
     Setting("RAMANI_PRICE_STALE_DAYS", "7", "Matokeo says a price is old when it is older than this."),
     Setting("RAMANI_CACHE_SECONDS", "86400",

@@ -297,9 +297,17 @@ def test_every_gateway_kind_has_one_registry_entry():
     from ramani.sms.models import Channel as Model
 
     assert [k for k, _ in Model._meta.get_field("kind").choices] == list(ADAPTERS)
-    for module in ADAPTERS.values():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "gateways.md").read_text(encoding="utf-8")
+    cli = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    for kind, module in ADAPTERS.items():
         for name in ("verify", "parse", "dedup_key", "replies_in_response", "reply", "send", "MAX_BODY", "LABEL"):
             assert hasattr(module, name), (module.__name__, name)
+        assert f"## {module.LABEL}" in docs or f"## {module.LABEL.split()[0]}" in docs, kind
+        assert f"/sms/{kind}/" in docs and f"`{kind}`" in cli, kind
+        for setting in module.SETTINGS:
+            assert f"`{setting}`" in cli or f"{setting}=" in docs, (kind, setting)
 
 
 def test_the_number_is_nowhere_in_the_database_after_attacks(client, channels):
