@@ -136,7 +136,7 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url, wait_until="commit")
-    page.wait_for_function("window.ramani && window.ramani.drawnAt", timeout=180_000, polling=50)
+    page.wait_for_function("() => window.ramani && window.ramani.drawnAt", timeout=180_000, polling=50)
     drawn_ms = page.evaluate("window.ramani.drawnAt")
     timing = page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])")
     nav = json.loads(timing)

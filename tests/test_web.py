@@ -24,7 +24,7 @@ def test_admin_pages_for_curators(client, today):
     anonymous = client.get("/admin/sites/site/")
     assert anonymous.status_code == 302
     User.objects.create_superuser("curator", "c@example.org", "pw-for-tests-only")
-    client.login(username="curator", password="pw-for-tests-only")
+    client.force_login(User.objects.get(username="curator"))
     for url in ("/admin/sites/site/", "/admin/sites/visit/", "/admin/sites/qualification/", "/admin/sites/term/",
                 "/admin/sites/importrun/", "/admin/geo/adminunit/"):
         assert client.get(url).status_code == 200, url
@@ -42,7 +42,7 @@ def test_admin_edit_is_kept_in_history(client, today):
     from ramani.sites.models import Site
 
     User.objects.create_superuser("curator", "c@example.org", "pw-for-tests-only")
-    client.login(username="curator", password="pw-for-tests-only")
+    client.force_login(User.objects.get(username="curator"))
     site = Site.objects.get(pcode="codmine02203")
     site.name = "Muchacha III"
     site.save()

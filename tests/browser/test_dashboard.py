@@ -14,7 +14,7 @@ def api(server, path):
 
 
 def loaded(page, times: int = 1) -> None:
-    page.wait_for_function(f"Number(document.documentElement.dataset.loaded || 0) >= {times}", timeout=20_000)
+    page.wait_for_function(f"() => Number(document.documentElement.dataset.loaded || 0) >= {times}", timeout=20_000)
 
 
 def test_dashboard_charts_filters_and_tables(page, live_server_process):
@@ -44,7 +44,7 @@ def test_dashboard_charts_filters_and_tables(page, live_server_process):
     assert page.locator("#canvas-provinces").is_hidden()
 
     page.click(".langs a[hreflang=en]")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
     loaded(page)
     assert "province=Ituri" in page.url and page.input_value("#f-province") == "Ituri"
     assert "Open-data dashboard" in page.inner_text("h1")

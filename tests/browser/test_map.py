@@ -20,7 +20,7 @@ def api(server, path: str) -> dict:
 
 def open_map(page, server, query: str = "") -> None:
     page.goto(server.url + "/" + query)
-    page.wait_for_function("window.ramani && window.ramani.drawnAt", timeout=30_000)
+    page.wait_for_function("() => window.ramani && window.ramani.drawnAt", timeout=30_000)
 
 
 def shot(page, name: str) -> None:
@@ -84,7 +84,7 @@ def test_filter_changes_the_count_and_the_link_keeps_it(page, live_server_proces
     assert 0 < gold < total
     wait_count(page, gold)
     assert "mineral=Or" in page.url
-    page.wait_for_function("window.ramani.map.isSourceLoaded('sites') && window.ramani.map.loaded()")
+    page.wait_for_function("() => window.ramani.map.isSourceLoaded('sites') && window.ramani.map.loaded()")
     drawn_gold = page.evaluate("window.ramani.map.queryRenderedFeatures({layers: ['sites']}).length")
     assert 0 < drawn_gold <= gold
     page.select_option("#f-year", "2019")
@@ -92,7 +92,7 @@ def test_filter_changes_the_count_and_the_link_keeps_it(page, live_server_proces
     wait_count(page, both)
     shared = page.url
     page.goto(shared)  # the shareable link opens the same view and filters
-    page.wait_for_function("window.ramani && window.ramani.drawnAt", timeout=30_000)
+    page.wait_for_function("() => window.ramani && window.ramani.drawnAt", timeout=30_000)
     wait_count(page, both)
     assert page.input_value("#f-mineral") == "Or" and page.input_value("#f-year") == "2019"
     page.click("#f-reset")
@@ -102,7 +102,7 @@ def test_filter_changes_the_count_and_the_link_keeps_it(page, live_server_proces
 def test_layers_legend_and_class_explanations(page, live_server_process):
     open_map(page, live_server_process)
     page.check("input[name=layer][value=armed]")
-    page.wait_for_function("document.querySelector('#legend h2').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#legend h2').textContent.length > 0")
     assert "layer=armed" in page.url
     colours = page.evaluate("window.ramani.map.getPaintProperty('sites', 'circle-color')")
     assert colours[1] == ["coalesce", ["get", "a"], -1]
@@ -120,17 +120,17 @@ def test_switch_language(page, live_server_process):
     open_map(page, live_server_process, "?mineral=Or")
     french = page.inner_text("header nav")
     page.click(".langs a[hreflang=en]")
-    page.wait_for_function("document.documentElement.lang === 'en' && window.ramani && window.ramani.drawnAt")
+    page.wait_for_function("() => document.documentElement.lang === 'en' && window.ramani && window.ramani.drawnAt")
     assert "mineral=Or" in page.url  # the view and filters survive the switch
     english = page.inner_text("header nav")
     assert "Map" in english and english != french
     page.click(".langs a[hreflang=sw]")
-    page.wait_for_function("document.documentElement.lang === 'sw' && window.ramani && window.ramani.drawnAt")
+    page.wait_for_function("() => document.documentElement.lang === 'sw' && window.ramani && window.ramani.drawnAt")
     swahili = page.inner_text("header nav")
     assert swahili not in (english, french)
     shot(page, "map-swahili")
     page.click(".langs a[hreflang=fr]")
-    page.wait_for_function("document.documentElement.lang === 'fr'")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
 
 
 def test_phone_width(browser, live_server_process, page_errors):
