@@ -60,6 +60,16 @@ SETTINGS: tuple[Setting, ...] = (
             "Empty: the offline basemap (admin boundaries from the database, or a plain background)."),
     Setting("RAMANI_BASEMAP_ATTRIBUTION", "",
             "Attribution shown on the map for RAMANI_BASEMAP_URL (e.g. '© OpenStreetMap contributors')."),
+    Setting("RAMANI_HTTPS", "0",
+            "1 = served behind a TLS proxy that sets X-Forwarded-Proto: Secure cookies, HSTS (1 year, subdomains), "
+            "redirect of plain HTTP to HTTPS, client address from the proxy's X-Forwarded-For."),
+    Setting("RAMANI_CSP_EXTRA_ORIGINS", "",
+            "Space- or comma-separated origins (https://tiles.example.org) the pages may also fetch from and show "
+            "images of (Content-Security-Policy connect-src and img-src): the tile, glyph and sprite hosts a "
+            "basemap style JSON names. RAMANI_BASEMAP_URL's own origin is allowed already."),
+    Setting("RAMANI_LOGIN_FAILURE_LIMIT", "5",
+            "Wrong passwords in a row for one user name from one address before logins are refused (HTTP 429)."),
+    Setting("RAMANI_LOGIN_LOCKOUT_MINUTES", "15", "How long such a lockout lasts."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
@@ -70,6 +80,12 @@ def get(name: str) -> str:
 
 
 def data_dir() -> Path:
+    """The data folder, created private (0700: it holds the database and the secret key) when it is new."""
     path = Path(get("RAMANI_DATA_DIR")).expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, mode=0o700)
+    except FileExistsError:
+        pass
+    else:
+        path.chmod(0o700)  # mkdir's mode is filtered by the umask
     return path

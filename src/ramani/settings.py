@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ramani import config, dburl
 
@@ -11,14 +14,28 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
 
 
+def _private_file(path: Path) -> None:
+    """Create `path` readable by its owner only (0600), or tighten it if it is ours and others may read it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        info = path.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
+
+
 def _secret_key() -> str:
     key = config.get("RAMANI_SECRET_KEY")
     if key:
         return key
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        _private_file(path)
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -36,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "ninja",  # serves Swagger UI from its own static files, not a CDN
+    "axes",  # login throttling
+    "csp",  # Content-Security-Policy header
     "ramani.geo",
     "ramani.sites",
     "ramani.incidents",
@@ -47,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "ramani.web.middleware.reject_nul",
     "ramani.opendata.cache.middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -58,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the 429 page
 ]
 
 ROOT_URLCONF = "ramani.urls"
@@ -66,7 +87,7 @@ WSGI_APPLICATION = "ramani.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "web" / "templates"],  # first: its admin/base_site.html extends Django's
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -81,6 +102,11 @@ TEMPLATES = [
 
 _db_url = config.get("RAMANI_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'ramani.db'}"
 DATABASES = {"default": dburl.parse(_db_url)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
+    # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three
+    _db_path = Path(DATABASES["default"]["NAME"])
+    if _db_path.parent.is_dir():
+        _private_file(_db_path)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = config.get("RAMANI_LANGUAGE")
@@ -112,6 +138,74 @@ WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: "/static/vendor/" in url  # n
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Behind a TLS proxy (RAMANI_HTTPS=1, see docs/deployment.md): cookies only over HTTPS, HSTS, plain HTTP
+# redirected. The proxy must set X-Forwarded-Proto (and overwrite any the client sent).
+HTTPS = config.get("RAMANI_HTTPS") == "1"
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health probe
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # HSTS preload is a promise made to the browsers' lists for the whole domain: the operator's call,
+    # not a default, so `check --deploy` is told not to ask for it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy on every answer (django-csp). No inline script or style anywhere: our pages,
+# the admin and Swagger UI (/api/docs) load theirs from /static/. MapLibre draws with a blob: worker and
+# blob:/data: images; an online basemap adds its origin to connect-src (tiles, style) and img-src.
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if parts.scheme in ("http", "https") and parts.netloc and "{" not in parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}"
+    return None
+
+
+_extra_origins = [o for o in (_origin(u) for u in config.get("RAMANI_CSP_EXTRA_ORIGINS").replace(",", " ").split())
+                  if o]
+_basemap_origin = _origin(config.get("RAMANI_BASEMAP_URL"))
+_remote = sorted({*_extra_origins, *([_basemap_origin] if _basemap_origin else [])})
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # style="…" attributes (not <style> elements, nor any selector): the admin's, simple_history's and a
+        # few of our own pages still use some. Ours that matter for reading (the colour dots) are SVG fills,
+        # which need no exception, so a browser that ignores style-src-attr loses nothing.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_remote],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'", *_remote],
+        "worker-src": ["'self'", "blob:"],
+        "child-src": ["'self'", "blob:"],  # worker-src's fallback in older browsers
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    },
+}
+
+# Login throttling (django-axes) for every authenticate(): the admin today, any login view later.
+# A user name is locked for one client address after RAMANI_LOGIN_FAILURE_LIMIT wrong passwords; a locked
+# attempt is refused before its password is hashed (hashing is what costs CPU) and answered 429.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(config.get("RAMANI_LOGIN_FAILURE_LIMIT"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(config.get("RAMANI_LOGIN_LOCKOUT_MINUTES")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ramani.web.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "ramani.web.middleware.locked_out"
+AXES_ENABLE_ADMIN = True
 
 LOGGING = {
     "version": 1,

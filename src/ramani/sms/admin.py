@@ -1,10 +1,96 @@
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+from django import forms
 from django.contrib import admin
 
 from ramani.sms.models import Channel, Inbound, Outbound
 
+MASK = "•••• (set)"
+SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential|signature", re.IGNORECASE)
+
+
+def _masked_url(value: str) -> str:
+    """A URL's password (https://user:password@host/…) masked; anything else as it is."""
+    try:
+        parts = urlsplit(value)
+        password = parts.password
+    except ValueError:
+        return value
+    if not password:
+        return value
+    return value.replace(f":{parts.netloc.rpartition('@')[0].partition(':')[2]}@", f":{MASK}@", 1)
+
+
+def mask(value, key: str = ""):
+    """Channel settings as the admin shows them: the value of every secret-looking key (password, secret,
+    auth_token, apikey, token, key …), nested ones too, replaced by MASK, and passwords in URLs masked."""
+    if isinstance(value, dict):
+        return {k: mask(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask(v, key) for v in value]
+    if SECRET_KEY.search(key) and value not in (None, ""):
+        return MASK
+    if isinstance(value, str):
+        return _masked_url(value)
+    return value
+
+
+def unmask(new, old, key: str = ""):
+    """The submitted settings with every value left as the admin showed it (masked) put back to the stored
+    one: saving a form whose secrets were not retyped never wipes them."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        return {k: unmask(v, old[k], str(k)) if k in old else v for k, v in new.items()}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [unmask(n, o, key) for n, o in zip(new, old)]
+    if isinstance(new, str) and MASK in new and new != old and new == mask(old, key):
+        return old
+    return new
+
+
+class MaskedSettingsField(forms.JSONField):
+    """The settings JSON with its secrets shown masked; a masked value submitted back means 'unchanged'."""
+
+    def bound_data(self, data, initial):
+        # a form shown again (it had an error) shows what was submitted, as it was: masks stay masks
+        return initial if self.disabled or data is None else forms.fields.InvalidJSONInput(data)
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return super().prepare_value(mask(value))
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            submitted = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return json.dumps(initial, sort_keys=True) != json.dumps(unmask(submitted, initial), sort_keys=True)
+
+
+class ChannelForm(forms.ModelForm):
+    settings = MaskedSettingsField(required=False, help_text=Channel._meta.get_field("settings").help_text +
+                                   f" Secrets are shown as “{MASK}”: leave them so to keep them, or type a new value.")
+
+    class Meta:
+        model = Channel
+        fields = "__all__"
+
+    def clean_settings(self):
+        value = self.cleaned_data.get("settings")
+        if value is None:
+            return {}
+        return unmask(value, self.instance.settings if self.instance.pk else {})
+
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    form = ChannelForm
     list_display = ("slug", "kind", "name", "number", "rate_per_minute", "active")
 
 

@@ -16,6 +16,10 @@
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
+  // a coloured dot as SVG (its fill is an attribute, not a style: the Content-Security-Policy allows no inline style)
+  function dot(colour) {
+    return '<svg class="dot" viewBox="0 0 2 2" aria-hidden="true"><circle cx="1" cy="1" r="1" fill="' + esc(colour) + '"/></svg>';
+  }
   function date(iso) { return iso ? df.format(new Date(iso + "T00:00:00Z")) : ""; }
   function term(vocab, value) { return (TERMS[vocab] && TERMS[vocab][value]) || value; }
   function dms(value, axis) {
@@ -82,7 +86,7 @@
   function renderLegend() {
     var layer = currentLayer(), html = '<h2>' + esc(layer.label) + '</h2><ul>';
     layer.classes.forEach(function (c, i) {
-      html += '<li><span class="dot" style="background:' + c.colour + '"></span>' + esc(c.label);
+      html += '<li>' + dot(c.colour) + esc(c.label);
       if (c.info) html += ' <button type="button" class="infob" data-i="' + i + '" aria-label="' + esc(T.about_class + ": " + c.label) + '">i</button>';
       html += "</li>";
     });
@@ -92,7 +96,7 @@
     var b = e.target.closest(".infob");
     if (!b) return;
     var c = currentLayer().classes[+b.dataset.i], box = $("info");
-    box.innerHTML = '<p><span class="dot" style="background:' + c.colour + '"></span><strong>' + esc(c.label) + '</strong></p><p>' + esc(c.info) +
+    box.innerHTML = '<p>' + dot(c.colour) + '<strong>' + esc(c.label) + '</strong></p><p>' + esc(c.info) +
       '</p><button type="button" class="btn" id="info-close">' + esc(T.close) + '</button>';
     box.hidden = false;
     box.dataset.opener = b.dataset.i;
@@ -225,8 +229,8 @@
       ];
       var html = '<div class="card-head"><h3 id="card-title">' + esc(s.name || s.pcode) + '</h3><button type="button" class="btn" id="card-close" aria-label="' +
         esc(T.close) + '">×</button></div>' +
-        '<p class="qual"><span class="dot" style="background:' + (LAYERS[0].classes.filter(function (c) { return c.value === q; })[0] || {colour: "#999"}).colour +
-        '"></span>' + esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (why ? " <small>(" + why + ")</small>" : "") + "</p><dl>";
+        '<p class="qual">' + dot((LAYERS[0].classes.filter(function (c) { return c.value === q; })[0] || {colour: "#999"}).colour) +
+        esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (why ? " <small>(" + why + ")</small>" : "") + "</p><dl>";
       rows.forEach(function (r) { if (r[1]) html += "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; });
       html += "</dl><h3>" + esc(T.visits) + "</h3>" + visitRows(s.visits) +
         '<p class="links"><a href="/api/sites/' + encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">' + esc(T.risk) + '</a> · <a href="/api/sites/' +
