@@ -83,6 +83,7 @@ class _Index:
     fuzzy_keys: list[str] = field(default_factory=list)
     names: dict[Place, frozenset[str]] = field(default_factory=dict)  # admin units: every normalised name
     primary: dict[Place, str] = field(default_factory=dict)  # admin units: the normalised display name
+    _fuzzy: set[str] = field(default_factory=set)  # keys open to fuzzy matching (names, not pcodes)
 
     def add(self, key: str, place: Place, fuzzy: bool = True) -> None:
         k = normalise(key)
@@ -104,8 +105,6 @@ class _Index:
                     bucket.append(place)
         if fuzzy:
             self._fuzzy.update(variants)
-
-    _fuzzy: set[str] = field(default_factory=set)
 
 
 _cache: dict[tuple, _Index] = {}
