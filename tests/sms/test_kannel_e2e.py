@@ -1,6 +1,7 @@
 """End to end through a REAL Kannel: fakesmsc (a simulated phone network) -> bearerbox -> smsbox
 -> Ramani's get-url; replies from Ramani's outbox worker -> smsbox sendsms -> bearerbox -> fakesmsc."""
 
+import secrets
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,7 @@ group = sms-service
 keyword = default
 catch-all = yes
 max-messages = 0
-get-url = "{ramani}/sms/kannel/vodacom/receive?sender=%p&to=%P&text=%a&id=%I&ts=%T"
+get-url = "{ramani}/sms/kannel/vodacom/receive?key={key}&sender=%p&to=%P&text=%a&id=%I&ts=%T"
 """
 
 
@@ -88,9 +89,10 @@ def kannel_stack(tmp_path):
     server = LiveServer(tmp_path, sites=20)
     ports = {k: free_port() for k in ("admin", "smsbox", "fake", "sendsms")}
     conf = tmp_path / "kannel.conf"
-    conf.write_text(CONF.format(dir=tmp_path, ramani=server.url, **ports))
+    key = secrets.token_urlsafe(24)  # the channel key: Kannel cannot sign, its get-url carries the key
+    conf.write_text(CONF.format(dir=tmp_path, ramani=server.url, key=key, **ports))
     cli = [sys.executable, "-m", "ramani.cli"]
-    subprocess.run([*cli, "sms", "channel", "add", "kannel", "vodacom", "--number", "1234",
+    subprocess.run([*cli, "sms", "channel", "add", "kannel", "vodacom", "--number", "1234", "--set", f"key={key}",
                     "--set", f"url=http://127.0.0.1:{ports['sendsms']}", "--set", "username=ramani",
                     "--set", "password=send-secret", "--set", f"dlr_base={server.url}"],
                    env=server.env, check=True, capture_output=True)
