@@ -177,6 +177,15 @@ def test_registry_territoires_still_work_without_boundaries(today):
     [province] = gazetteer.resolve("sud kivu")  # provinces are known from their pcode list
     assert (province.kind, province.pcode) == ("province", "CD62")
     assert gazetteer.resolve("") == gazetteer.resolve("  ,, ") == gazetteer.resolve("xqzw") == []
+    assert gazetteer.resolve("0812345678") == gazetteer.resolve("x" * 100_000) == []
+
+
+def test_a_name_made_of_filler_words_is_still_found():
+    add_sites([("codmine90200", "Site B", "", "Mwenga", "Sud-Kivu"), ("codmine90201", "Mine de Nyamurhale", "", "Walungu",
+                                                                       "Sud-Kivu")])
+    assert [p.pcode for p in gazetteer.resolve("site b")] == ["codmine90200"]
+    assert [p.pcode for p in gazetteer.resolve("nyamurhale")] == ["codmine90201"]
+    assert [p.pcode for p in gazetteer.resolve("karibu na mine de nyamurhale")] == ["codmine90201"]
 
 
 def test_boundaries_written_without_a_revision_bump_still_rebuild_the_index():

@@ -70,6 +70,7 @@ FILLER = set().union(*HINTS.values()) | {
 GENERIC = {"mont", "nord", "sud", "haut", "bas", "grand", "petit", "ii", "iii", "iv", "bis", "new", "ancien"}
 MAX_SPAN = 4  # words in one name
 MAX_WORDS = 12  # words of a message looked at
+MAX_CHARS = 500
 PARTIAL = 80.0  # quality of "one distinctive word of a longer name"
 TIER = 3.0  # scores this close to the best count as equally good
 RANK = {"territoire": 0, "ville": 0, "province": 1, "mine": 2, "village": 3}
@@ -278,13 +279,16 @@ def _contains(index: _Index, outer: Place, inner: Place) -> bool:
 def resolve(text: str, limit: int = 4) -> list[Place]:
     """Candidate places for `text`, best first: one place when the text says which, several only when
     it is truly ambiguous, [] when nothing matches."""
-    words = normalise(text).split()[:MAX_WORDS * 2]
+    words = normalise((text or "")[:MAX_CHARS]).split()[:MAX_WORDS * 2]
     if not words:
         return []
     hinted = {kind for w in words for kind, hint in HINTS.items() if w in hint}
     content = [w for w in words if w not in FILLER][:MAX_WORDS] or words[:MAX_WORDS]
     index = _entries()
     matches = _matches(index, content)
+    whole = " ".join(words)
+    if whole != " ".join(content):  # a name made of filler words only ("Site B" is "b" without them)
+        matches += [_Match(0, len(content), p, 100.0, whole) for p in index.exact.get(whole, ())]
     if not matches:
         return []
 
