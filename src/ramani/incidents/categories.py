@@ -18,16 +18,5 @@ CATEGORIES = [
 ]
 CODES = [c[0] for c in CATEGORIES]
 CHOICES = [(code, labels["en"]) for code, labels, _ in CATEGORIES]
-SHORT = {"sw": ["Vurugu/wizi", "Ajali", "Rushwa", "Kizuizi", "Watoto kazini", "Mazingira", "Mgogoro wa kazi", "Mengine"],
-         "fr": ["Violence/vol", "Accident", "Corruption", "Barriere", "Enfants au travail", "Environnement",
-                "Conflit", "Autre"],
-         "en": ["Violence/theft", "Accident", "Corruption", "Roadblock", "Child labour", "Environment", "Conflict",
-                "Other"]}
-
-
 def label(code: str, language: str = "en") -> str:
     return next((labels[language] for c, labels, _ in CATEGORIES if c == code), code)
-
-
-def menu(language: str) -> str:
-    return " ".join(f"{i} {name}" for i, name in enumerate(SHORT[language], start=1))

@@ -6,25 +6,13 @@ import datetime as dt
 
 from ramani import config
 from ramani.prices.models import Price, Request
+from ramani.sms.gsm import to_gsm7
+from ramani.sms.texts import render, text
 
 MINERAL_WORDS = {  # folded word -> (mineral, language)
     "dhahabu": ("gold", "sw"), "or": ("gold", "fr"), "gold": ("gold", "en"),
     "bati": ("tin", "sw"), "etain": ("tin", "fr"), "tin": ("tin", "en"), "cassiterite": ("tin", "fr"),
     "kobalti": ("cobalt", "sw"), "cobalt": ("cobalt", "en"),
-}
-NAMES = {"gold": {"sw": "Dhahabu", "fr": "Or", "en": "Gold"}, "tin": {"sw": "Bati", "fr": "Étain", "en": "Tin"},
-         "cobalt": {"sw": "Kobalti", "fr": "Cobalt", "en": "Cobalt"}}
-TEXT = {
-    "options": {"sw": "Matokeo: tuma MATOKEO DHAHABU, MATOKEO BATI au MATOKEO KOBALTI.",
-                "fr": "Matokeo : envoyez MATOKEO OR, MATOKEO ETAIN ou MATOKEO COBALT.",
-                "en": "Matokeo: send MATOKEO GOLD, MATOKEO TIN or MATOKEO COBALT."},
-    "none": {"sw": "Matokeo: hakuna bei ya {name} bado.", "fr": "Matokeo : pas encore de prix pour {name}.",
-             "en": "Matokeo: no {name} price yet."},
-    "price": {"sw": "{name}: {price} {currency}/{unit} {market}, {date} (chanzo: {source})",
-              "fr": "{name} : {price} {currency}/{unit} {market}, {date} (source : {source})",
-              "en": "{name}: {price} {currency}/{unit} {market}, {date} (source: {source})"},
-    "stale": {"sw": " BEI YA ZAMANI: siku {days}.", "fr": " PRIX ANCIEN : {days} jours.",
-              "en": " OLD PRICE: {days} days."},
 }
 
 
@@ -55,19 +43,19 @@ def answer(words: list[str], language: str, today: dt.date | None = None) -> str
     found = next((MINERAL_WORDS[w] for w in words if w in MINERAL_WORDS), None)
     if found is None:
         _count("", today)
-        return TEXT["options"][language]
+        return render("matokeo_options", language)
     mineral, word_language = found
     language = word_language if language == "sw" and words and words[0] in MINERAL_WORDS else language
     _count(mineral, today)
-    name = NAMES[mineral][language]
+    name = text(f"mineral_{mineral}", language)
     latest = next(iter(Price.objects.raw("SELECT * FROM prices_price WHERE mineral = %s AND date <= %s "
                                          "ORDER BY date DESC, id DESC LIMIT 1", [mineral, today.isoformat()])), None)
     if latest is None:
-        return TEXT["none"][language].format(name=name)
+        return render("matokeo_none", language, name=name)
     price = f"{latest.price.normalize():f}"
-    text = TEXT["price"][language].format(name=name, price=price, currency=latest.currency, unit=latest.unit,
-                                          market=latest.market, date=latest.date.isoformat(), source=latest.source)
+    reply = text("matokeo_price", language, name=name, price=price, currency=latest.currency, unit=latest.unit,
+                 market=latest.market, date=latest.date.isoformat(), source=latest.source)
     age = (today - latest.date).days
     if age > int(config.get("RAMANI_PRICE_STALE_DAYS")):
-        text += TEXT["stale"][language].format(days=age)
-    return text
+        reply += text("matokeo_stale", language, days=age)
+    return to_gsm7(reply)

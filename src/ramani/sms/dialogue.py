@@ -19,40 +19,8 @@ from ramani.incidents.models import Incident, IncidentMessage
 from ramani.sms.anonymity import redact
 from ramani.sms.keywords import fold
 from ramani.sms.models import Channel, Conversation
+from ramani.sms.texts import render
 
-T = {
-    "language": {"sw": "Kufatilia: chagua lugha. 1 Kiswahili 2 Francais 3 English. (0 kuanza upya)"},
-    "category": {"sw": "Tukio gani? {menu}", "fr": "Quel incident ? {menu}", "en": "What happened? {menu}"},
-    "where": {"sw": "Wapi? Andika mgodi, kijiji au wilaya.", "fr": "Ou ? Ecrivez la mine, le village ou le territoire.",
-              "en": "Where? Write the mine, village or territory."},
-    "where_again": {"sw": "Hatukupata mahali hapo. Andika jina la mgodi, kijiji au wilaya tena.",
-                    "fr": "Lieu introuvable. Ecrivez encore la mine, le village ou le territoire.",
-                    "en": "Place not found. Write the mine, village or territory again."},
-    "where_choice": {"sw": "Ni wapi kati ya hapa? {options}", "fr": "Lequel ? {options}", "en": "Which one? {options}"},
-    "when": {"sw": "Lini? (mf. leo, jana, 12/11)", "fr": "Quand ? (ex. aujourd'hui, hier, 12/11)",
-             "en": "When? (e.g. today, yesterday, 12/11)"},
-    "what": {"sw": "Eleza kilichotokea kwa kifupi. Usiandike jina lako.",
-             "fr": "Decrivez brievement ce qui s'est passe. N'ecrivez pas votre nom.",
-             "en": "Briefly describe what happened. Do not write your name."},
-    "done": {"sw": "Asante. Ripoti yako: {ref}. Tuma HALI {ref} kujua hatua.",
-             "fr": "Merci. Votre rapport : {ref}. Envoyez STATUT {ref} pour le suivi.",
-             "en": "Thank you. Your report: {ref}. Send STATUS {ref} for updates."},
-    "added": {"sw": "Asante, imeongezwa kwenye ripoti {ref}.", "fr": "Merci, ajoute au rapport {ref}.",
-              "en": "Thank you, added to report {ref}."},
-    "cancelled": {"sw": "Ripoti imesitishwa. Tuma KUFATILIA kuanza tena.",
-                  "fr": "Signalement annule. Envoyez KUFATILIA pour recommencer.",
-                  "en": "Report cancelled. Send KUFATILIA to start again."},
-    "pick_number": {"sw": "Tafadhali tuma namba moja. {menu}", "fr": "Envoyez un seul chiffre. {menu}",
-                    "en": "Please send one number. {menu}"},
-    "empty": {"sw": "Tafadhali andika maelezo.", "fr": "Merci d'ecrire une description.",
-              "en": "Please write a description."},
-    "status": {"sw": "Ripoti {ref}: {status}.", "fr": "Rapport {ref} : {status}.", "en": "Report {ref}: {status}."},
-}
-STATUS_WORDS = {"new": {"sw": "imepokelewa", "fr": "recu", "en": "received"},
-                "monitoring": {"sw": "inafuatiliwa", "fr": "en suivi", "en": "being monitored"},
-                "resolved": {"sw": "imetatuliwa", "fr": "resolu", "en": "resolved"},
-                "persistent": {"sw": "inaendelea", "fr": "persistant", "en": "persistent"},
-                "unresolved": {"sw": "haijatatuliwa", "fr": "non resolu", "en": "not resolved"}}
 LANGUAGES = {"1": "sw", "2": "fr", "3": "en", "kiswahili": "sw", "swahili": "sw", "francais": "fr", "french": "fr",
              "english": "en", "anglais": "en", "kingereza": "en"}
 RESTART = {"0", "anza upya", "anza", "restart", "recommencer"}
@@ -63,9 +31,12 @@ THREAD_DAYS = 7
 FREE_TEXT = {"where", "when", "what"}
 
 
-def _t(key: str, language: str, **kw) -> str:
-    texts = T[key]
-    return texts.get(language, texts.get("sw") or next(iter(texts.values()))).format(**kw)
+def _t(key: str, language: str, **values) -> str:
+    return render(key, language, **values)
+
+
+def _menu(language: str) -> str:
+    return " ".join(f"{i} {render('category_' + code, language)}" for i, code in enumerate(categories.CODES, start=1))
 
 
 def _timeout() -> dt.timedelta:
@@ -79,7 +50,7 @@ def start(channel: Channel, sender_hash: str, language: str | None = None) -> st
     if language in ("fr", "en"):  # they asked in French or English: no need to ask the language
         conv.state, conv.language = "category", language
         conv.save()
-        return _t("category", language, menu=categories.menu(language))
+        return _t("category", language, menu=_menu(language))
     conv.state = "language"
     conv.save()
     return _t("language", "sw")
@@ -124,13 +95,13 @@ def _language(conv, text, answer):
     if language is None:
         return _t("language", "sw")
     conv.language, conv.state = language, "category"
-    return _t("category", language, menu=categories.menu(language))
+    return _t("category", language, menu=_menu(language))
 
 
 def _category(conv, text, answer):
     digits = re.findall(r"\d+", answer)
     if len(digits) != 1 or not 1 <= int(digits[0]) <= len(categories.CODES):
-        return _t("pick_number", conv.language, menu=categories.menu(conv.language))
+        return _t("pick_number", conv.language, menu=_menu(conv.language))
     conv.data["category"] = categories.CODES[int(digits[0]) - 1]
     conv.state = "where"
     return _t("where", conv.language)
@@ -162,13 +133,26 @@ def _where(conv, text, answer):
     if len(places) > 1:
         conv.data["options"] = [[p.name, p.kind, p.province, p.territoire, p.site_id] for p in places]
         conv.state = "where_choice"
-        options = " ".join(f"{i} {p.describe()}" for i, p in enumerate(places, start=1))
-        return _t("where_choice", conv.language, options=options)[:300]
+        return _t("where_choice", conv.language, options=_options(conv, places))
     tries = conv.data.get("where_tries", 0) + 1
     conv.data["where_tries"] = tries
     if tries >= 2:  # do not block a report on an unknown place: keep the text for the partner to place it
         return _accept_place(conv, None)
     return _t("where_again", conv.language)
+
+
+def _options(conv, places) -> str:
+    """As many numbered places as fit in one SMS (the rest can be told by typing the place again)."""
+    from ramani.sms.gsm import parts
+
+    shown: list[str] = []
+    for i, place in enumerate(places, start=1):
+        candidate = " ".join([*shown, f"{i} {place.describe()}"])
+        if shown and parts(_t("where_choice", conv.language, options=candidate)) > 1:
+            break
+        shown.append(f"{i} {place.describe()}")
+    conv.data["options"] = conv.data["options"][:len(shown)]
+    return " ".join(shown)
 
 
 def _where_choice(conv, text, answer):
@@ -231,4 +215,4 @@ def status(channel: Channel, sender_hash: str, reference: str, language: str) ->
                                        channel=channel).first()
     if incident is None:
         return None
-    return _t("status", language, ref=incident.report_id, status=STATUS_WORDS[incident.status][language])
+    return _t("status", language, ref=incident.report_id, status=render(f"status_{incident.status}", language))

@@ -22,3 +22,24 @@ def parts(text: str) -> int:
         return 1 if n <= 160 else -(-n // 153)
     n = len(text.encode("utf-16-be")) // 2
     return 1 if n <= 70 else -(-n // 67)
+
+
+_REPLACEMENTS = {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-", "…": "...",
+                 "œ": "oe", "Œ": "OE", "\u00a0": " ", "\u202f": " "}
+
+
+def to_gsm7(text: str) -> str:
+    """`text` in the GSM-7 alphabet: characters it has are kept (é è à ù ì ò É Ç …), the others
+    transliterated (ê -> e, ç -> c, ’ -> '), '?' when there is nothing close."""
+    import unicodedata
+
+    out = []
+    for c in text:
+        if c in BASIC or c in EXTENDED:
+            out.append(c)
+        elif c in _REPLACEMENTS:
+            out.append(_REPLACEMENTS[c])
+        else:
+            plain = "".join(d for d in unicodedata.normalize("NFKD", c) if not unicodedata.combining(d))
+            out.append(plain if plain and all(d in BASIC or d in EXTENDED for d in plain) else "?")
+    return "".join(out)
