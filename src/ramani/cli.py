@@ -349,9 +349,16 @@ def sms_simulate(url: str, channel: str, number: str | None, key: str | None) ->
 
     if key is None:
         _django()
+        from django.db import DatabaseError
+
+        from ramani import config
         from ramani.sms.models import Channel
 
-        found = Channel.objects.filter(slug=channel, kind="generic").first()
+        try:
+            found = Channel.objects.filter(slug=channel, kind="generic").first()
+        except DatabaseError:
+            raise click.ClickException(f"no Ramani database in {config.data_dir()} (RAMANI_DATA_DIR): run "
+                                       "`ramani migrate` and `ramani demo` there, or give --key") from None
         if found is None:
             raise click.ClickException(f"no generic channel {channel!r} here: give --key, or run `ramani demo`")
         key = found.key
