@@ -31,6 +31,7 @@ class Received:
     inbound_id: int
     rejected: int | None = None  # HTTP status to answer a request that is not a message we can read
     retry: bool = False  # a gateway retry of the message `inbound_id`, not stored again
+    sender_hash: str = ""
 
 
 def _seal(request: Request) -> str:
@@ -77,23 +78,29 @@ def receive(channel: Channel, request: Request) -> Received:
         return Received(pk, rejected=400)
     key = adapter.dedup_key(incoming)
     dedup_key = anonymity.keyed_hash("dedup", key) if key else None
-    pk = store.insert_inbound(channel.id, sealed, anonymity.phone_hash(sender), anonymity.seal(sender),
+    sender_hash = anonymity.phone_hash(sender)
+    pk = store.insert_inbound(channel.id, sealed, sender_hash, anonymity.seal(sender),
                               incoming.provider_id, anonymity.redact(incoming.text)[:2000], dedup_key)
     if pk is None:
-        return Received(store.count_retry(channel.id, dedup_key), retry=True)
-    return Received(pk)
+        return Received(store.count_retry(channel.id, dedup_key), retry=True, sender_hash=sender_hash)
+    return Received(pk, sender_hash=sender_hash)
 
 
-def process(inbound_id: int) -> None:
-    """Handle a stored message, and before it any earlier one of the same sender still waiting."""
-    found = store.sender_of(inbound_id)
-    if found is None or found[2] != Inbound.RECEIVED:
-        return
-    channel_id, sender_hash, _ = found
-    channel = Channel.objects.get(id=channel_id)
+def process(inbound_id: int, channel: Channel | None = None, sender_hash: str | None = None) -> None:
+    """Handle a stored message, and before it any earlier one of the same sender still waiting.
+
+    The web path passes the channel and sender it already knows; the worker passes the id alone."""
+    if channel is None or sender_hash is None:
+        found = store.sender_of(inbound_id)
+        if found is None or found[2] != Inbound.RECEIVED:
+            return
+        channel_id, sender_hash, _ = found
+        channel = Channel.objects.get(id=channel_id)
     with transaction.atomic():
-        store.lock_sender(channel_id, sender_hash)
-        for pk, sealed, sender_sealed, _received in store.pending_of_sender(channel_id, sender_hash, inbound_id):
+        # the message is durable already: if this commit were lost in a crash, it would be processed again
+        store.commit_lazily()
+        store.lock_sender(channel.id, sender_hash)
+        for pk, sealed, sender_sealed, _received in store.pending_of_sender(channel.id, sender_hash, inbound_id):
             try:
                 with transaction.atomic():  # a savepoint: a failure undoes this message's work only
                     _handle(channel, pk, sealed, sender_hash, sender_sealed)

@@ -83,6 +83,13 @@ def sender_of(inbound_id: int) -> tuple[int, str, str] | None:
         return cur.fetchone()
 
 
+def commit_lazily() -> None:
+    """This transaction need not wait for its commit to reach the disk (PostgreSQL; SQLite: no-op)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL synchronous_commit = off")
+
+
 def lock_sender(channel_id: int, sender_hash: str) -> None:
     """Hold one sender's lock on this channel until the transaction ends (PostgreSQL; SQLite has one writer)."""
     if connection.vendor != "postgresql":

@@ -63,7 +63,7 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     if received.rejected is not None:
         return _refuse(received.rejected, "request not accepted")
     try:
-        inbox.process(received.inbound_id)
+        inbox.process(received.inbound_id, channel, received.sender_hash)
     except Exception as exc:  # stored: `ramani sms worker` will process it again
         log.error("inbound %s: %s", received.inbound_id, anonymity.redact(repr(exc))[:300])
     if adapter.replies_in_response(channel.settings):
