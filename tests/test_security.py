@@ -124,8 +124,20 @@ def test_a_success_resets_the_count(client, curator):
         assert login(client, "curator", f"again-{i}").status_code == 200
 
 
+def test_guessing_with_a_new_user_name_each_time_hits_the_address_ceiling(client, curator, settings):
+    settings.LOGIN_ADDRESS_LIMIT = 12
+    statuses = [login(client, f"nobody-{i}", "guess").status_code for i in range(13)]
+    assert statuses == [200] * 12 + [429]  # no name reached 5; after 12 failures the address is refused
+    before = CountingHasher.hashed
+    assert login(client, "curator", PASSWORD).status_code == 429  # the right password too, from there
+    assert login(client, "someone-new", "guess").status_code == 429
+    assert CountingHasher.hashed == before  # refused before hashing, known name or not
+    elsewhere = client.__class__()
+    assert login(elsewhere, "curator", PASSWORD, ip=ELSEWHERE).status_code == 302
+
+
 def test_the_client_address_behind_the_proxy_is_the_one_the_proxy_appended(settings):
-    from ramani.web.middleware import client_ip
+    from ramani.web.throttle import client_ip
 
     request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4")
     settings.HTTPS = True
@@ -231,11 +243,13 @@ from django.test import Client
 c = Client()
 plain = c.get("/static/web/site.css")
 health = c.get("/healthz")
+sms = c.get("/sms/no-such-gateway")
 secure = c.get("/static/web/site.css", headers={"X-Forwarded-Proto": "https"})
 login = c.get("/admin/login/", headers={"X-Forwarded-Proto": "https"})
 print(json.dumps({
     "plain": [plain.status_code, plain.get("Location")],
     "health": health.status_code,
+    "sms": sms.status_code,
     "secure": [secure.status_code, secure.get("Strict-Transport-Security"), secure["Content-Security-Policy"]],
     "csrf_cookie_secure": bool(login.cookies["csrftoken"]["secure"]),
     "session_cookie_secure": settings.SESSION_COOKIE_SECURE,
@@ -249,6 +263,7 @@ def test_behind_a_tls_proxy_cookies_are_secure_and_plain_http_is_redirected(tmp_
     seen = json.loads(done.stdout)
     assert seen["plain"] == [301, "https://testserver/static/web/site.css"]
     assert seen["health"] != 301  # a load balancer's plain-HTTP probe
+    assert seen["sms"] != 301  # a gateway on the machine itself, over loopback
     status, hsts, csp = seen["secure"]
     assert status == 200 and hsts == "max-age=31536000; includeSubDomains"
     assert "upgrade-insecure-requests" in csp

@@ -70,6 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RAMANI_LOGIN_FAILURE_LIMIT", "5",
             "Wrong passwords in a row for one user name from one address before logins are refused (HTTP 429)."),
     Setting("RAMANI_LOGIN_LOCKOUT_MINUTES", "15", "How long such a lockout lasts."),
+    Setting("RAMANI_LOGIN_ADDRESS_LIMIT", "30",
+            "Wrong passwords from one address, whatever the user names, before every login from it is refused "
+            "for RAMANI_LOGIN_LOCKOUT_MINUTES (0: no such limit)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

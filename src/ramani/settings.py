@@ -147,7 +147,9 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health probe
+    # not redirected: a load balancer's plain-HTTP probe, and SMS gateways on the machine itself posting over
+    # loopback (Kannel); from outside everything comes through the proxy, which redirects port 80 itself
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^sms/"]
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # HSTS preload is a promise made to the browsers' lists for the whole domain: the operator's call,
@@ -193,18 +195,20 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes) for every authenticate(): the admin today, any login view later.
-# A user name is locked for one client address after RAMANI_LOGIN_FAILURE_LIMIT wrong passwords; a locked
-# attempt is refused before its password is hashed (hashing is what costs CPU) and answered 429.
+# A user name is locked for one client address after RAMANI_LOGIN_FAILURE_LIMIT wrong passwords, and an address
+# after RAMANI_LOGIN_ADDRESS_LIMIT whatever the names (ramani.web.throttle); a locked attempt is refused before
+# its password is hashed (hashing is what costs CPU) and answered 429.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "ramani.web.throttle.LoginThrottleBackend",  # axes' AxesStandaloneBackend, plus the address ceiling
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(config.get("RAMANI_LOGIN_FAILURE_LIMIT"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(config.get("RAMANI_LOGIN_LOCKOUT_MINUTES")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "ramani.web.middleware.client_ip"
-AXES_LOCKOUT_CALLABLE = "ramani.web.middleware.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ramani.web.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "ramani.web.throttle.locked_out"
+LOGIN_ADDRESS_LIMIT = int(config.get("RAMANI_LOGIN_ADDRESS_LIMIT"))
 AXES_ENABLE_ADMIN = True
 
 LOGGING = {

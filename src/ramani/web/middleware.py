@@ -46,33 +46,3 @@ def language(get_response):
 
     return middleware
 
-
-def client_ip(request) -> str | None:
-    """The client's address for login throttling (django-axes). Behind the TLS proxy (RAMANI_HTTPS=1) it is the
-    last address of X-Forwarded-For, the one the proxy itself appended or set (any earlier one came from the
-    client and can be forged); served directly, REMOTE_ADDR."""
-    from django.conf import settings
-
-    if getattr(settings, "HTTPS", False):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR")
-
-
-def locked_out(request, original_response=None, credentials=None):
-    """django-axes' answer to a locked-out login: a 429 page (JSON for a script) saying for how long."""
-    from axes.helpers import get_cool_off, get_lockout_message
-    from django.shortcuts import render
-
-    cool_off = get_cool_off(request)
-    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
-    message = str(get_lockout_message())
-    headers = {"Retry-After": str(int(cool_off.total_seconds()))} if cool_off else {}
-    if "application/json" in request.headers.get("Accept", "") or request.headers.get("X-Requested-With"):
-        response = JsonResponse({"detail": message, "retry_after_minutes": minutes}, status=429)
-    else:
-        response = render(request, "web/locked_out.html", {"message": message, "minutes": minutes}, status=429)
-    for name, value in headers.items():
-        response[name] = value
-    return response
