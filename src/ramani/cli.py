@@ -297,9 +297,12 @@ def sms_channel_add(kind: str, slug: str, number: str | None, name: str | None, 
     elif "key" in changes:
         shown_key = merged["key"]
     channel.settings = merged
-    for field, value in (("number", number), ("name", name), ("rate_per_minute", rate)):
-        if value is not None:
-            setattr(channel, field, value)
+    if number is not None:
+        channel.number = number
+    if name is not None:
+        channel.name = name
+    if rate is not None:
+        channel.rate_per_minute = rate
     channel.active = True
     channel.save()
     click.echo(f"{'created' if created else 'updated'} channel {slug} ({kind}): {', '.join(sorted(merged))} set")
@@ -321,10 +324,22 @@ def sms_worker(once: bool, interval: float) -> None:
     from ramani import config
     from ramani.sms import inbox, outbox
 
+    import logging
+
+    from django.db import close_old_connections
+
+    log = logging.getLogger("ramani.sms")
     last_retention = 0.0
     while True:
-        processed = inbox.process_pending()
-        sent = outbox.send_due()
+        try:
+            processed = inbox.process_pending()
+            sent = outbox.send_due()
+        except Exception as exc:  # the database went away, say: try again, and say so without any detail
+            log.error("worker pass failed: %s", type(exc).__name__)
+            close_old_connections()
+            processed = sent = 0
+            if once:
+                raise SystemExit(1) from None
         if time.time() - last_retention > 3600:
             outbox.erase_expired_numbers(int(config.get("RAMANI_PHONE_RETENTION_DAYS")))
             last_retention = time.time()

@@ -168,7 +168,9 @@ def test_prices_after_a_report(client, channels):
 
 # 7. numbers however written never stay in clear, in reports, stored texts or replies
 @pytest.mark.parametrize("written", ["0997/100/050", "0997,100,050", "0997_100_050", "nambari0997100050",
-                                     "O997 1OO O5O", "+243 (0) 997-100-050", "0997.100.050"])
+                                     "O997 1OO O5O", "+243 (0) 997-100-050", "0997.100.050", "0997–100–050",
+                                     "0997 - 100 - 050", "0997*100#050", "0997   100   050", "0997\u200b100\u00ad050",
+                                     "O997 lOO O5O", "⁰⁹⁹⁷¹⁰⁰⁰⁵⁰", "０９９７１００ ０５０", "٠٩٩٧١٠٠٠٥٠", "09.97.10.00.50"])
 def test_numbers_are_redacted_however_written(client, channels, written):
     for n, text in enumerate(["kufatilia", "3", "1", "Kalimbi", "leo", f"Nipigie {written} haraka"]):
         kannel(client, text, f"k{n}")
@@ -177,12 +179,13 @@ def test_numbers_are_redacted_however_written(client, channels, written):
     stored = [Incident.objects.get().description, *Inbound.objects.values_list("text", flat=True), *replies(),
               *IncidentMessage.objects.values_list("text", flat=True)]
     for text in stored:
-        assert "997" not in text and "100050" not in text.replace("O", "0"), text
+        assert "997" not in text and "100050" not in text.replace("O", "0") and "٩٩٧" not in text, text
     assert "[number]" in Incident.objects.get().description
 
 
-def test_dates_and_small_amounts_stay():
-    assert anonymity.redact("12/11/2026 walilipa 5,000 FC, 2026-11-28") == "12/11/2026 walilipa 5,000 FC, 2026-11-28"
+def test_dates_times_and_small_amounts_stay():
+    for kept in ("12/11/2026 walilipa 5,000 FC, 2026-11-28", "leo 28/11/2026 saa 10h30 - 11h45", "Il y avait 12 hommes"):
+        assert anonymity.redact(kept) == kept
 
 
 # 8. retention erases every stored request, whatever became of it
@@ -321,3 +324,62 @@ def test_the_number_is_nowhere_in_the_database_after_attacks(client, channels):
                 for value in row:
                     if isinstance(value, str):
                         assert digits not in value.replace(" ", ""), (table, value)
+
+
+def test_a_gateway_reusing_ids_does_not_merge_two_reporters(client, channels):
+    generic(client, "kufatilia", "1", sender="+243997100050")
+    other = generic(client, "msaada", "1", sender="+243997100051").json()["reply"]
+    assert other.startswith("Ramani: tuma")  # not the first sender's question
+    assert Inbound.objects.count() == 2 and Outbound.objects.count() == 2
+
+
+def test_provider_ids_are_redacted(client, channels):
+    generic(client, "msaada", f"{VICTIM}-1")
+    assert "997" not in Inbound.objects.get().provider_id
+
+
+def test_an_unknown_channel_looks_like_a_wrong_key(client, channels):
+    unknown = client.get("/sms/kannel/nope/receive", {"key": "x", "sender": VICTIM, "text": "hi"})
+    wrong_kind = client.get("/sms/generic/kannel1/receive", {"key": "key-kannel", "sender": VICTIM})
+    wrong_key = client.get("/sms/kannel/kannel1/receive", {"key": "x", "sender": VICTIM, "text": "hi"})
+    assert unknown.status_code == wrong_kind.status_code == wrong_key.status_code == 403
+    assert unknown.content == wrong_kind.content == wrong_key.content
+    assert client.get("/sms/kannel/nope/status", {"key": "x", "id": 1, "type": 1}).content == wrong_key.content
+
+
+def test_only_get_and_post(client, channels):
+    for method in ("head", "put", "delete", "options", "patch"):
+        assert getattr(client, method)("/sms/generic/generic1/receive?key=key-generic").status_code == 405
+    assert not Inbound.objects.exists()
+
+
+@pytest.mark.parametrize("answer", [b"HTTP/1.1 abc\r\n\r\n", b"garbage\r\n\r\n", b""])
+def test_a_broken_gateway_never_stops_the_worker(channels, answer, caplog):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve():
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(answer)
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    Channel.objects.filter(slug="kannel1").update(settings={"key": "key-kannel", "url": f"http://127.0.0.1:{port}",
+                                                            "password": "PASSW"})
+    message = outbox.queue(Channel.objects.get(slug="kannel1"), "h", anonymity.seal("243997100050"), "hi")
+    bad = outbox.queue(Channel.objects.get(slug="android1"), "h", anonymity.seal("243997100050"), "hi")
+    Channel.objects.filter(slug="android1").update(settings={"key": "k", "secret": "s", "url": "http://[::1"})
+    try:
+        assert outbox.send_due() == 0  # both failed, and the worker is still here
+    finally:
+        listener.close()
+    for row in Outbound.objects.filter(id__in=[message.id, bad.id]):
+        assert row.status == "queued" and row.attempts == 1 and row.error
+        assert "PASSW" not in row.error and "997" not in row.error and "key" not in row.error
+    assert "PASSW" not in caplog.text and "997100050" not in caplog.text

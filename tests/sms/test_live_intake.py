@@ -35,6 +35,17 @@ def test_long_messages_keys_and_the_simulator(tmp_path):
         status, body = get(url.replace("key=live-key&", "").replace("long-1", "long-2"))
         assert status == 403 and b"997100050" not in body
         assert server.sql("SELECT count(*) FROM sms_inbound")[0][0] == 1
+        # a charset that is no text encoding would make Django fail before any middleware, and gunicorn log the
+        # whole URI (key and number): refused in front of Django
+        weird = urllib.request.Request(url.replace("long-1", "long-3"), headers={"Content-Type": "text/plain; charset=rot13"})
+        try:
+            urllib.request.urlopen(weird, timeout=30)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
+        else:
+            raise AssertionError("accepted")
+        log = server.log_path.read_text(errors="replace")
+        assert "live-key" not in log and "997100050" not in log
         # the terminal phone finds the demo channel's key in the same data dir
         sim = subprocess.run([*cli, "sms", "simulate", "--url", server.url, "--number", "+243997100051"],
                              input="msaada\n", env=server.env, capture_output=True, text=True, timeout=60)

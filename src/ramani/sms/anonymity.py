@@ -13,16 +13,22 @@ import base64
 import hashlib
 import hmac
 import re
+import unicodedata
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 from ramani import config
 
-# A run of seven or more digits, however a reporter writes it: spaces, dots, dashes, brackets, slashes,
-# commas or underscores between them, glued to words ("nambari0997…"), the letter O typed for a zero.
-_PHONE_LIKE = re.compile(r"(?:\+?\d|(?<![^\W\d_])[Oo](?=[\s().\-/,_]{0,2}[\dOo]))(?:[\s().\-/,_]{0,2}[\dOo]){6,}")
-_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{2}|\d{4})|\d{4}-\d{2}-\d{2}")
+# A run of seven or more digits, however a reporter writes it: any punctuation or spaces between them
+# (up to three in a row: "0997 - 100 - 050", "0997–100–050", "0997*100#050"), glued to words
+# ("nambari0997…"), the letters O for 0 and I or l for 1 once the run has begun. Text is NFKC-normalised
+# first (fullwidth and superscript digits become digits) and invisible format characters removed.
+_SEP = r"(?:[^\w\n]|_)"
+_PHONE_LIKE = re.compile(rf"(?:\+?\d|(?<![^\W\d_])[Oo](?={_SEP}{{0,3}}[\dOo]))(?:{_SEP}{{0,3}}[\dOoIl]){{6,}}")
+# dates and times are kept: 28/11/2026, 2026-11-28, 10:30, 10h30 (checked to be real ones)
+_KEEP = re.compile(r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2})|"
+                   r"(\d{1,2})[:h](\d{2}))(?![/.\-:h]?\d)")
 
 
 def _root_key() -> bytes:
@@ -76,15 +82,32 @@ def _redacted(match: re.Match) -> str:
     found = match.group(0)
     tail = ""
     if match.end() < len(match.string) and match.string[match.end()].isalpha():
-        # "…050ok": trailing O's glued to the next word belong to the word
-        kept = found.rstrip("Oo").rstrip(" \t().-/,_")
+        # "…050ok": trailing O's and l's glued to the next word belong to the word
+        kept = found.rstrip("OoIl").rstrip(" \t().-/,_")
         tail, found = found[len(kept):], kept
     digits = sum(c.isdigit() for c in found)
-    if digits < 4 or sum(c.isdigit() or c in "Oo" for c in found) < 7 or _DATE.fullmatch(found):
+    if digits < 4 or sum(c.isdigit() or c in "OoIl" for c in found) < 7:
         return match.group(0)
     return "[number]" + tail
 
 
+def _real_date_or_time(match: re.Match) -> bool:
+    day, month, iso_month, iso_day, hour, minute = (int(g) if g else None for g in match.groups())
+    if hour is not None:
+        return hour <= 24 and minute is not None and minute <= 59
+    if iso_month is not None:
+        return 1 <= iso_month <= 12 and iso_day is not None and 1 <= iso_day <= 31
+    return day is not None and month is not None and 1 <= day <= 31 and 1 <= month <= 12
+
+
 def redact(text: str) -> str:
-    """`text` with anything that may be a phone number replaced by [number] (dates are kept)."""
-    return _PHONE_LIKE.sub(_redacted, text or "")
+    """`text` with anything that may be a phone number replaced by [number] (dates and times are kept)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    out, start = [], 0
+    for keep in _KEEP.finditer(text):
+        if _real_date_or_time(keep):
+            out += [_PHONE_LIKE.sub(_redacted, text[start:keep.start()]), keep.group(0)]
+            start = keep.end()
+    out.append(_PHONE_LIKE.sub(_redacted, text[start:]))
+    return "".join(out)

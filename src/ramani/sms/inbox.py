@@ -77,13 +77,16 @@ def receive(channel: Channel, request: Request) -> Received:
         pk = store.insert_rejected(channel.id, sealed, "400 unreadable request")
         return Received(pk, rejected=400)
     key = adapter.dedup_key(incoming)
-    dedup_key = anonymity.keyed_hash("dedup", key) if key else None
+    # with the sender: a gateway whose ids restart must not turn one reporter's message into another's retry
+    dedup_key = anonymity.keyed_hash("dedup", f"{sender}|{key}") if key else None
     sender_hash = anonymity.phone_hash(sender)
-    pk = store.insert_inbound(channel.id, sealed, sender_hash, anonymity.seal(sender),
-                              incoming.provider_id, anonymity.redact(incoming.text)[:2000], dedup_key)
-    if pk is None:
+    stored = store.insert_inbound(channel.id, sealed, sender_hash, anonymity.seal(sender),
+                                  anonymity.redact(incoming.provider_id), anonymity.redact(incoming.text)[:2000],
+                                  dedup_key)
+    if stored is None:
+        assert dedup_key is not None  # only a key can conflict
         return Received(store.count_retry(channel.id, dedup_key), retry=True, sender_hash=sender_hash)
-    return Received(pk, sender_hash=sender_hash)
+    return Received(stored, sender_hash=sender_hash)
 
 
 def process(inbound_id: int, channel: Channel | None = None, sender_hash: str | None = None) -> None:

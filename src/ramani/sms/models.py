@@ -100,10 +100,9 @@ class Outbound(models.Model):
 
 
 class OptOut(models.Model):
-    """A sender who sent STOP on a channel (by hash only): sent nothing there until they send a keyword
-    again. A row without a channel (from before channels were kept apart) holds on every channel."""
+    """A sender who sent STOP on a channel (by hash only): sent nothing there until they send a keyword again."""
 
-    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.CASCADE)
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE)
     sender_hash = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
 

@@ -74,7 +74,9 @@ def send_due(limit: int = 50) -> int:
             continue
         try:
             provider_id = send(message)
-        except SendError as exc:
+        except Exception as exc:  # SendError, or an adapter's bug: a failed attempt, never a dead worker
+            if not isinstance(exc, SendError):
+                exc = SendError(f"{message.channel.kind}: {type(exc).__name__}")
             attempts = message.attempts + 1
             failed = attempts >= MAX_ATTEMPTS
             Outbound.objects.filter(id=message.id).update(

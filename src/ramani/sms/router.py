@@ -8,8 +8,6 @@ from ramani.prices import matokeo
 from ramani.sms import dialogue
 from ramani.sms.texts import render
 from ramani.sms.keywords import match
-from django.db.models import Q
-
 from ramani.sms.models import Channel, OptOut
 
 REF = re.compile(r"[0-9a-f]{8}")
@@ -28,7 +26,7 @@ def _continues(conversation, found) -> bool:
 
 
 def _opted_out(channel: Channel, sender_hash: str):
-    return OptOut.objects.filter(Q(channel=channel) | Q(channel__isnull=True), sender_hash=sender_hash)
+    return OptOut.objects.filter(channel=channel, sender_hash=sender_hash)
 
 
 def handle(channel: Channel, sender_hash: str, text: str) -> str | None:

@@ -9,6 +9,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from ramani.sms import anonymity, inbox, store
 from ramani.sms.channels import ADAPTERS
@@ -24,12 +25,12 @@ def _refuse(status: int, detail: str) -> JsonResponse:
 
 
 def _authenticated(request: HttpRequest, kind: str, slug: str) -> tuple[Channel | None, JsonResponse | None]:
-    """The channel when the caller holds its key; else the answer to give (nothing read, nothing stored)."""
+    """The channel when the caller holds its key; else the answer to give (nothing read, nothing stored).
+
+    An unknown channel gets the same answer as a wrong key: a caller learns nothing without a key."""
     channel = store.channel(kind, slug) if kind in ADAPTERS else None
-    if channel is None:
-        return None, _refuse(404, "no such channel")
     given = request.GET.get("key") or request.headers.get("X-Ramani-Key", "")
-    if not same_secret(given, str(channel.settings.get("key", ""))):
+    if channel is None or not same_secret(given, str(channel.settings.get("key", ""))):
         return None, _refuse(403, "missing or wrong channel key")
     return channel, None
 
@@ -49,6 +50,7 @@ def _request(request: HttpRequest, limit: int) -> Request:
 
 
 @csrf_exempt
+@require_http_methods(["GET", "POST"])  # a HEAD would mark a reply sent while its body is dropped
 def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     channel, refusal = _authenticated(request, kind, slug)
     if channel is None:
@@ -79,6 +81,7 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
 
 
 @csrf_exempt
+@require_http_methods(["GET", "POST"])
 def kannel_status(request: HttpRequest, slug: str) -> HttpResponse:
     """Kannel's delivery report (dlr-url): moves one of this channel's messages forward, never back."""
     channel, refusal = _authenticated(request, "kannel", slug)

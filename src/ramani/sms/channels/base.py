@@ -77,16 +77,22 @@ def same_secret(given: str, expected: str) -> bool:
 
 
 def http_post(label: str, url: str, headers: dict[str, str], body: bytes | None, timeout: float = 20) -> str:
-    """POST (GET when body is None) and return the answer's start; SendError on any failure."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="GET" if body is None else "POST")
+    """POST (GET when body is None) and return the answer's start; SendError on any failure.
+
+    The error never repeats the URL or the exception's text (they hold the recipient's number, the
+    gateway password or the channel key): only the HTTP status and the kind of failure."""
     try:
+        request = urllib.request.Request(url, data=body, headers=headers, method="GET" if body is None else "POST")
         with urllib.request.urlopen(request, timeout=timeout) as resp:
             answer = resp.read(2000).decode("utf-8", "replace")
             status = resp.status
     except urllib.error.HTTPError as exc:
-        raise SendError(f"{label}: HTTP {exc.code}: {exc.read(200).decode('utf-8', 'replace')}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise SendError(f"{label}: {exc}") from None
+        raise SendError(f"{label}: HTTP {exc.code}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason if isinstance(exc.reason, str) else type(exc.reason).__name__
+        raise SendError(f"{label}: cannot reach the gateway ({reason})") from None
+    except Exception as exc:  # a malformed URL or answer (http.client's errors are not OSErrors)
+        raise SendError(f"{label}: {type(exc).__name__}") from None
     if status not in (200, 201, 202):
-        raise SendError(f"{label} answered {status}: {answer[:200]}")
+        raise SendError(f"{label} answered HTTP {status}")
     return answer
