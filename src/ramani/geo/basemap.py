@@ -27,7 +27,7 @@ def has_outlines() -> bool:
 
 
 def _rounded(coords) -> list:
-    out = []
+    out: list = []
     for x, y in coords:
         point = [round(x, DECIMALS), round(y, DECIMALS)]
         if not out or out[-1] != point:

@@ -46,7 +46,7 @@ def check_sites(tolerance_km: float = 1.0) -> tuple[list[Discrepancy], int]:
     sites = list(Site.objects.filter(longitude__isnull=False, latitude__isnull=False)
                  .exclude(territoire="").order_by("pcode")
                  .values_list("pcode", "name", "province", "territoire", "longitude", "latitude"))
-    units = assign.units_at([(s[4], s[5]) for s in sites])
+    units: list = assign.units_at([(s[4], s[5]) for s in sites])
     out = []
     for (pcode, name, province, territoire, lon, lat), unit in zip(sites, units):
         def report(reason: str, unit=unit) -> None:

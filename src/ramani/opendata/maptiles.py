@@ -159,7 +159,8 @@ class Attributes:
 
 
 def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes:
-    where, args = "project <> %s", [rules.QUALIFICATION_PROJECT]
+    where = "project <> %s"
+    args: list[object] = [rules.QUALIFICATION_PROJECT]
     if year is not None:
         where += " AND visit_date >= %s AND visit_date <= %s"
         args += [dt.date(year, 1, 1), dt.date(year, 12, 31)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from ramani.opendata import features, query
@@ -214,7 +215,7 @@ def api_document(base: str) -> Answer:
               {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
         param("f", "Output format.", {"type": "string", "enum": ["json", "html"]}),
     ]
-    paths = {
+    paths: dict[str, Any] = {
         "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage",
                       "responses": {"200": {"description": "Landing page"}}}},
         "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance",

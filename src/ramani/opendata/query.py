@@ -8,6 +8,8 @@ datetime) select SITES that have at least one visit meeting all of them together
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import datetime as dt
 import math
 import re
@@ -63,10 +65,10 @@ def parse_date(param: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(t[:10]) if len(t) >= 10 and t[4] == "-" else _bad_date(param)
     except ValueError:
-        _bad_date(param)
+        return _bad_date(param)
 
 
-def _bad_date(param: str):
+def _bad_date(param: str) -> NoReturn:
     raise FilterError(param, "expected a date YYYY-MM-DD")
 
 

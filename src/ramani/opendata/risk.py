@@ -52,7 +52,7 @@ def assess(site: Site, on: dt.date) -> dict:
         flags.append({"flag": "qualification", "severity": "high" if status.status == "rouge" else "medium",
                       "detail": status.explain(), "visit": None})
     age = (on - latest.visit_date).days if latest else None
-    if latest is None or age > STALE_AFTER_DAYS:
+    if age is None or age > STALE_AFTER_DAYS:
         flags.append({"flag": "stale_evidence", "severity": "medium",
                       "detail": "no field visit on record" if latest is None
                       else f"latest field visit is {age} days old", "visit": _visit_ref(latest) if latest else None})

@@ -27,11 +27,11 @@ def iter_rows(visits=None) -> Iterator[list]:
             return
         last = chunk[-1][0]
         ids = [r[0] for r in chunk]
-        minerals = defaultdict(dict)
+        minerals: defaultdict[int, dict] = defaultdict(dict)
         for visit_id, pos, *vals in VisitMineral.objects.filter(visit_id__in=ids).values_list(
                 "visit_id", "position", *fmt.MINERAL_FIELDS):
             minerals[visit_id][pos] = dict(zip(fmt.MINERAL_FIELDS, vals))
-        groups = defaultdict(dict)
+        groups: defaultdict[int, dict] = defaultdict(dict)
         for visit_id, pos, *vals in VisitArmedGroup.objects.filter(visit_id__in=ids).values_list(
                 "visit_id", "position", *fmt.GROUP_FIELDS):
             groups[visit_id][pos] = dict(zip(fmt.GROUP_FIELDS, vals))

@@ -252,17 +252,18 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
     if _MISSING in flags:
         flags = slow_flags(_FLAG_IDX, flags)
 
-    pcode = texts[_PCODE]
-    if not fmt.PCODE_RE.match(pcode):
+    given_pcode = texts[_PCODE]
+    pcode: str | None = given_pcode
+    if not fmt.PCODE_RE.match(given_pcode):
         try:
-            pcode = fmt.read_pcode(pcode) if pcode.strip() else None
+            pcode = fmt.read_pcode(given_pcode) if given_pcode.strip() else None
             if pcode is None:
                 bad(_PCODE, "the site pcode is required")
         except ValueError as exc:
             bad(_PCODE, str(exc))
             pcode = None
 
-    date = None
+    date: dt.date | None = None
     t = date_text = texts[_DATE]
     if len(t) == 10 and t[4] == "-" and t[7] == "-" and t[:4].isdigit():
         try:
@@ -282,6 +283,7 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
 
     lon = lat = None
     coordinate_problem = False
+    value: float | None
     for index, low, high, what in ((_LON, -180, 180, "longitude"), (_LAT, -90, 90, "latitude")):
         t = texts[index]
         if t:
@@ -352,7 +354,7 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
             if _MISSING in act_values:
                 act_values = slow_flags(act_idx, act_values)
             groups.append((n, *g, *act_values))
-    if problems:
+    if problems or pcode is None or date is None:  # a missing pcode or date is always among the problems
         return problems
 
     fallback = f"k:{pcode}|{date.isoformat()}|{texts[_PROJECT]}"

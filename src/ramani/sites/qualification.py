@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 STATUS_CHOICES = [
     ("vert", "Vert (green)"),
@@ -92,7 +93,7 @@ def status_on(decisions: Iterable[tuple[dt.date, str, int | None]], on: dt.date)
     if in_force is None:
         return Status(on=on, status="none")
     date, status, pk = in_force
-    base = dict(on=on, decided=status, decided_on=date, decision_id=pk)
+    base: dict[str, Any] = dict(on=on, decided=status, decided_on=date, decision_id=pk)
     if status == "vert":
         until = add_years(date, GREEN_VALID_YEARS)
         if on >= until:

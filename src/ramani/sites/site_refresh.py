@@ -9,6 +9,7 @@ rather than a lookup per site and attribute.
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -127,7 +128,7 @@ def _refresh_sqlite(cur, site_ids: list[int], now) -> None:
     update = f"UPDATE sites_site SET {', '.join(f'{c} = %s' for c in columns)}, updated = %s WHERE id = %s"
     n = len(TEXT_ATTRS)
     pending: list[tuple] = []
-    current: list | None = None
+    current: Any = None  # the site being gathered: a list of its attributes
     current_id = None
 
     def close() -> None:
