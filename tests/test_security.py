@@ -294,8 +294,9 @@ print(json.dumps(modes))
 """
 
 
-def test_the_data_folder_database_and_secret_key_are_private(tmp_path):
-    done = run_python(FILES, tmp_path, umask=0)  # even with a umask that lets everyone read everything
+@pytest.mark.parametrize("umask", [0, 0o022, 0o277])  # lets everyone read everything; the usual; a strange one
+def test_the_data_folder_database_and_secret_key_are_private(tmp_path, umask):
+    done = run_python(FILES, tmp_path, umask=umask)
     assert done.returncode == 0, done.stderr
     modes = json.loads(done.stdout)
     assert modes == {".": 0o700, "ramani.db": 0o600, "ramani.db-shm": 0o600, "ramani.db-wal": 0o600,

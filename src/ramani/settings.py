@@ -22,6 +22,8 @@ def _private_file(path: Path) -> None:
         info = path.stat()
         if info.st_uid == os.getuid() and info.st_mode & 0o077:
             path.chmod(0o600)
+    else:
+        path.chmod(0o600)  # whatever the umask took away
 
 
 def _secret_key() -> str:
@@ -36,6 +38,7 @@ def _secret_key() -> str:
     else:
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(50))
+        path.chmod(0o600)
     return path.read_text().strip()
 
 
@@ -105,8 +108,10 @@ DATABASES = {"default": dburl.parse(_db_url)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
     # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three
     _db_path = Path(DATABASES["default"]["NAME"])
-    if _db_path.parent.is_dir():
+    try:
         _private_file(_db_path)
+    except OSError:  # no such folder, not ours, read-only: SQLite itself will say what is wrong, if anything
+        pass
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = config.get("RAMANI_LANGUAGE")
