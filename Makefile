@@ -27,6 +27,11 @@ test: install
 bench: install
 	$(BIN)/python bench/import_bench.py
 
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
 clean:
 	rm -rf var .pytest_cache
 

@@ -60,4 +60,8 @@ def load(port: int, path_for, requests: int, threads: int, headers: dict | None 
         t.join()
     elapsed = time.perf_counter() - start
     latencies.sort()
-    return len(latencies) / elapsed, statistics.median(latencies) * 1000, latencies[int(len(latencies) * 0.99) - 1] * 1000
+    return (
+        len(latencies) / elapsed,
+        statistics.median(latencies) * 1000,
+        latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    )

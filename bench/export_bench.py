@@ -77,8 +77,16 @@ def child(db: Path, collection: str, fmt: str) -> None:
         size += len(part.encode("utf-8"))
         lines += part.count("\n")
     seconds = time.perf_counter() - t
-    print(json.dumps({"seconds": seconds, "bytes": size, "lines": lines,
-                      "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "bytes": size,
+                "lines": lines,
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -98,12 +106,20 @@ def main() -> None:
         subprocess.run([sys.executable, __file__, "--visits", str(args.visits), "--build", str(db)], check=True)
     print(f"{'download':22} {'rows':>9} {'MB':>7} {'seconds':>8} {'rows/s':>8} {'peak RSS MB':>12}")
     for collection, fmt in (("visits", "csv"), ("ipis", "csv"), ("visits", "geojson")):
-        out = subprocess.run([sys.executable, __file__, "--child", str(db), collection, fmt], check=True,
-                             capture_output=True, text=True, env={**os.environ, "RAMANI_DATA_DIR": str(OUT)})
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(db), collection, fmt],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "RAMANI_DATA_DIR": str(OUT)},
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         rows = args.visits
-        print(f"{collection + '.' + fmt:22} {rows:>9} {r['bytes'] / 1e6:>7.0f} {r['seconds']:>8.1f} "
-              f"{rows / r['seconds']:>8.0f} {r['rss_mb']:>12.0f}", flush=True)
+        print(
+            f"{collection + '.' + fmt:22} {rows:>9} {r['bytes'] / 1e6:>7.0f} {r['seconds']:>8.1f} "
+            f"{rows / r['seconds']:>8.0f} {r['rss_mb']:>12.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

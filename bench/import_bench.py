@@ -41,23 +41,38 @@ def child(path: str) -> None:
     peak_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     again = import_ipis(Path(path))
     t2 = time.perf_counter()
-    print(json.dumps({"rows": first.rows, "created": first.created, "unchanged_again": again.unchanged,
-                      "first_s": t1 - t0, "again_s": t2 - t1, "rss_before_mb": base_rss / 1024,
-                      "rss_peak_mb": peak_first / 1024}))
+    print(
+        json.dumps(
+            {
+                "rows": first.rows,
+                "created": first.created,
+                "unchanged_again": again.unchanged,
+                "first_s": t1 - t0,
+                "again_s": t2 - t1,
+                "rss_before_mb": base_rss / 1024,
+                "rss_peak_mb": peak_first / 1024,
+            }
+        )
+    )
 
 
 def make_file(visits: int, folder: Path) -> Path:
     path = folder / f"demo-{visits}.csv"
     sites = max(1, round(visits / ROWS_PER_SITE))
-    subprocess.run([sys.executable, "-m", "ramani.cli", "demo", "--sites", str(sites), "--seed", "42", "--output",
-                    str(path)], check=True, capture_output=True, env={**os.environ, "RAMANI_DATA_DIR": str(folder)})
+    subprocess.run(
+        [sys.executable, "-m", "ramani.cli", "demo", "--sites", str(sites), "--seed", "42", "--output", str(path)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "RAMANI_DATA_DIR": str(folder)},
+    )
     return path
 
 
 def run(path: Path, database_url: str, data_dir: Path) -> dict:
     env = {**os.environ, "RAMANI_DATABASE_URL": database_url, "RAMANI_DATA_DIR": str(data_dir)}
-    out = subprocess.run([sys.executable, __file__, "--child", str(path)], env=env, check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(path)], env=env, check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -76,11 +91,18 @@ def main() -> None:
         folder = Path(tmp)
         files = {n: make_file(n, folder) for n in sizes}
         if "postgres" in backends:
-            started = subprocess.run([str(ROOT / "scripts" / "pg-server"), "start"], check=True, capture_output=True,
-                                     text=True, env={**os.environ, "RAMANI_PG_DURABLE": "1"})
+            started = subprocess.run(
+                [str(ROOT / "scripts" / "pg-server"), "start"],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "RAMANI_PG_DURABLE": "1"},
+            )
             pg = dict(line.replace("export ", "").split("=", 1) for line in started.stdout.split("\n") if line)
-        print(f"{'backend':10} {'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>9} {'peak RSS MB':>12} "
-              f"{'re-import s':>12} {'re-import rows/s':>17}")
+        print(
+            f"{'backend':10} {'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>9} {'peak RSS MB':>12} "
+            f"{'re-import s':>12} {'re-import rows/s':>17}"
+        )
         try:
             for backend in backends:
                 for n, path in files.items():
@@ -93,9 +115,12 @@ def main() -> None:
                         subprocess.run(["psql", "-q", pg["RAMANI_PG_URL"], "-c", f"CREATE DATABASE {db}"], check=True)
                         url = pg["RAMANI_PG_URL"].rsplit("/", 1)[0] + f"/{db}"
                     r = run(path, url, data_dir)
-                    print(f"{backend:10} {r['rows']:>8} {path.stat().st_size / 1e6:>8.1f} {r['first_s']:>9.2f} "
-                          f"{r['rows'] / r['first_s']:>9.0f} {r['rss_peak_mb']:>12.0f} {r['again_s']:>12.2f} "
-                          f"{r['rows'] / r['again_s']:>17.0f}", flush=True)
+                    print(
+                        f"{backend:10} {r['rows']:>8} {path.stat().st_size / 1e6:>8.1f} {r['first_s']:>9.2f} "
+                        f"{r['rows'] / r['first_s']:>9.0f} {r['rss_peak_mb']:>12.0f} {r['again_s']:>12.2f} "
+                        f"{r['rows'] / r['again_s']:>17.0f}",
+                        flush=True,
+                    )
         finally:
             if pg:
                 subprocess.run([str(ROOT / "scripts" / "pg-server"), "stop", pg["RAMANI_PG_DIR"]], check=False)

@@ -55,8 +55,7 @@ def webhook(port: int, key: str, requests: int, offset: int) -> list[float]:
     return latencies
 
 
-def attacker(port: int, k: int, rotate: bool, stop: threading.Event, deadline: float, limit: int,
-             counts: dict) -> None:
+def attacker(port: int, k: int, rotate: bool, stop: threading.Event, deadline: float, limit: int, counts: dict) -> None:
     """Wrong passwords for `admin` (or, rotating, for a new user name each time) until told to stop."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("GET", "/admin/login/")
@@ -67,10 +66,20 @@ def attacker(port: int, k: int, rotate: bool, stop: threading.Event, deadline: f
     for i in range(limit):
         if stop.is_set() or time.time() > deadline:
             break
-        form = urlencode({"username": f"user{k}-{i}" if rotate else "admin", "password": f"guess-{k}-{i}",
-                          "csrfmiddlewaretoken": token, "next": "/admin/"})
-        conn.request("POST", "/admin/login/", form, {"Content-Type": "application/x-www-form-urlencoded",
-                                                    "Cookie": f"csrftoken={token}"})
+        form = urlencode(
+            {
+                "username": f"user{k}-{i}" if rotate else "admin",
+                "password": f"guess-{k}-{i}",
+                "csrfmiddlewaretoken": token,
+                "next": "/admin/",
+            }
+        )
+        conn.request(
+            "POST",
+            "/admin/login/",
+            form,
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={token}"},
+        )
         answer = conn.getresponse()
         answer.read()
         statuses[answer.status] = statuses.get(answer.status, 0) + 1
@@ -85,15 +94,26 @@ def summary(latencies: list[float]) -> str:
 
 
 def run(label: str, folder: Path, args, extra_env: dict) -> None:
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("RAMANI_")}, "RAMANI_DATA_DIR": str(folder),
-           "RAMANI_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}", **extra_env}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAMANI_")},
+        "RAMANI_DATA_DIR": str(folder),
+        "RAMANI_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        **extra_env,
+    }
     cli = [sys.executable, "-m", "ramani.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-    key = subprocess.run([*cli, "manage", "shell", "-c", CREATE], env=env, check=True, capture_output=True,
-                         text=True).stdout.strip().splitlines()[-1]
+    key = (
+        subprocess.run([*cli, "manage", "shell", "-c", CREATE], env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     port = free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait(f"http://127.0.0.1:{port}/healthz")
         webhook(port, key, 20, 9_000_000)  # warm-up
@@ -102,8 +122,10 @@ def run(label: str, folder: Path, args, extra_env: dict) -> None:
             subprocess.run([*cli, "manage", "axes_reset"], env=env, check=True, capture_output=True)  # a fresh start
             stop, counts = threading.Event(), {}
             deadline = time.time() + args.seconds
-            loops = [threading.Thread(target=attacker, args=(port, k, rotate, stop, deadline, args.attempts, counts))
-                     for k in range(args.attackers)]
+            loops = [
+                threading.Thread(target=attacker, args=(port, k, rotate, stop, deadline, args.attempts, counts))
+                for k in range(args.attackers)
+            ]
             for t in loops:
                 t.start()
             time.sleep(2)  # the loops are going (and, same user, locked out)
@@ -112,8 +134,10 @@ def run(label: str, folder: Path, args, extra_env: dict) -> None:
             for t in loops:
                 t.join()
             what = f"{args.attackers} loops, {'new user each' if rotate else 'one user'}"
-            print(f"{label:28} {what:25} {summary(latencies)}   logins answered {dict(sorted(counts.items()))}",
-                  flush=True)
+            print(
+                f"{label:28} {what:25} {summary(latencies)}   logins answered {dict(sorted(counts.items()))}",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(10)
@@ -132,8 +156,12 @@ def main() -> None:
         run("throttled (project settings)", folder / "axes", args, {})
         (folder / "off").mkdir()
         (folder / "bench_nothrottle.py").write_text(NO_THROTTLE)
-        run("unthrottled (axes off)", folder / "off", args,
-            {"DJANGO_SETTINGS_MODULE": "bench_nothrottle", "PYTHONPATH": str(folder)})
+        run(
+            "unthrottled (axes off)",
+            folder / "off",
+            args,
+            {"DJANGO_SETTINGS_MODULE": "bench_nothrottle", "PYTHONPATH": str(folder)},
+        )
 
 
 if __name__ == "__main__":

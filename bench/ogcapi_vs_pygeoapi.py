@@ -76,13 +76,34 @@ def main() -> None:
     if not (VENV / "bin" / "gunicorn").exists():
         print("installing pygeoapi into a throwaway venv …", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        subprocess.run([str(VENV / "bin" / "pip"), "install", "-q", "--no-warn-script-location", "pygeoapi", "psycopg2-binary", "sqlalchemy",
-                        "geoalchemy2", "pygeofilter", "gunicorn"], check=True)
-    version = subprocess.run([str(VENV / "bin" / "python"), "-c", "import pygeoapi; print(pygeoapi.__version__)"],
-                             capture_output=True, text=True).stdout.strip()
+        subprocess.run(
+            [
+                str(VENV / "bin" / "pip"),
+                "install",
+                "-q",
+                "--no-warn-script-location",
+                "pygeoapi",
+                "psycopg2-binary",
+                "sqlalchemy",
+                "geoalchemy2",
+                "pygeofilter",
+                "gunicorn",
+            ],
+            check=True,
+        )
+    version = subprocess.run(
+        [str(VENV / "bin" / "python"), "-c", "import pygeoapi; print(pygeoapi.__version__)"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     procs: list[subprocess.Popen] = []
-    started = subprocess.run([str(ROOT / "scripts" / "pg-server"), "start"], check=True, capture_output=True,
-                             text=True, env={**os.environ, "RAMANI_PG_DURABLE": "1"})
+    started = subprocess.run(
+        [str(ROOT / "scripts" / "pg-server"), "start"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RAMANI_PG_DURABLE": "1"},
+    )
     pg = dict(line.replace("export ", "").split("=", 1) for line in started.stdout.split("\n") if line)
     pgport = pg["RAMANI_PG_URL"].rsplit(":", 1)[1].split("/")[0]
     try:
@@ -91,46 +112,85 @@ def main() -> None:
             env = {**os.environ, "RAMANI_DATA_DIR": str(folder), "RAMANI_DATABASE_URL": pg["RAMANI_PG_URL"]}
             cli = [sys.executable, "-m", "ramani.cli"]
             demo_csv = folder / "demo.csv"
-            subprocess.run([*cli, "demo", "--sites", str(round(args.visits / 2.457)), "--seed", "42", "--output",
-                            str(demo_csv)], env=env, check=True, capture_output=True)
+            subprocess.run(
+                [*cli, "demo", "--sites", str(round(args.visits / 2.457)), "--seed", "42", "--output", str(demo_csv)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
             subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
             subprocess.run([*cli, "import", "ipis", str(demo_csv)], env=env, check=True, capture_output=True)
             subprocess.run(["psql", "-q", pg["RAMANI_PG_URL"], "-c", "VACUUM ANALYZE"], check=True)
-            counts = subprocess.run(["psql", "-qtA", pg["RAMANI_PG_URL"], "-c",
-                                     "SELECT (SELECT count(*) FROM sites_visit) || ' visits, ' || "
-                                     "(SELECT count(*) FROM sites_site) || ' sites'"],
-                                    capture_output=True, text=True).stdout.strip()
+            counts = subprocess.run(
+                [
+                    "psql",
+                    "-qtA",
+                    pg["RAMANI_PG_URL"],
+                    "-c",
+                    "SELECT (SELECT count(*) FROM sites_visit) || ' visits, ' || "
+                    "(SELECT count(*) FROM sites_site) || ' sites'",
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
             r_port, c_port, p_port = free_port(), free_port(), free_port()
-            procs.append(subprocess.Popen([*cli, "serve", "--port", str(r_port), "--workers", "2"], env=env,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [*cli, "serve", "--port", str(r_port), "--workers", "2"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             # the same, with the answer cache off: every request computed from the database
-            procs.append(subprocess.Popen([*cli, "serve", "--port", str(c_port), "--workers", "2"],
-                                          env={**env, "RAMANI_CACHE_SECONDS": "0"},
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            resources = "".join(RESOURCE.format(name=n, table=t, pgport=pgport, db="ramani")
-                                for n, t in (("visits", "sites_visit"), ("sites", "sites_site")))
+            procs.append(
+                subprocess.Popen(
+                    [*cli, "serve", "--port", str(c_port), "--workers", "2"],
+                    env={**env, "RAMANI_CACHE_SECONDS": "0"},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            resources = "".join(
+                RESOURCE.format(name=n, table=t, pgport=pgport, db="ramani")
+                for n, t in (("visits", "sites_visit"), ("sites", "sites_site"))
+            )
             config = folder / "pygeoapi.yml"
             config.write_text(PYGEOAPI_CONFIG.format(port=p_port, resources=resources))
             openapi = folder / "pygeoapi-openapi.yml"
             penv = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
-            gen = subprocess.run([str(VENV / "bin" / "pygeoapi"), "openapi", "generate", str(config),
-                                  "--output-file", str(openapi)], env=penv, capture_output=True, text=True)
+            gen = subprocess.run(
+                [str(VENV / "bin" / "pygeoapi"), "openapi", "generate", str(config), "--output-file", str(openapi)],
+                env=penv,
+                capture_output=True,
+                text=True,
+            )
             if gen.returncode:
                 raise RuntimeError(f"pygeoapi openapi generate failed:\n{gen.stderr[-3000:]}")
-            procs.append(subprocess.Popen([str(VENV / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{p_port}",
-                                           "pygeoapi.flask_app:APP"], env=penv, cwd=folder,
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(
+                subprocess.Popen(
+                    [str(VENV / "bin" / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{p_port}", "pygeoapi.flask_app:APP"],
+                    env=penv,
+                    cwd=folder,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             wait(f"http://127.0.0.1:{r_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{c_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{p_port}/collections?f=json")
-            print(f"data: {counts}; pygeoapi {version}; {args.requests} requests per query, 8 client threads, "
-                  "2 gunicorn workers each, PostgreSQL 15 + PostGIS on loopback")
+            print(
+                f"data: {counts}; pygeoapi {version}; {args.requests} requests per query, 8 client threads, "
+                "2 gunicorn workers each, PostgreSQL 15 + PostGIS on loopback"
+            )
             print(f"{'query':18} {'server':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs pygeoapi':>11}")
             for name, path in QUERIES.items():
                 results = {}
-                for label, port, url in (("pygeoapi", p_port, path + "&f=json"),
-                                         ("Ramani (cache off)", c_port, "/ogcapi" + path),
-                                         ("Ramani", r_port, "/ogcapi" + path)):
+                for label, port, url in (
+                    ("pygeoapi", p_port, path + "&f=json"),
+                    ("Ramani (cache off)", c_port, "/ogcapi" + path),
+                    ("Ramani", r_port, "/ogcapi" + path),
+                ):
                     load_path(port, url, 16)  # warm-up
                     results[label] = load_path(port, url, args.requests)
                 for label, (rps, p50, p99) in results.items():

@@ -41,9 +41,18 @@ from _common import free_port, wait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-        "--ignore-gpu-blocklist", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist",
+    "--disable-dev-shm-usage",
+]
 VIEWPORT = {"width": 360, "height": 740}  # a phone (--viewport 1280x800 for a desktop)
 REGULAR_3G = {"offline": False, "latency": 100, "downloadThroughput": 750_000 / 8, "uploadThroughput": 250_000 / 8}
 LONGTASKS = """
@@ -63,8 +72,12 @@ def build(folder: Path, sites: int) -> tuple[dict, float]:
         cli = [sys.executable, "-m", "ramani.cli"]
         subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
         subprocess.run([*cli, "demo", "--sites", str(sites)], env=env, check=True, capture_output=True)
-        subprocess.run([*cli, "import", "boundaries", str(ROOT / "src/ramani/geo/data/cod_adm2_simplified.geojson")],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "import", "boundaries", str(ROOT / "src/ramani/geo/data/cod_adm2_simplified.geojson")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         seconds = time.perf_counter() - started
     return env, seconds
 
@@ -96,8 +109,14 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
         send("Network.enable")
         send("Network.setCacheDisabled", {"cacheDisabled": True})
         if throttle:  # the rule form replaces the deprecated Network.emulateNetworkConditions
-            send("Network.emulateNetworkConditionsByRule", {"matchedNetworkConditions": [
-                {"urlPattern": "", **{k: v for k, v in REGULAR_3G.items() if k != "offline"}}]})
+            send(
+                "Network.emulateNetworkConditionsByRule",
+                {
+                    "matchedNetworkConditions": [
+                        {"urlPattern": "", **{k: v for k, v in REGULAR_3G.items() if k != "offline"}}
+                    ]
+                },
+            )
 
     def network_event(method: str, params: dict, prefix: str = "") -> None:
         rid = prefix + params.get("requestId", "")
@@ -116,8 +135,13 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
 
         def send(method, params=None):
             counter[0] += 1
-            cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(
-                {"id": counter[0], "method": method, "params": params or {}})})
+            cdp.send(
+                "Target.sendMessageToTarget",
+                {
+                    "sessionId": session,
+                    "message": json.dumps({"id": counter[0], "method": method, "params": params or {}}),
+                },
+            )
 
         conditions(send)
         send("Runtime.runIfWaitingForDebugger")
@@ -149,18 +173,27 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
         by_kind.setdefault(kind_of(u, resource), []).append(size)
         if "/map/tiles/" in u:
             largest_tile = max(largest_tile, size)
-    result = {"bytes": sum(sizes.values()), "requests": len(sizes), "drawn_s": drawn_ms / 1000,
-              "dcl_s": nav["domContentLoadedEventEnd"] / 1000, "features": features,
-              "first_max_task": max(first_tasks, default=0), "by_kind": {k: (len(v), sum(v)) for k, v in by_kind.items()},
-              "largest_tile": largest_tile, "errors": errors}
+    result = {
+        "bytes": sum(sizes.values()),
+        "requests": len(sizes),
+        "drawn_s": drawn_ms / 1000,
+        "dcl_s": nav["domContentLoadedEventEnd"] / 1000,
+        "features": features,
+        "first_max_task": max(first_tasks, default=0),
+        "by_kind": {k: (len(v), sum(v)) for k, v in by_kind.items()},
+        "largest_tile": largest_tile,
+        "errors": errors,
+    }
     if interact:
         idle = "new Promise(r => window.ramani.map.once('idle', r))"
-        steps = {"zoom in": "window.ramani.map.zoomIn({animate: false})",
-                 "zoom in again": "window.ramani.map.zoomIn({animate: false})",
-                 "pan": "window.ramani.map.panBy([300, 0], {animate: false})",
-                 "filter": "(() => { const s = document.getElementById('f-mineral'); s.value = 'Or';"
-                           " s.dispatchEvent(new Event('change', {bubbles: true})); })()",
-                 "layer": "(() => { const r = document.querySelector('input[name=layer][value=armed]'); r.click(); })()"}
+        steps = {
+            "zoom in": "window.ramani.map.zoomIn({animate: false})",
+            "zoom in again": "window.ramani.map.zoomIn({animate: false})",
+            "pan": "window.ramani.map.panBy([300, 0], {animate: false})",
+            "filter": "(() => { const s = document.getElementById('f-mineral'); s.value = 'Or';"
+            " s.dispatchEvent(new Event('change', {bubbles: true})); })()",
+            "layer": "(() => { const r = document.querySelector('input[name=layer][value=armed]'); r.click(); })()",
+        }
         per_step = {}
         for name, step in steps.items():
             page.evaluate("window.__longtasks = []")
@@ -169,7 +202,9 @@ def measure(browser, url: str, throttle: bool, interact: bool) -> dict:
             per_step[name] = max(page.evaluate("window.__longtasks.map(t => t[1])"), default=0)
         # the renderer's floor: the same repaint with the sites hidden (software WebGL costs this much anyway)
         page.evaluate("window.__longtasks = []")
-        page.evaluate(f"() => {{ const p = {idle}; window.ramani.map.setLayoutProperty('sites', 'visibility', 'none'); return p; }}")
+        page.evaluate(
+            f"() => {{ const p = {idle}; window.ramani.map.setLayoutProperty('sites', 'visibility', 'none'); return p; }}"
+        )
         page.wait_for_timeout(200)
         per_step["repaint without sites"] = max(page.evaluate("window.__longtasks.map(t => t[1])"), default=0)
         result["steps"] = per_step
@@ -186,8 +221,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs per case (the median is printed)")
     parser.add_argument("--keep", type=Path, help="folder for the built databases (reused when present)")
     parser.add_argument("--viewport", default="360x740", help="WIDTHxHEIGHT of the page (default: a phone)")
-    parser.add_argument("--gpu-process", action="store_true",
-                        help="run SwiftShader in Chromium's GPU process (without --disable-gpu)")
+    parser.add_argument(
+        "--gpu-process", action="store_true", help="run SwiftShader in Chromium's GPU process (without --disable-gpu)"
+    )
     opts = parser.parse_args()
     sizes = opts.sites or [3000, 99_999]
     width, height = (int(v) for v in opts.viewport.lower().split("x"))
@@ -208,8 +244,12 @@ def main() -> None:
                 print(f"built {n:,} sites in {built:.0f} s", flush=True)
             port = free_port()
             log = (folder / "serve.log").open("wb")
-            server = subprocess.Popen([sys.executable, "-m", "ramani.cli", "serve", "--port", str(port), "--workers", "1"],
-                                      env=env, stdout=log, stderr=subprocess.STDOUT)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "ramani.cli", "serve", "--port", str(port), "--workers", "1"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 wait(f"http://127.0.0.1:{port}/healthz")
                 url = f"http://127.0.0.1:{port}/"
@@ -224,16 +264,24 @@ def main() -> None:
                 log.close()
         browser.close()
 
-    print(f"\nwebmap first view, cache disabled, headless Chromium with SwiftShader WebGL (software"
-          f"{', GPU process' if opts.gpu_process else ', --disable-gpu'}), viewport {width}x{height}")
-    print(f"{'sites':>7} {'network':<11} {'KB':>7} {'req':>4} {'drawn s':>8} {'DCL s':>6} {'drawn':>6} "
-          f"{'max task ms':>11} {'interact ms':>11} {'>200ms':>6}")
+    print(
+        f"\nwebmap first view, cache disabled, headless Chromium with SwiftShader WebGL (software"
+        f"{', GPU process' if opts.gpu_process else ', --disable-gpu'}), viewport {width}x{height}"
+    )
+    print(
+        f"{'sites':>7} {'network':<11} {'KB':>7} {'req':>4} {'drawn s':>8} {'DCL s':>6} {'drawn':>6} "
+        f"{'max task ms':>11} {'interact ms':>11} {'>200ms':>6}"
+    )
     for n, network, run, pick in rows:
-        print(f"{n:>7,} {network:<11} {pick('bytes') / 1000:>7.0f} {run['requests']:>4} {pick('drawn_s'):>8.2f} "
-              f"{pick('dcl_s'):>6.2f} {run['features']:>6} {pick('first_max_task'):>11.0f} "
-              f"{pick('interact_max_task'):>11.0f} {run['tasks_over_200']:>6}")
+        print(
+            f"{n:>7,} {network:<11} {pick('bytes') / 1000:>7.0f} {run['requests']:>4} {pick('drawn_s'):>8.2f} "
+            f"{pick('dcl_s'):>6.2f} {run['features']:>6} {pick('first_max_task'):>11.0f} "
+            f"{pick('interact_max_task'):>11.0f} {run['tasks_over_200']:>6}"
+        )
     for n, network, run, _ in rows:
-        parts = ", ".join(f"{k} {c}× {b / 1000:.0f} KB" for k, (c, b) in sorted(run["by_kind"].items(), key=lambda kv: -kv[1][1]))
+        parts = ", ".join(
+            f"{k} {c}× {b / 1000:.0f} KB" for k, (c, b) in sorted(run["by_kind"].items(), key=lambda kv: -kv[1][1])
+        )
         print(f"  {n:,} {network}: {parts}; largest tile {run['largest_tile'] / 1000:.0f} KB")
         print("    longest task per interaction (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in run["steps"].items()))
         for e in run["errors"][:5]:
@@ -243,12 +291,16 @@ def main() -> None:
             continue
         if n <= 3000:
             ok = pick("bytes") < 500_000 and pick("drawn_s") < 5
-            print(f"{'GOAL MET' if ok else 'GOAL MISSED'}: demo first view {pick('bytes') / 1000:.0f} KB (< 500), "
-                  f"drawn in {pick('drawn_s'):.2f} s (< 5) on Regular 3G")
+            print(
+                f"{'GOAL MET' if ok else 'GOAL MISSED'}: demo first view {pick('bytes') / 1000:.0f} KB (< 500), "
+                f"drawn in {pick('drawn_s'):.2f} s (< 5) on Regular 3G"
+            )
         else:
             worst = max(run["first_max_task"], run["interact_max_task"])
-            print(f"{'GOAL MET' if worst <= 200 else 'GOAL MISSED'}: {n:,} sites drawn ({run['features']} features in view), "
-                  f"longest main-thread task {worst:.0f} ms (<= 200)")
+            print(
+                f"{'GOAL MET' if worst <= 200 else 'GOAL MISSED'}: {n:,} sites drawn ({run['features']} features in view), "
+                f"longest main-thread task {worst:.0f} ms (<= 200)"
+            )
 
 
 if __name__ == "__main__":

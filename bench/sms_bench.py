@@ -37,8 +37,16 @@ KEY = "bench-key-0123456789"
 
 def message_path(n: int) -> str:
     """Inbound message n: a distinct sender and id each, two MATOKEO DHAHABU for one MSAADA."""
-    query = urlencode({"key": KEY, "sender": f"+2439{n:08d}", "to": "1234", "id": f"bench-{n}",
-                       "text": "matokeo dhahabu" if n % 3 else "msaada", "ts": "1795838929"})
+    query = urlencode(
+        {
+            "key": KEY,
+            "sender": f"+2439{n:08d}",
+            "to": "1234",
+            "id": f"bench-{n}",
+            "text": "matokeo dhahabu" if n % 3 else "msaada",
+            "ts": "1795838929",
+        }
+    )
     return f"/sms/kannel/bench/receive?{query}"
 
 
@@ -71,8 +79,12 @@ def fire_wrk(port: int, seconds: int, clients: int, folder: Path) -> tuple[float
 
     script = folder / "sms.lua"
     script.write_text(WRK_SCRIPT.replace("KEY", KEY))
-    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     if "Non-2xx" in out:
         raise RuntimeError(out)
 
@@ -85,29 +97,60 @@ def fire_wrk(port: int, seconds: int, clients: int, folder: Path) -> tuple[float
 
 def run(label: str, code: Path, database_url: str, folder: Path, args) -> tuple[float, float, float]:
     """Serve `code`'s Ramani over a fresh database and load it; (msg/s, p50, p99) of the Python client."""
-    env = {**os.environ, "RAMANI_DATA_DIR": str(folder), "RAMANI_DATABASE_URL": database_url,
-           "PYTHONPATH": str(code / "src")}
+    env = {
+        **os.environ,
+        "RAMANI_DATA_DIR": str(folder),
+        "RAMANI_DATABASE_URL": database_url,
+        "PYTHONPATH": str(code / "src"),
+    }
     cli = [sys.executable, "-m", "ramani.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "sms", "channel", "add", "kannel", "bench", "--number", "1234", "--set", f"key={KEY}",
-                    "--set", "url=http://127.0.0.1:9"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            *cli,
+            "sms",
+            "channel",
+            "add",
+            "kannel",
+            "bench",
+            "--number",
+            "1234",
+            "--set",
+            f"key={KEY}",
+            "--set",
+            "url=http://127.0.0.1:9",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     prices = folder / "prices.csv"
     prices.write_text("mineral,market,unit,currency,price,date,source\ngold,Bukavu,g,USD,62.5,2026-11-25,bench\n")
     subprocess.run([*cli, "import", "prices", str(prices)], env=env, check=True, capture_output=True)
     port = free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port), "--workers", str(args.workers)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait(f"http://127.0.0.1:{port}/healthz")
         fire(port, 200, args.clients, offset=10_000_000)  # warm-up, other senders
         measured = fire(port, args.messages, args.clients)
         rate, p50, p99 = measured
-        print(f"{label:22} {'python':>7} {args.messages:>8} {args.clients:>7} {args.workers:>7} {rate:>10.0f} "
-              f"{p50:>7.1f} {p99:>7.1f}", flush=True)
+        print(
+            f"{label:22} {'python':>7} {args.messages:>8} {args.clients:>7} {args.workers:>7} {rate:>10.0f} "
+            f"{p50:>7.1f} {p99:>7.1f}",
+            flush=True,
+        )
         if shutil.which("wrk"):
             rate, p50, p99 = fire_wrk(port, args.seconds, args.clients, folder)
-            print(f"{label:22} {'wrk':>7} {int(rate * args.seconds):>8} {args.clients:>7} {args.workers:>7} "
-                  f"{rate:>10.0f} {p50:>7.1f} {p99:>7.1f}", flush=True)
+            print(
+                f"{label:22} {'wrk':>7} {int(rate * args.seconds):>8} {args.clients:>7} {args.workers:>7} "
+                f"{rate:>10.0f} {p50:>7.1f} {p99:>7.1f}",
+                flush=True,
+            )
         return measured
     finally:
         server.terminate()
@@ -134,8 +177,10 @@ def compare(backend: str, url_for, folder: Path, args) -> None:
         results[name] = run(f"{backend} {name}", code, url_for(n, sub), sub, args)
     if args.baseline:
         (base_rate, _, base_p99), (rate, _, p99) = results[codes[0][0]], results["this tree"]
-        print(f"{backend:22} ratio this tree / baseline: throughput {rate / base_rate:.2f}x, p99 {p99 / base_p99:.2f}x",
-              flush=True)
+        print(
+            f"{backend:22} ratio this tree / baseline: throughput {rate / base_rate:.2f}x, p99 {p99 / base_p99:.2f}x",
+            flush=True,
+        )
 
 
 def main() -> None:
@@ -147,15 +192,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="Duration of the wrk run (when wrk is installed).")
     parser.add_argument("--baseline", default="f813b70", help="Revision measured in the same run ('' for none).")
     args = parser.parse_args()
-    print(f"{'database / code':22} {'client':>7} {'messages':>8} {'clients':>7} {'workers':>7} {'msg/s':>10} "
-          f"{'p50 ms':>7} {'p99 ms':>7}")
+    print(
+        f"{'database / code':22} {'client':>7} {'messages':>8} {'clients':>7} {'workers':>7} {'msg/s':>10} "
+        f"{'p50 ms':>7} {'p99 ms':>7}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         if "sqlite" in args.backends:
             compare("sqlite", lambda n, sub: f"sqlite:///{sub / 'bench.db'}", folder, args)
         if "postgres" in args.backends:
-            started = subprocess.run([str(ROOT / "scripts" / "pg-server"), "start"], check=True, capture_output=True,
-                                     text=True, env={**os.environ, "RAMANI_PG_DURABLE": "1"})
+            started = subprocess.run(
+                [str(ROOT / "scripts" / "pg-server"), "start"],
+                check=True,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "RAMANI_PG_DURABLE": "1"},
+            )
             pg = dict(line.replace("export ", "").split("=", 1) for line in started.stdout.split("\n") if line)
             try:
                 compare("postgresql", lambda n, sub: new_database(pg["RAMANI_PG_URL"], f"bench{n}"), folder, args)

@@ -117,17 +117,21 @@ KEEP_ALL = "SELECT * FROM located"
 # one site per CELL x CELL cell of the tile, the one with the most recent visit (ties: westmost, as ours)
 KEEP_THINNED = "SELECT DISTINCT ON (cx, cy) * FROM located ORDER BY cx, cy, visit_date DESC NULLS LAST, longitude, id"
 FILTER_SQL = {
-    "mineral": ("AND EXISTS (SELECT 1 FROM sites_visit fv JOIN sites_visitmineral fm ON fm.visit_id = fv.id "
-                "WHERE fv.site_id = s.id AND fm.mineral = ANY(%(minerals)s))"),
+    "mineral": (
+        "AND EXISTS (SELECT 1 FROM sites_visit fv JOIN sites_visitmineral fm ON fm.visit_id = fv.id "
+        "WHERE fv.site_id = s.id AND fm.mineral = ANY(%(minerals)s))"
+    ),
     "qualification": (
         "AND (SELECT CASE WHEN fd.status = 'vert' AND (fd.date + interval '1 year')::date <= %(on)s THEN 'none' "
         "WHEN fd.status = 'bleu' AND (fd.date + interval '3 years')::date <= %(on)s THEN 'rouge' ELSE fd.status END "
         "FROM (SELECT status, date FROM sites_qualification q WHERE q.site_id = s.id AND q.date <= %(on)s "
-        "ORDER BY q.date DESC, q.id DESC LIMIT 1) fd) = %(status)s"),
+        "ORDER BY q.date DESC, q.id DESC LIMIT 1) fd) = %(status)s"
+    ),
 }
 
 
 # --- a minimal MVT reader, to count features and compare the two outputs -----------------------
+
 
 def _varint(buf: bytes, i: int) -> tuple[int, int]:
     shift = result = 0
@@ -149,11 +153,11 @@ def _fields(buf: bytes):
             value, i = _varint(buf, i)
         elif wire == 2:
             size, i = _varint(buf, i)
-            value, i = buf[i:i + size], i + size
+            value, i = buf[i : i + size], i + size
         elif wire == 1:
-            value, i = buf[i:i + 8], i + 8
+            value, i = buf[i : i + 8], i + 8
         elif wire == 5:
-            value, i = buf[i:i + 4], i + 4
+            value, i = buf[i : i + 4], i + 4
         else:
             raise ValueError(f"wire type {wire}")
         yield number, value
@@ -216,11 +220,15 @@ def decode(tile: bytes) -> dict[int, tuple[int, int, dict]]:
 def same_features(ours: bytes, theirs: bytes) -> int:
     """How many features of `theirs` are in `ours` with the same id, properties and position (±1)."""
     a, b = decode(ours), decode(theirs)
-    return sum(1 for fid, (x, y, props) in b.items()
-               if fid in a and a[fid][2] == props and abs(a[fid][0] - x) <= 1 and abs(a[fid][1] - y) <= 1)
+    return sum(
+        1
+        for fid, (x, y, props) in b.items()
+        if fid in a and a[fid][2] == props and abs(a[fid][0] - x) <= 1 and abs(a[fid][1] - y) <= 1
+    )
 
 
 # --- what runs in a fresh process per backend ----------------------------------------------------
+
 
 def _rss_kb() -> int:
     with open("/proc/self/status") as f:
@@ -274,10 +282,20 @@ def child(spec: dict) -> None:
         (out / name).write_bytes(body)
 
     def row(method: str, case: dict, body: bytes, first: float, times: list[float], **extra) -> dict:
-        return {"backend": backend, "method": method, "z": case["z"], "x": case["x"], "y": case["y"],
-                "filter": case["filter"], "features": len(decode(body)), "raw": len(body),
-                "gz": len(gzip.compress(body, 6)), "first_ms": _ms(first), "median_ms": _ms(statistics.median(times)),
-                **extra}
+        return {
+            "backend": backend,
+            "method": method,
+            "z": case["z"],
+            "x": case["x"],
+            "y": case["y"],
+            "filter": case["filter"],
+            "features": len(decode(body)),
+            "raw": len(body),
+            "gz": len(gzip.compress(body, 6)),
+            "first_ms": _ms(first),
+            "median_ms": _ms(statistics.median(times)),
+            **extra,
+        }
 
     client = Client()
     slowest = (0.0, None)
@@ -321,17 +339,29 @@ def child(spec: dict) -> None:
             with psycopg.connect(spec["pg_url"], autocommit=True, prepare_threshold=prepare) as conn:
                 for setting in settings:
                     conn.execute(setting)
-                conn.execute("SELECT ST_AsMVT(t, 'warm-up') FROM (SELECT ST_AsMVTGeom(ST_Point(0, 0), "
-                             "ST_TileEnvelope(0, 0, 0)) AS geom) t").fetchone()
+                conn.execute(
+                    "SELECT ST_AsMVT(t, 'warm-up') FROM (SELECT ST_AsMVTGeom(ST_Point(0, 0), "
+                    "ST_TileEnvelope(0, 0, 0)) AS geom) t"
+                ).fetchone()
                 result.setdefault("pg_settings", {})[method] = {
                     name: conn.execute(f"SHOW {name}").fetchone()[0]
-                    for name in ("shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather")}
+                    for name in ("shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather")
+                }
                 for case in spec["tiles"]:
                     z, x, y, params = case["z"], case["x"], case["y"], FILTERS[case["filter"]]
                     filt = "".join(FILTER_SQL[k] for k in params)
                     sql = SQL.format(filter=filt, kept=KEEP_THINNED if z < THIN_MAX_ZOOM else KEEP_ALL)
-                    args = {"z": z, "x": x, "y": y, "n": 1 << z, "cells": 4096 // CELL, "margin": BUFFER / 4096,
-                            "on": today, "minerals": minerals, "status": params.get("qualification", "")}
+                    args = {
+                        "z": z,
+                        "x": x,
+                        "y": y,
+                        "n": 1 << z,
+                        "cells": 4096 // CELL,
+                        "margin": BUFFER / 4096,
+                        "on": today,
+                        "minerals": minerals,
+                        "status": params.get("qualification", ""),
+                    }
                     t0 = time.perf_counter()
                     body = bytes(conn.execute(sql, args).fetchone()[0])
                     first = time.perf_counter() - t0
@@ -356,13 +386,16 @@ def child(spec: dict) -> None:
         profiler.disable()
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(14)
-        result["profile"] = (f"cProfile of ours, {backend}, tile {case['z']}/{case['x']}/{case['y']} "
-                             f"{case['filter'] or '(no filter)'}, 5 calls, by own time:\n" + text.getvalue())
+        result["profile"] = (
+            f"cProfile of ours, {backend}, tile {case['z']}/{case['x']}/{case['y']} "
+            f"{case['filter'] or '(no filter)'}, 5 calls, by own time:\n" + text.getvalue()
+        )
     connection.close()
     print(json.dumps(result))
 
 
 # --- the driver ------------------------------------------------------------------------------------
+
 
 def load(data_dir: Path, url: str, sites: int) -> None:
     env = {**os.environ, "RAMANI_DATA_DIR": str(data_dir), "RAMANI_DATABASE_URL": url}
@@ -376,8 +409,9 @@ def pick_tiles(db: Path) -> list[dict]:
     import numpy as np
 
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT longitude, latitude FROM sites_site WHERE longitude IS NOT NULL "
-                            "AND latitude IS NOT NULL").fetchall()
+        rows = conn.execute(
+            "SELECT longitude, latitude FROM sites_site WHERE longitude IS NOT NULL AND latitude IS NOT NULL"
+        ).fetchall()
     lon = np.array([r[0] for r in rows])
     lat = np.clip(np.array([r[1] for r in rows]), -85.05112878, 85.05112878)
     mx = (lon + 180.0) / 360.0
@@ -386,8 +420,9 @@ def pick_tiles(db: Path) -> list[dict]:
 
     def ranked(z: int) -> list[tuple[int, int]]:
         n = 1 << z
-        keys, counts = np.unique(np.floor(mx * n).astype(np.int64) * n + np.floor(my * n).astype(np.int64),
-                                 return_counts=True)
+        keys, counts = np.unique(
+            np.floor(mx * n).astype(np.int64) * n + np.floor(my * n).astype(np.int64), return_counts=True
+        )
         return [(int(keys[i] // n), int(keys[i] % n)) for i in np.argsort(-counts, kind="stable")]
 
     chosen = {4: ranked(4), 5: ranked(5), 8: ranked(8)[:2], 12: ranked(12)[:1]}
@@ -400,42 +435,55 @@ def pick_tiles(db: Path) -> list[dict]:
 
 def run_child(spec: dict, url: str, data_dir: Path) -> dict:
     env = {**os.environ, "RAMANI_DATABASE_URL": url, "RAMANI_DATA_DIR": str(data_dir)}
-    done = subprocess.run([sys.executable, __file__, "--child", json.dumps(spec)], env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(spec)], env=env, capture_output=True, text=True
+    )
     if done.returncode:
         raise RuntimeError(f"{spec['backend']} run failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def report(results: list[dict], tiles: list[dict], out: Path, sites: int, repeat: int) -> None:
-    print(f"{sites} demo sites (seed 1); tiles of eastern DRC; first call, then median of {repeat}; "
-          f"http: a cached request through Django's test Client, median of {repeat}")
+    print(
+        f"{sites} demo sites (seed 1); tiles of eastern DRC; first call, then median of {repeat}; "
+        f"http: a cached request through Django's test Client, median of {repeat}"
+    )
     for r in results:
-        print(f"{r['backend']:9} index: {r['sites']} sites, build {r['build_s']:.2f} s, "
-              f"RSS +{r['build_rss_mb']:.1f} MB, "
-              f"kept (tracemalloc) {r['index_mb']:.1f} MB, peak while building {r['build_peak_mb']:.1f} MB; "
-              f"qualification statuses for today {r['status_s'] * 1000:.0f} ms")
+        print(
+            f"{r['backend']:9} index: {r['sites']} sites, build {r['build_s']:.2f} s, "
+            f"RSS +{r['build_rss_mb']:.1f} MB, "
+            f"kept (tracemalloc) {r['index_mb']:.1f} MB, peak while building {r['build_peak_mb']:.1f} MB; "
+            f"qualification statuses for today {r['status_s'] * 1000:.0f} ms"
+        )
         for method, settings in r.get("pg_settings", {}).items():
             print(f"{'':9} {method}: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
     print()
-    head = (f"{'backend':9} {'method':9} {'tile':14} {'filter':20} {'features':>8} {'KB raw':>8} {'KB gzip':>8} "
-            f"{'first ms':>9} {'median ms':>10} {'http gz ms':>10} {'http ms':>8}")
+    head = (
+        f"{'backend':9} {'method':9} {'tile':14} {'filter':20} {'features':>8} {'KB raw':>8} {'KB gzip':>8} "
+        f"{'first ms':>9} {'median ms':>10} {'http gz ms':>10} {'http ms':>8}"
+    )
     print(head)
     rows = [row for r in results for row in r["rows"]]
     for row in rows:
-        print(f"{row['backend']:9} {row['method']:9} {'%d/%d/%d' % (row['z'], row['x'], row['y']):14} "
-              f"{row['filter'] or '-':20} {row['features']:>8} {row['raw'] / 1024:>8.1f} {row['gz'] / 1024:>8.1f} "
-              f"{row['first_ms']:>9.1f} {row['median_ms']:>10.2f} "
-              f"{row.get('http_gz_ms', ''):>10} {row.get('http_ms', ''):>8}")
+        print(
+            f"{row['backend']:9} {row['method']:9} {'%d/%d/%d' % (row['z'], row['x'], row['y']):14} "
+            f"{row['filter'] or '-':20} {row['features']:>8} {row['raw'] / 1024:>8.1f} {row['gz'] / 1024:>8.1f} "
+            f"{row['first_ms']:>9.1f} {row['median_ms']:>10.2f} "
+            f"{row.get('http_gz_ms', ''):>10} {row.get('http_ms', ''):>8}"
+        )
     by_key = {(row["backend"], row["method"], row["z"], row["x"], row["y"], row["filter"]): row for row in rows}
     postgis = [row for row in rows if row["method"] == "postgis"]
     if postgis:
         print()
-        print("ours / PostGIS ST_AsMVT (<1: ours faster), against postgis (defaults) and postgis-t (jit off, "
-              "work_mem 64MB);\nsame: features of the PostGIS tile that ours has too, with equal id, attributes "
-              "and position (±1 unit)")
-        print(f"{'tile':14} {'filter':20} {'ours on':9} {'features':>11} {'first':>7} {'median':>7} "
-              f"{'first-t':>8} {'median-t':>9} {'same':>11}")
+        print(
+            "ours / PostGIS ST_AsMVT (<1: ours faster), against postgis (defaults) and postgis-t (jit off, "
+            "work_mem 64MB);\nsame: features of the PostGIS tile that ours has too, with equal id, attributes "
+            "and position (±1 unit)"
+        )
+        print(
+            f"{'tile':14} {'filter':20} {'ours on':9} {'features':>11} {'first':>7} {'median':>7} "
+            f"{'first-t':>8} {'median-t':>9} {'same':>11}"
+        )
         for p in postgis:
             key = (p["z"], p["x"], p["y"], p["filter"])
             t = by_key.get(("postgres", "postgis-t", *key))
@@ -444,14 +492,23 @@ def report(results: list[dict], tiles: list[dict], out: Path, sites: int, repeat
                 if not ours:
                     continue
                 tail = f"{p['z']}-{p['x']}-{p['y']}-{p['filter'] or 'all'}.pbf"
-                same = same_features((out / f"{backend}-ours-{tail}").read_bytes(),
-                                     (out / f"postgres-postgis-{tail}").read_bytes())
-                print(f"{'%d/%d/%d' % key[:3]:14} {p['filter'] or '-':20} {backend:9} "
-                      f"{'%d/%d' % (ours['features'], p['features']):>11} {ours['first_ms'] / p['first_ms']:>7.3f} "
-                      f"{ours['median_ms'] / p['median_ms']:>7.3f} {ours['first_ms'] / t['first_ms']:>8.3f} "
-                      f"{ours['median_ms'] / t['median_ms']:>9.3f} {'%d/%d' % (same, p['features']):>11}")
-    pairs = [(t, (out / f"sqlite-ours-{t['z']}-{t['x']}-{t['y']}-{t['filter'] or 'all'}.pbf"),
-              (out / f"postgres-ours-{t['z']}-{t['x']}-{t['y']}-{t['filter'] or 'all'}.pbf")) for t in tiles]
+                same = same_features(
+                    (out / f"{backend}-ours-{tail}").read_bytes(), (out / f"postgres-postgis-{tail}").read_bytes()
+                )
+                print(
+                    f"{'%d/%d/%d' % key[:3]:14} {p['filter'] or '-':20} {backend:9} "
+                    f"{'%d/%d' % (ours['features'], p['features']):>11} {ours['first_ms'] / p['first_ms']:>7.3f} "
+                    f"{ours['median_ms'] / p['median_ms']:>7.3f} {ours['first_ms'] / t['first_ms']:>8.3f} "
+                    f"{ours['median_ms'] / t['median_ms']:>9.3f} {'%d/%d' % (same, p['features']):>11}"
+                )
+    pairs = [
+        (
+            t,
+            (out / f"sqlite-ours-{t['z']}-{t['x']}-{t['y']}-{t['filter'] or 'all'}.pbf"),
+            (out / f"postgres-ours-{t['z']}-{t['x']}-{t['y']}-{t['filter'] or 'all'}.pbf"),
+        )
+        for t in tiles
+    ]
     pairs = [(t, a, b) for t, a, b in pairs if a.exists() and b.exists()]
     if pairs:
         equal = sum(1 for _, a, b in pairs if a.read_bytes() == b.read_bytes())
@@ -492,16 +549,24 @@ def main() -> None:
             if "sqlite" in backends:
                 results.append(run_child({**spec, "backend": "sqlite"}, f"sqlite:///{db}", lite_dir))
             if "postgres" in backends:
-                started = subprocess.run([str(ROOT / "scripts" / "pg-server"), "start"], check=True,
-                                         capture_output=True, text=True, env={**os.environ, "RAMANI_PG_DURABLE": "1"})
+                started = subprocess.run(
+                    [str(ROOT / "scripts" / "pg-server"), "start"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "RAMANI_PG_DURABLE": "1"},
+                )
                 pg = dict(line.replace("export ", "").split("=", 1) for line in started.stdout.split("\n") if line)
                 pg_dir = folder / "pg"
                 pg_dir.mkdir()
                 print(f"loading {args.sites} demo sites into PostgreSQL …", file=sys.stderr, flush=True)
                 load(pg_dir, pg["RAMANI_PG_URL"], args.sites)
                 subprocess.run(["psql", "-q", pg["RAMANI_PG_URL"], "-c", "VACUUM ANALYZE"], check=True)
-                results.append(run_child({**spec, "backend": "postgres", "pg_url": pg["RAMANI_PG_URL"]},
-                                         pg["RAMANI_PG_URL"], pg_dir))
+                results.append(
+                    run_child(
+                        {**spec, "backend": "postgres", "pg_url": pg["RAMANI_PG_URL"]}, pg["RAMANI_PG_URL"], pg_dir
+                    )
+                )
         finally:
             if pg:
                 subprocess.run([str(ROOT / "scripts" / "pg-server"), "stop", pg["RAMANI_PG_DIR"]], check=False)

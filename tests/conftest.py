@@ -141,8 +141,10 @@ class LiveDatabase:
     def tables(self) -> list[str]:
         """Every table of the database (on PostgreSQL: of its public schema, PostGIS's included)."""
         if self.postgres:
-            query = ("SELECT table_name FROM information_schema.tables"
-                     " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1")
+            query = (
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+            )
         else:
             query = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
         return [name for (name,) in self.sql(query)]
@@ -177,14 +179,19 @@ class LiveServer:
             self.env = self.database.env()
             cli = [sys.executable, "-m", "ramani.cli"]
             subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
-            subprocess.run([*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True,
-                           capture_output=True)
+            subprocess.run(
+                [*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True, capture_output=True
+            )
             self.port = free_port()
             self.url = f"http://127.0.0.1:{self.port}"
             self.log_path = folder / "serve.log"
             self.log = self.log_path.open("wb")
-            self.proc = subprocess.Popen([*cli, "serve", "--port", str(self.port), "--workers", "2"], env=self.env,
-                                         stdout=self.log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [*cli, "serve", "--port", str(self.port), "--workers", "2"],
+                env=self.env,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            )
             self._wait()
         except BaseException:
             self.stop()

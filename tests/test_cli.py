@@ -79,8 +79,9 @@ def test_serve_answers_on_the_root_and_admin(tmp_path, live_database):
     subprocess.run([*ramani, "demo", "--sites", "40"], env=env, check=True, capture_output=True)
     port = _free_port()
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([*ramani, "serve", "--port", str(port), "--workers", "1"], env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [*ramani, "serve", "--port", str(port), "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         body = None
         for _ in range(100):

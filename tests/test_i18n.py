@@ -53,8 +53,11 @@ def test_catalogs_are_complete_and_compiled(i18n):
 
 
 def test_catalog_headers_and_plural_forms(i18n):
-    expected = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);",
-                "sw": "nplurals=2; plural=(n != 1);"}
+    expected = {
+        "fr": "nplurals=2; plural=(n > 1);",
+        "en": "nplurals=2; plural=(n != 1);",
+        "sw": "nplurals=2; plural=(n != 1);",
+    }
     assert [code for code, _ in settings.LANGUAGES] == list(i18n.LANGUAGES) == list(expected)
     assert settings.LANGUAGE_CODE == "fr"
     for lang, plural_forms in expected.items():
@@ -70,13 +73,23 @@ ENTRIES = [
     ("Map", None, None, ["Carte"], []),
     ("Map", "verb", None, ["Cartographier"], []),
     ("%(n)s site", None, "%(n)s sites", ["%(n)s site", "%(n)s sites"], ["python-format"]),
-    ("%(n)s visit", "field", "%(n)s visits", ["%(n)s visite de terrain", "%(n)s visites de terrain"],
-     ["python-format"]),
+    (
+        "%(n)s visit",
+        "field",
+        "%(n)s visits",
+        ["%(n)s visite de terrain", "%(n)s visites de terrain"],
+        ["python-format"],
+    ),
     ("Page %(n)s of %(total)s", None, None, ["Page %(n)s sur %(total)s"], ["python-format"]),
     ("untranslated", None, None, [""], []),
     ("doubtful", None, None, ["douteux"], ["fuzzy"]),
-    ('with "quotes", a \\ and\na newline', None, None, ['avec des «\u00a0guillemets\u00a0» "x", un \\ et\nune ligne'],
-     []),
+    (
+        'with "quotes", a \\ and\na newline',
+        None,
+        None,
+        ['avec des «\u00a0guillemets\u00a0» "x", un \\ et\nune ligne'],
+        [],
+    ),
     ("A long text " * 12, None, None, ["Un long texte " * 12], []),
 ]
 
@@ -108,7 +121,10 @@ def test_po_and_mo_round_trip(i18n, tmp_path):
     assert catalog.gettext("Map") == "Carte" and catalog.pgettext("verb", "Map") == "Cartographier"
     # French: 0 and 1 take the singular
     assert [catalog.ngettext("%(n)s site", "%(n)s sites", n) for n in (0, 1, 2)] == [
-        "%(n)s site", "%(n)s site", "%(n)s sites"]
+        "%(n)s site",
+        "%(n)s site",
+        "%(n)s sites",
+    ]
     assert catalog.npgettext("field", "%(n)s visit", "%(n)s visits", 3) % {"n": 3} == "3 visites de terrain"
     assert catalog.gettext("Page %(n)s of %(total)s") % {"n": 2, "total": 9} == "Page 2 sur 9"
     # empty and fuzzy msgstrs stay out of the .mo, as obsolete entries do
@@ -119,8 +135,10 @@ def test_po_and_mo_round_trip(i18n, tmp_path):
 
 
 def test_english_plural_rule(i18n, tmp_path):
-    entries = [i18n.header_entry("sw"),
-               i18n.Entry("%(n)s site", None, "%(n)s sites", ["machimbo %(n)s", "machimbo %(n)s"])]
+    entries = [
+        i18n.header_entry("sw"),
+        i18n.Entry("%(n)s site", None, "%(n)s sites", ["machimbo %(n)s", "machimbo %(n)s"]),
+    ]
     entries.append(i18n.Entry("Mercury", msgstr=["Zebaki"]))
     (tmp_path / "django.mo").write_bytes(i18n.mo_bytes(entries))
     with (tmp_path / "django.mo").open("rb") as f:
@@ -136,8 +154,11 @@ def test_same_catalog_as_gnu_msgfmt(i18n, tmp_path):
     for name, entries in catalogs.items():
         po = tmp_path / f"{name}.po"
         i18n.write_po(po, entries)
-        subprocess.run(["msgfmt", "--check-format", "--check-header", "-o", tmp_path / f"{name}.mo", po],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["msgfmt", "--check-format", "--check-header", "-o", tmp_path / f"{name}.mo", po],
+            check=True,
+            capture_output=True,
+        )
         assert i18n.read_mo((tmp_path / f"{name}.mo").read_bytes()) == i18n.mo_pairs(entries), name
 
 
@@ -158,7 +179,7 @@ TEMPLATE = """{% load i18n %}<p>{% translate "Map" %} {% trans 'Single quoted' %
 {{ _("Underscore") }} {{ x|default:_("Default text") }} {% translate "Cassitérite" %}</p>
 """
 
-MODULE = '''from django.utils import translation
+MODULE = """from django.utils import translation
 from django.utils.translation import gettext as _, ngettext, pgettext_lazy as pl
 
 # Translators: the title of the legend
@@ -169,7 +190,7 @@ LAZY = translation.gettext_lazy("Lazy " "joined")
 VISITS = translation.npgettext("field", "one visit", "%(n)s visits", 2)
 KEYWORDS = ngettext(singular="one armed group", plural="%(n)s armed groups", number=2)
 DYNAMIC = _(LEGEND)
-'''
+"""
 
 
 def test_extraction_is_what_django_renders(i18n, tmp_path):
@@ -191,11 +212,15 @@ def test_extraction_is_what_django_renders(i18n, tmp_path):
             rest = args[1:] if context is not None else args
             looked_up.add(((context, rest[0]), rest[1] if kind.startswith(("n", "np")) else None))
             return original[kind](*args)
+
         return lookup
 
     with mock.patch.multiple(real, **{k: record(k) for k in original}):
-        page = engines["django"].from_string(TEMPLATE).render(
-            {"name": "Amani", "pager": {"number": 2, "total": 9}, "items": [1, 2], "place": "Nyabibwe"})
+        page = (
+            engines["django"]
+            .from_string(TEMPLATE)
+            .render({"name": "Amani", "pager": {"number": 2, "total": 9}, "items": [1, 2], "place": "Nyabibwe"})
+        )
     assert "Hello Amani, 50% done" in page and "100% sure" in page and "2 sites" in page
     assert looked_up == extracted
     assert found.entries[(None, "Hello %(name)s, 50%% done")].flags == ["python-format"]
@@ -210,9 +235,13 @@ def test_python_extraction(i18n, tmp_path):
     module.write_text(MODULE + 'BAD = _(f"{LEGEND} label")\n', encoding="utf-8")
     found = i18n.extract([module], tmp_path)
     assert {key: e.msgid_plural for key, e in found.entries.items()} == {
-        (None, "Legend"): None, (None, "%(n)s digger"): "%(n)s diggers", ("month", "May"): None,
-        (None, "Lazy joined"): None, ("field", "one visit"): "%(n)s visits",
-        (None, "one armed group"): "%(n)s armed groups"}
+        (None, "Legend"): None,
+        (None, "%(n)s digger"): "%(n)s diggers",
+        ("month", "May"): None,
+        (None, "Lazy joined"): None,
+        ("field", "one visit"): "%(n)s visits",
+        (None, "one armed group"): "%(n)s armed groups",
+    }
     assert found.entries[(None, "Legend")].notes == ["Translators: the title of the legend"]
     assert found.entries[(None, "Legend")].refs == ["mod.py:5"]
     assert len(found.warnings) == 1 and "mod.py:12" in found.warnings[0]
@@ -220,14 +249,17 @@ def test_python_extraction(i18n, tmp_path):
 
 def test_update_todo_fill_and_check(i18n, project, capsys):
     page = project / "web" / "templates" / "web" / "page.html"
-    page.write_text('{% load i18n %}{% translate "Map" %} {% translate "Sites by province" %}\n'
-                    '{% translate "Diggers" %} {% blocktranslate count n=k %}{{ n }} site{% plural %}{{ n }} sites'
-                    '{% endblocktranslate %}', encoding="utf-8")
+    page.write_text(
+        '{% load i18n %}{% translate "Map" %} {% translate "Sites by province" %}\n'
+        '{% translate "Diggers" %} {% blocktranslate count n=k %}{{ n }} site{% plural %}{{ n }} sites'
+        "{% endblocktranslate %}",
+        encoding="utf-8",
+    )
     (project / "legend.py").write_text('from django.utils.translation import gettext as _\nX = _("Mercury")\n')
     assert i18n.main(["update"]) == 0
     assert i18n.settings_languages() is None  # no settings.py in this project
     problems = i18n.problems()
-    assert "fr: untranslated \"Map\"" in problems and "sw: untranslated \"%(n)s site\"" in problems
+    assert 'fr: untranslated "Map"' in problems and 'sw: untranslated "%(n)s site"' in problems
     assert not [p for p in problems if p.startswith("en:")]  # English falls back to the msgid
     capsys.readouterr()
     assert i18n.main(["todo"]) == 0
@@ -237,12 +269,14 @@ def test_update_todo_fill_and_check(i18n, project, capsys):
     skeleton = json.loads(capsys.readouterr().out)
     assert skeleton["%(n)s site"] == {"fr": ["", ""], "sw": ["", ""]} and skeleton["Map"] == {"fr": "", "sw": ""}
 
-    wanted = {"Map": {"fr": "Carte", "sw": "Ramani"},
-              "Sites by province": {"fr": "Sites par province", "sw": "Machimbo kwa jimbo"},
-              "Diggers": {"fr": "Creuseurs", "sw": "Wachimbaji"},
-              "Mercury": {"fr": "Mercure", "sw": "Zebaki", "en": "Mercury"},
-              "%(n)s site": {"fr": ["%(n)s site", "%(n)s sites"], "sw": ["machimbo %(n)s", "machimbo %(count)s"]},
-              "Not in the sources": {"fr": "Pas dans les sources"}}
+    wanted = {
+        "Map": {"fr": "Carte", "sw": "Ramani"},
+        "Sites by province": {"fr": "Sites par province", "sw": "Machimbo kwa jimbo"},
+        "Diggers": {"fr": "Creuseurs", "sw": "Wachimbaji"},
+        "Mercury": {"fr": "Mercure", "sw": "Zebaki", "en": "Mercury"},
+        "%(n)s site": {"fr": ["%(n)s site", "%(n)s sites"], "sw": ["machimbo %(n)s", "machimbo %(count)s"]},
+        "Not in the sources": {"fr": "Pas dans les sources"},
+    }
     fill = project / "t.json"
     fill.write_text(json.dumps(wanted), encoding="utf-8")
     assert i18n.main(["fill", str(fill)]) == 1  # one unknown msgid, one bad placeholder
@@ -264,22 +298,29 @@ def test_update_todo_fill_and_check(i18n, project, capsys):
     assert i18n.main(["compile"]) == 0 and i18n.problems() == []
 
     # The sources change: a new msgid, a reworded one (its translation offered as fuzzy), one removed
-    page.write_text('{% load i18n %}{% translate "Map" %} {% translate "Sites by provinces" %}\n'
-                    '{% translate "Armed groups" %} {% blocktranslate count n=k %}{{ n }} site{% plural %}{{ n }}'
-                    ' sites{% endblocktranslate %}', encoding="utf-8")
-    assert i18n.problems()[:2] == ['fr: missing msgid "Sites by provinces" (run scripts/i18n update)',
-                                   'fr: missing msgid "Armed groups" (run scripts/i18n update)']
+    page.write_text(
+        '{% load i18n %}{% translate "Map" %} {% translate "Sites by provinces" %}\n'
+        '{% translate "Armed groups" %} {% blocktranslate count n=k %}{{ n }} site{% plural %}{{ n }}'
+        " sites{% endblocktranslate %}",
+        encoding="utf-8",
+    )
+    assert i18n.problems()[:2] == [
+        'fr: missing msgid "Sites by provinces" (run scripts/i18n update)',
+        'fr: missing msgid "Armed groups" (run scripts/i18n update)',
+    ]
     assert i18n.main(["update"]) == 0
     entries = {e.key: e for e in i18n.read_po(po)}
     reworded = entries[(None, "Sites by provinces")]
     assert reworded.fuzzy and reworded.msgstr == ["Sites par province"] and reworded.previous == "Sites by province"
     assert entries[(None, "Diggers")].obsolete and entries[(None, "Diggers")].msgstr == ["Creuseurs"]
-    assert "#~ msgid \"Diggers\"" in po.read_text(encoding="utf-8")
+    assert '#~ msgid "Diggers"' in po.read_text(encoding="utf-8")
     assert entries[(None, "Armed groups")].msgstr == [""]
     assert set(i18n.problems()) == {
         'fr: fuzzy "Sites by provinces" (check the translation, then drop the fuzzy flag)',
         'sw: fuzzy "Sites by provinces" (check the translation, then drop the fuzzy flag)',
-        'fr: untranslated "Armed groups"', 'sw: untranslated "Armed groups"'}
+        'fr: untranslated "Armed groups"',
+        'sw: untranslated "Armed groups"',
+    }
     with (fr / "django.mo").open("rb") as f:  # fuzzy: not used until checked
         assert gettext.GNUTranslations(f).gettext("Sites by provinces") == "Sites by provinces"
 
@@ -294,9 +335,14 @@ def test_update_todo_fill_and_check(i18n, project, capsys):
 
 def test_format_checks(i18n):
     entry = i18n.Entry("Page %(n)s of %(total)s", flags=["python-format"])
-    for msgstr, ok in [("Page %(n)s sur %(total)s", True), ("Ukurasa %(n)s kati ya %(total)s", True),
-                       ("Page %(n)s", False), ("Page %(num)s sur %(total)s", False),
-                       ("%(n)s / %(total)s : 50 %", False), ("%(n)s / %(total)s : 50 %%", True)]:
+    for msgstr, ok in [
+        ("Page %(n)s sur %(total)s", True),
+        ("Ukurasa %(n)s kati ya %(total)s", True),
+        ("Page %(n)s", False),
+        ("Page %(num)s sur %(total)s", False),
+        ("%(n)s / %(total)s : 50 %", False),
+        ("%(n)s / %(total)s : 50 %%", True),
+    ]:
         entry.msgstr = [msgstr]
         assert (i18n.format_problems(entry) == []) == ok, msgstr
     assert i18n.is_format("Hello %(name)s") and i18n.is_format("50%% done") and not i18n.is_format("Share (%)")
@@ -305,19 +351,25 @@ def test_format_checks(i18n):
 def test_python_strings_are_translated():
     from ramani.web import legend
 
-    for lang, label in [("fr", "Statut de qualification"), ("en", "Qualification status"),
-                        ("sw", "Hali ya uthibitisho")]:
+    for lang, label in [
+        ("fr", "Statut de qualification"),
+        ("en", "Qualification status"),
+        ("sw", "Hali ya uthibitisho"),
+    ]:
         with translation.override(lang):
             assert legend.layers()[0]["label"] == label
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lang, words, absent", [
-    (None, ["Carte", "Tableau de bord", "Liste des sites", "À propos", "Statut de qualification"], "Dashboard"),
-    ("fr", ["Carte", "Tableau de bord", "Liste des sites", "À propos"], "Dashboard"),
-    ("en", ["Map", "Dashboard", "Site list", "About", "Qualification status"], "Tableau de bord"),
-    ("sw", ["Ramani", "Dashibodi", "Orodha ya machimbo", "Kuhusu", "Hali ya uthibitisho"], "Tableau de bord"),
-])
+@pytest.mark.parametrize(
+    "lang, words, absent",
+    [
+        (None, ["Carte", "Tableau de bord", "Liste des sites", "À propos", "Statut de qualification"], "Dashboard"),
+        ("fr", ["Carte", "Tableau de bord", "Liste des sites", "À propos"], "Dashboard"),
+        ("en", ["Map", "Dashboard", "Site list", "About", "Qualification status"], "Tableau de bord"),
+        ("sw", ["Ramani", "Dashibodi", "Orodha ya machimbo", "Kuhusu", "Hali ya uthibitisho"], "Tableau de bord"),
+    ],
+)
 def test_pages_speak_the_chosen_language(client, lang, words, absent):
     """French by default (whatever the browser asks), else the language of the django_language cookie."""
     if lang:

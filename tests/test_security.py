@@ -29,6 +29,7 @@ ELSEWHERE = "192.0.2.7"  # a documentation address (TEST-NET-1): only ever a REM
 
 # ---- login throttling -------------------------------------------------------------------------------------
 
+
 class CountingHasher(PBKDF2PasswordHasher):
     """Django's own PBKDF2 hasher (few iterations), counting how often a password is hashed."""
 
@@ -48,8 +49,12 @@ def curator(db, settings):
 
 
 def login(client, username, password, ip="127.0.0.1", **headers):
-    return client.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"},
-                       REMOTE_ADDR=ip, headers=headers)
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR=ip,
+        headers=headers,
+    )
 
 
 def logged_in(client) -> bool:
@@ -153,13 +158,16 @@ def test_the_sms_webhook_is_not_throttled_by_the_login_lockout(client, curator):
     channel = Channel.objects.create(slug="demo", kind="generic")
     for i in range(5):
         login(client, "curator", f"wrong-{i}")
-    answer = client.post(f"/sms/generic/demo/receive?key={channel.settings['key']}",
-                         json.dumps({"from": "+243990000001", "to": "1", "text": "help", "id": "t1"}),
-                         content_type="application/json")
+    answer = client.post(
+        f"/sms/generic/demo/receive?key={channel.settings['key']}",
+        json.dumps({"from": "+243990000001", "to": "1", "text": "help", "id": "t1"}),
+        content_type="application/json",
+    )
     assert answer.status_code == 200
 
 
 # ---- Content-Security-Policy ------------------------------------------------------------------------------
+
 
 def policy(answer) -> dict[str, list[str]]:
     header = answer["Content-Security-Policy"]
@@ -167,8 +175,10 @@ def policy(answer) -> dict[str, list[str]]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/about/", "/sites/", "/dashboard/", "/admin/login/", "/api/docs",
-                                  "/api/sites?limit=1", "/no-such-page"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/about/", "/sites/", "/dashboard/", "/admin/login/", "/api/docs", "/api/sites?limit=1", "/no-such-page"],
+)
 def test_every_answer_carries_a_strict_policy(client, path):
     csp = policy(client.get(path))
     assert csp["default-src"] == ["'self'"]
@@ -192,10 +202,15 @@ def test_our_templates_have_no_inline_script_or_style():
 
 def run_python(code: str, tmp_path: Path, umask: int | None = None, **env) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("RAMANI_")}
-    environment.update({"RAMANI_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "ramani.settings",
-                        **env})
-    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120,
-                          preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
+    environment.update({"RAMANI_DATA_DIR": str(tmp_path / "data"), "DJANGO_SETTINGS_MODULE": "ramani.settings", **env})
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+    )
 
 
 PRINT_CSP = """
@@ -206,8 +221,12 @@ print(json.dumps(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]))
 
 
 def test_an_online_basemap_and_the_extra_origins_are_allowed(tmp_path):
-    done = run_python(PRINT_CSP, tmp_path, RAMANI_BASEMAP_URL="https://tile.example.org/{z}/{x}/{y}.png",
-                      RAMANI_CSP_EXTRA_ORIGINS="https://glyphs.example.net/fonts, not-an-origin javascript:x")
+    done = run_python(
+        PRINT_CSP,
+        tmp_path,
+        RAMANI_BASEMAP_URL="https://tile.example.org/{z}/{x}/{y}.png",
+        RAMANI_CSP_EXTRA_ORIGINS="https://glyphs.example.net/fonts, not-an-origin javascript:x",
+    )
     assert done.returncode == 0, done.stderr
     csp = json.loads(done.stdout)
     assert csp["connect-src"] == ["'self'", "https://glyphs.example.net", "https://tile.example.org"]
@@ -216,6 +235,7 @@ def test_an_online_basemap_and_the_extra_origins_are_allowed(tmp_path):
 
 
 # ---- behind a TLS proxy -----------------------------------------------------------------------------------
+
 
 def deploy_env(**extra) -> dict[str, str]:
     return {"RAMANI_DEBUG": "0", "RAMANI_SECRET_KEY": secrets.token_urlsafe(64), **extra}
@@ -299,8 +319,13 @@ def test_the_data_folder_database_and_secret_key_are_private(tmp_path, umask):
     done = run_python(FILES, tmp_path, umask=umask)
     assert done.returncode == 0, done.stderr
     modes = json.loads(done.stdout)
-    assert modes == {".": 0o700, "ramani.db": 0o600, "ramani.db-shm": 0o600, "ramani.db-wal": 0o600,
-                     "secret_key": 0o600}
+    assert modes == {
+        ".": 0o700,
+        "ramani.db": 0o600,
+        "ramani.db-shm": 0o600,
+        "ramani.db-wal": 0o600,
+        "secret_key": 0o600,
+    }
     # and os.stat from here, after the process ended
     data = tmp_path / "data"
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
@@ -323,8 +348,13 @@ def test_an_existing_world_readable_database_is_made_private(tmp_path):
 
 # ---- gateway secrets in the admin -------------------------------------------------------------------------
 
-SECRETS = {"password": "gw-pass-8Zq", "auth_token": "tw-token-3Kd", "apikey": "at-apikey-7Hs",
-           "secret": "android-secret-5Yt", "nested": {"token": "deep-token-1Wx"}}
+SECRETS = {
+    "password": "gw-pass-8Zq",
+    "auth_token": "tw-token-3Kd",
+    "apikey": "at-apikey-7Hs",
+    "secret": "android-secret-5Yt",
+    "nested": {"token": "deep-token-1Wx"},
+}
 
 
 @pytest.fixture
@@ -337,9 +367,17 @@ def admin_client(client, db):
 def gateway(db):
     from ramani.sms.models import Channel
 
-    return Channel.objects.create(slug="voda", kind="kannel", name="Vodacom",
-                                  settings={"url": "http://kannel:bulk-pass-2Rm@127.0.0.1:13013/cgi-bin/sendsms",
-                                            "username": "kannel", "from": "RAMANI", **SECRETS})
+    return Channel.objects.create(
+        slug="voda",
+        kind="kannel",
+        name="Vodacom",
+        settings={
+            "url": "http://kannel:bulk-pass-2Rm@127.0.0.1:13013/cgi-bin/sendsms",
+            "username": "kannel",
+            "from": "RAMANI",
+            **SECRETS,
+        },
+    )
 
 
 def all_secrets(channel) -> list[str]:
@@ -350,9 +388,16 @@ def all_secrets(channel) -> list[str]:
 def change_form(admin_client, channel) -> tuple[str, dict]:
     page = admin_client.get(f"/admin/sms/channel/{channel.pk}/change/").content.decode()
     textarea = re.search(r'<textarea name="settings"[^>]*>(.*?)</textarea>', page, re.S).group(1)
-    data = {"slug": channel.slug, "kind": channel.kind, "name": channel.name, "number": channel.number,
-            "settings": html.unescape(textarea).strip(), "rate_per_minute": channel.rate_per_minute,
-            "active": "on", "_save": "Save"}
+    data = {
+        "slug": channel.slug,
+        "kind": channel.kind,
+        "name": channel.name,
+        "number": channel.number,
+        "settings": html.unescape(textarea).strip(),
+        "rate_per_minute": channel.rate_per_minute,
+        "active": "on",
+        "_save": "Save",
+    }
     return page, data
 
 

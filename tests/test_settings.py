@@ -32,7 +32,13 @@ def test_every_command_is_documented():
 def test_database_urls():
     assert dburl.parse("sqlite:////tmp/x.db")["NAME"] == "/tmp/x.db"
     pg = dburl.parse("postgres://u:p%40ss@db.example:5433/ramani?sslmode=require")
-    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == ("u", "p@ss", "db.example", "5433", "ramani")
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
+        "ramani",
+    )
     assert pg["OPTIONS"] == {"sslmode": "require"}
     for bad in ("mysql://x/y", "postgres://host/", "sqlite://host/x"):
         try:

@@ -25,8 +25,14 @@ def test_admin_pages_for_curators(client, today):
     assert anonymous.status_code == 302
     User.objects.create_superuser("curator", "c@example.org", "pw-for-tests-only")
     client.force_login(User.objects.get(username="curator"))
-    for url in ("/admin/sites/site/", "/admin/sites/visit/", "/admin/sites/qualification/", "/admin/sites/term/",
-                "/admin/sites/importrun/", "/admin/geo/adminunit/"):
+    for url in (
+        "/admin/sites/site/",
+        "/admin/sites/visit/",
+        "/admin/sites/qualification/",
+        "/admin/sites/term/",
+        "/admin/sites/importrun/",
+        "/admin/geo/adminunit/",
+    ):
         assert client.get(url).status_code == 200, url
     from ramani.sites.models import Site
 
@@ -49,8 +55,15 @@ def test_admin_edit_is_kept_in_history(client, today):
     assert [h.name for h in site.history.order_by("history_date")] == ["Muchacha III"]
 
 
-@pytest.mark.parametrize("url", ["/api/sites?province=%00", "/api/sites/codmine%0001", "/ogcapi/collections/sites/items?q%00=1",
-                                 "/opendata/download/sites.csv?territoire=a%00b"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/sites?province=%00",
+        "/api/sites/codmine%0001",
+        "/ogcapi/collections/sites/items?q%00=1",
+        "/opendata/download/sites.csv?territoire=a%00b",
+    ],
+)
 def test_nul_characters_are_refused_cleanly(client, url):
     response = client.get(url)
     assert response.status_code == 400 and "NUL" in response.json()["detail"]

@@ -70,11 +70,20 @@ def migrate() -> None:
 
 
 @main.command()
-@click.option("--sites", default=3000, show_default=True, type=click.IntRange(1, 99_999),
-              help="Number of synthetic sites (pcodes have 5 digits: at most 99,999).")
+@click.option(
+    "--sites",
+    default=3000,
+    show_default=True,
+    type=click.IntRange(1, 99_999),
+    help="Number of synthetic sites (pcodes have 5 digits: at most 99,999).",
+)
 @click.option("--seed", default=1, show_default=True, help="Random seed (same seed, same data).")
-@click.option("--output", type=click.Path(path_type=Path), default=None,
-              help="Write the IPIS-format CSV here instead of loading it.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the IPIS-format CSV here instead of loading it.",
+)
 def demo(sites: int, seed: int, output: Path | None) -> None:
     """Load (or write) a synthetic eastern-DRC dataset, clearly labelled as such."""
     _django()
@@ -110,8 +119,14 @@ def _run_import(path: Path, report: Path | None = None) -> None:
     from ramani.sites.ipis_import import ImportFailed, import_ipis
 
     console = _console()
-    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
         try:
             result = import_ipis(path, progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -119,8 +134,10 @@ def _run_import(path: Path, report: Path | None = None) -> None:
             bar.stop()
             _print_problems(console, exc, report)
             sys.exit(1)
-    console.print(f"{path.name}: {result.rows} rows — {result.created} visits created, {result.updated} updated, "
-                  f"{result.unchanged} unchanged; {result.sites_created} new sites")
+    console.print(
+        f"{path.name}: {result.rows} rows — {result.created} visits created, {result.updated} updated, "
+        f"{result.unchanged} unchanged; {result.sites_created} new sites"
+    )
     for warning in result.warnings[:20]:
         console.print(f"[yellow]warning[/] {warning}")
     if len(result.warnings) > 20:
@@ -172,8 +189,10 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
     except BoundaryError as exc:
         _console().print(f"[red]{exc}[/]")
         sys.exit(1)
-    click.echo(f"{result.units} admin-{level} units imported from {path.name} ({result.crs}); "
-               f"{result.provinces} provinces built from them; sites located")
+    click.echo(
+        f"{result.units} admin-{level} units imported from {path.name} ({result.crs}); "
+        f"{result.provinces} provinces built from them; sites located"
+    )
 
 
 @import_.command(name="prices")
@@ -232,7 +251,9 @@ def check_sites_cmd(tolerance_km: float) -> None:
     if problems:
         table = Table("pcode", "name", "province", "territoire", "coordinates in", "reason")
         for d in problems:
-            table.add_row(d.pcode, d.name, d.province, d.territoire, f"{d.found_pcode} {d.found_name}".strip(), d.reason)
+            table.add_row(
+                d.pcode, d.name, d.province, d.territoire, f"{d.found_pcode} {d.found_name}".strip(), d.reason
+            )
         console.print(table)
     console.print(f"{len(problems)} of {checked} located sites disagree with their coordinates")
 
@@ -259,12 +280,24 @@ def _kinds() -> list[str]:
 @click.option("--number", default=None, help="The channel's own number or short code.")
 @click.option("--name", default=None)
 @click.option("--rate", default=None, type=click.IntRange(1), help="Messages per minute at most (new channel: 60).")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Gateway setting, repeatable (KEY= removes one): key, url, username, password, from, smsc, "
-                   "dlr_base, secret, auth_token, account_sid, apikey …")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Gateway setting, repeatable (KEY= removes one): key, url, username, password, from, smsc, "
+    "dlr_base, secret, auth_token, account_sid, apikey …",
+)
 @click.option("--new-key", is_flag=True, help="Replace the channel key with a new random one (printed once).")
-def sms_channel_add(kind: str, slug: str, number: str | None, name: str | None, rate: int | None,
-                    settings: tuple[str, ...], new_key: bool) -> None:
+def sms_channel_add(
+    kind: str,
+    slug: str,
+    number: str | None,
+    name: str | None,
+    rate: int | None,
+    settings: tuple[str, ...],
+    new_key: bool,
+) -> None:
     """Create a channel (a number on a gateway), or change only the given options of an existing one.
 
     A new channel gets a random key, printed once; inbound and delivery-report URLs must carry it."""
@@ -319,14 +352,13 @@ def sms_channel_add(kind: str, slug: str, number: str | None, name: str | None, 
 def sms_worker(once: bool, interval: float) -> None:
     """Process stored inbound messages and send the outbox (several workers are safe on PostgreSQL)."""
     _django()
+    import logging
     import time
+
+    from django.db import close_old_connections
 
     from ramani import config
     from ramani.sms import inbox, outbox
-
-    import logging
-
-    from django.db import close_old_connections
 
     log = logging.getLogger("ramani.sms")
     last_retention = 0.0
@@ -372,8 +404,10 @@ def sms_simulate(url: str, channel: str, number: str | None, key: str | None) ->
         try:
             found = Channel.objects.filter(slug=channel, kind="generic").first()
         except DatabaseError:
-            raise click.ClickException(f"no Ramani database in {config.data_dir()} (RAMANI_DATA_DIR): run "
-                                       "`ramani migrate` and `ramani demo` there, or give --key") from None
+            raise click.ClickException(
+                f"no Ramani database in {config.data_dir()} (RAMANI_DATA_DIR): run "
+                "`ramani migrate` and `ramani demo` there, or give --key"
+            ) from None
         if found is None:
             raise click.ClickException(f"no generic channel {channel!r} here: give --key, or run `ramani demo`")
         key = found.key
@@ -389,10 +423,12 @@ def sms_simulate(url: str, channel: str, number: str | None, key: str | None) ->
             click.echo("")
             return
         count += 1
-        body = json.dumps({"from": number, "to": "ramani", "text": text,
-                           "id": f"sim-{secrets.token_hex(4)}-{count}"}).encode()
-        request = urllib.request.Request(endpoint, data=body, headers={"Content-Type": "application/json",
-                                                                       "X-Ramani-Key": key})
+        body = json.dumps(
+            {"from": number, "to": "ramani", "text": text, "id": f"sim-{secrets.token_hex(4)}-{count}"}
+        ).encode()
+        request = urllib.request.Request(
+            endpoint, data=body, headers={"Content-Type": "application/json", "X-Ramani-Key": key}
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as resp:
                 reply = json.loads(resp.read().decode("utf-8")).get("reply")

@@ -27,52 +27,89 @@ def _default_data_dir() -> str:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("RAMANI_DATA_DIR", _default_data_dir(),
-            "Folder for the SQLite database and other local state."),
-    Setting("RAMANI_DATABASE_URL", "",
-            "Database: `sqlite:///absolute/path.db` or `postgres://user:pass@host:port/name`. "
-            "Empty means SQLite at RAMANI_DATA_DIR/ramani.db."),
-    Setting("RAMANI_SECRET_KEY", "",
-            "Django secret key. Empty: a random key is generated once and kept in RAMANI_DATA_DIR/secret_key."),
+    Setting("RAMANI_DATA_DIR", _default_data_dir(), "Folder for the SQLite database and other local state."),
+    Setting(
+        "RAMANI_DATABASE_URL",
+        "",
+        "Database: `sqlite:///absolute/path.db` or `postgres://user:pass@host:port/name`. "
+        "Empty means SQLite at RAMANI_DATA_DIR/ramani.db.",
+    ),
+    Setting(
+        "RAMANI_SECRET_KEY",
+        "",
+        "Django secret key. Empty: a random key is generated once and kept in RAMANI_DATA_DIR/secret_key.",
+    ),
     Setting("RAMANI_DEBUG", "0", "1 turns on Django debug pages (never in production)."),
-    Setting("RAMANI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]",
-            "Comma-separated host names the server answers for."),
-    Setting("RAMANI_CSRF_TRUSTED_ORIGINS", "",
-            "Comma-separated origins (https://example.org) trusted for form posts behind a proxy."),
+    Setting("RAMANI_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]", "Comma-separated host names the server answers for."),
+    Setting(
+        "RAMANI_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated origins (https://example.org) trusted for form posts behind a proxy.",
+    ),
     Setting("RAMANI_LANGUAGE", "fr", "Default interface language: fr, en or sw."),
     Setting("RAMANI_LOG_LEVEL", "INFO", "Log level for Ramani's own loggers."),
     Setting("RAMANI_WORKERS", "2", "Web server worker processes for `ramani serve`."),
-    Setting("RAMANI_PHONE_KEY", "",
-            "Key for the phone-number hash and the sealed copies (empty: derived from RAMANI_SECRET_KEY). "
-            "Keep it outside the database; changing it makes old sealed numbers unreadable."),
-    Setting("RAMANI_PHONE_RETENTION_DAYS", "90",
-            "Days after which the sealed copy of a phone number (kept only to reply) is erased."),
+    Setting(
+        "RAMANI_PHONE_KEY",
+        "",
+        "Key for the phone-number hash and the sealed copies (empty: derived from RAMANI_SECRET_KEY). "
+        "Keep it outside the database; changing it makes old sealed numbers unreadable.",
+    ),
+    Setting(
+        "RAMANI_PHONE_RETENTION_DAYS",
+        "90",
+        "Days after which the sealed copy of a phone number (kept only to reply) is erased.",
+    ),
     Setting("RAMANI_DIALOGUE_MINUTES", "30", "A Kufatilia questionnaire left unanswered this long expires."),
     Setting("RAMANI_PRICE_STALE_DAYS", "7", "Matokeo says a price is old when it is older than this."),
-    Setting("RAMANI_CACHE_SECONDS", "86400",
-            "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
-            "registry changes or the day turns); 0 turns the cache off."),
-    Setting("RAMANI_CACHE_MAX_MB", "64",
-            "Most memory, in MB, that each web process gives to cached open-data answers (least recently used "
-            "dropped first; an answer over a quarter of it is not kept). 0 keeps nothing."),
-    Setting("RAMANI_BASEMAP_URL", "",
-            "Online basemap for the webmap: a raster tile URL template ({z}/{x}/{y}) or a MapLibre style JSON URL. "
-            "Empty: the offline basemap (admin boundaries from the database, or a plain background)."),
-    Setting("RAMANI_BASEMAP_ATTRIBUTION", "",
-            "Attribution shown on the map for RAMANI_BASEMAP_URL (e.g. '© OpenStreetMap contributors')."),
-    Setting("RAMANI_HTTPS", "0",
-            "1 = served behind a TLS proxy that sets X-Forwarded-Proto: Secure cookies, HSTS (1 year, subdomains), "
-            "redirect of plain HTTP to HTTPS, client address from the proxy's X-Forwarded-For."),
-    Setting("RAMANI_CSP_EXTRA_ORIGINS", "",
-            "Space- or comma-separated origins (https://tiles.example.org) the pages may also fetch from and show "
-            "images of (Content-Security-Policy connect-src and img-src): the tile, glyph and sprite hosts a "
-            "basemap style JSON names. RAMANI_BASEMAP_URL's own origin is allowed already."),
-    Setting("RAMANI_LOGIN_FAILURE_LIMIT", "5",
-            "Wrong passwords in a row for one user name from one address before logins are refused (HTTP 429)."),
+    Setting(
+        "RAMANI_CACHE_SECONDS",
+        "86400",
+        "How long a web process keeps an open-data answer in memory (it is dropped anyway when the "
+        "registry changes or the day turns); 0 turns the cache off.",
+    ),
+    Setting(
+        "RAMANI_CACHE_MAX_MB",
+        "64",
+        "Most memory, in MB, that each web process gives to cached open-data answers (least recently used "
+        "dropped first; an answer over a quarter of it is not kept). 0 keeps nothing.",
+    ),
+    Setting(
+        "RAMANI_BASEMAP_URL",
+        "",
+        "Online basemap for the webmap: a raster tile URL template ({z}/{x}/{y}) or a MapLibre style JSON URL. "
+        "Empty: the offline basemap (admin boundaries from the database, or a plain background).",
+    ),
+    Setting(
+        "RAMANI_BASEMAP_ATTRIBUTION",
+        "",
+        "Attribution shown on the map for RAMANI_BASEMAP_URL (e.g. '© OpenStreetMap contributors').",
+    ),
+    Setting(
+        "RAMANI_HTTPS",
+        "0",
+        "1 = served behind a TLS proxy that sets X-Forwarded-Proto: Secure cookies, HSTS (1 year, subdomains), "
+        "redirect of plain HTTP to HTTPS, client address from the proxy's X-Forwarded-For.",
+    ),
+    Setting(
+        "RAMANI_CSP_EXTRA_ORIGINS",
+        "",
+        "Space- or comma-separated origins (https://tiles.example.org) the pages may also fetch from and show "
+        "images of (Content-Security-Policy connect-src and img-src): the tile, glyph and sprite hosts a "
+        "basemap style JSON names. RAMANI_BASEMAP_URL's own origin is allowed already.",
+    ),
+    Setting(
+        "RAMANI_LOGIN_FAILURE_LIMIT",
+        "5",
+        "Wrong passwords in a row for one user name from one address before logins are refused (HTTP 429).",
+    ),
     Setting("RAMANI_LOGIN_LOCKOUT_MINUTES", "15", "How long such a lockout lasts."),
-    Setting("RAMANI_LOGIN_ADDRESS_LIMIT", "30",
-            "Wrong passwords from one address, whatever the user names, before every login from it is refused "
-            "for RAMANI_LOGIN_LOCKOUT_MINUTES (0: no such limit)."),
+    Setting(
+        "RAMANI_LOGIN_ADDRESS_LIMIT",
+        "30",
+        "Wrong passwords from one address, whatever the user names, before every login from it is refused "
+        "for RAMANI_LOGIN_LOCKOUT_MINUTES (0: no such limit).",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -29,8 +29,10 @@ def parse(url: str) -> dict:
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"),
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+                ),
             },
         }
     if scheme in ("postgres", "postgresql", "postgis"):

@@ -58,7 +58,7 @@ def delete_where_in(model, column: str, values: list, conn=None) -> None:
     table = model._meta.db_table
     with (conn or connection).cursor() as cur:
         for i in range(0, len(values), 900):
-            part = values[i:i + 900]
+            part = values[i : i + 900]
             cur.execute(f'DELETE FROM "{table}" WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)
 
 
@@ -67,7 +67,7 @@ def select_where_in(sql_head: str, column: str, values: list) -> list[tuple]:
     out: list[tuple] = []
     with connection.cursor() as cur:
         for i in range(0, len(values), 900):
-            part = values[i:i + 900]
+            part = values[i : i + 900]
             cur.execute(f'{sql_head} WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)
             out.extend(cur.fetchall())
     return out

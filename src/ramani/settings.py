@@ -123,8 +123,11 @@ USE_TZ = True
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
-    "opendata": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "opendata",
-                 "OPTIONS": {"MAX_ENTRIES": 256}},
+    "opendata": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "opendata",
+        "OPTIONS": {"MAX_ENTRIES": 256},
+    },
 }
 
 STATIC_URL = "/static/"
@@ -173,8 +176,9 @@ def _origin(url: str) -> str | None:
     return None
 
 
-_extra_origins = [o for o in (_origin(u) for u in config.get("RAMANI_CSP_EXTRA_ORIGINS").replace(",", " ").split())
-                  if o]
+_extra_origins = [
+    o for o in (_origin(u) for u in config.get("RAMANI_CSP_EXTRA_ORIGINS").replace(",", " ").split()) if o
+]
 _basemap_origin = _origin(config.get("RAMANI_BASEMAP_URL"))
 _remote = sorted({*_extra_origins, *([_basemap_origin] if _basemap_origin else [])})
 CONTENT_SECURITY_POLICY = {

@@ -13,9 +13,18 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path(os.environ.get("RAMANI_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-        "--ignore-gpu-blocklist", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--use-gl=angle",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist",
+    "--disable-dev-shm-usage",
+]
 IGNORED = ("GL Driver Message", "GPU stall due to ReadPixels", "Automatic fallback to software WebGL")
 
 
@@ -57,8 +66,14 @@ def page_errors(request):
 
         page.on("console", console)
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} {req.failure}")
-                if req.url.startswith("http://127.0.0.1") and "net::ERR_ABORTED" not in (req.failure or "") else None)
+        page.on(
+            "requestfailed",
+            lambda req: (
+                problems.append(f"request failed: {req.url} {req.failure}")
+                if req.url.startswith("http://127.0.0.1") and "net::ERR_ABORTED" not in (req.failure or "")
+                else None
+            ),
+        )
         page.on("response", response)
         return page
 

@@ -12,7 +12,8 @@ import pytest
 RECORD = """
 window.__csp = [];
 document.addEventListener('securitypolicyviolation', function (e) {
-  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '') + ':' + e.lineNumber);
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' '
+                    + (e.sourceFile || '') + ':' + e.lineNumber);
 });
 """
 PASSWORD = "pw-for-browser-tests-only"
@@ -31,8 +32,23 @@ def csp_page(page):
 @pytest.fixture(scope="module")
 def admin_user(live_server_process):
     env = {**live_server_process.env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
-    subprocess.run([sys.executable, "-m", "ramani.cli", "manage", "createsuperuser", "--noinput",
-                    "--username", "csp-admin", "--email", "csp@example.org"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ramani.cli",
+            "manage",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "csp-admin",
+            "--email",
+            "csp@example.org",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return "csp-admin"
 
 

@@ -24,8 +24,10 @@ def test_dashboard_charts_filters_and_tables(page, live_server_process):
     count = page.inner_text("#count").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
     assert f"{summary['sites']}sites" in count and f"{summary['visits']}visites" in count
     assert page.evaluate("Object.keys(window.ramaniDashboard.charts).length") == 8
-    years = page.evaluate("(c => Object.fromEntries(c.data.labels.map((y, i) => [y, c.data.datasets[0].data[i]])))"
-                          "(window.ramaniDashboard.charts.years)")
+    years = page.evaluate(
+        "(c => Object.fromEntries(c.data.labels.map((y, i) => [y, c.data.datasets[0].data[i]])))"
+        "(window.ramaniDashboard.charts.years)"
+    )
     assert {int(y): n for y, n in years.items() if n} == {r["year"]: r["sites"] for r in summary["by_year"]}
     assert list(map(int, years)) == list(range(summary["by_year"][0]["year"], summary["by_year"][-1]["year"] + 1))
     shot(page, "dashboard-desktop")

@@ -33,8 +33,9 @@ def count_text(page) -> int:
 
 
 def wait_count(page, expected: int) -> None:
-    page.wait_for_function(f"() => document.getElementById('count').textContent.replace(/\\D/g, '') === '{expected}'",
-                           timeout=10_000)
+    page.wait_for_function(
+        f"() => document.getElementById('count').textContent.replace(/\\D/g, '') === '{expected}'", timeout=10_000
+    )
 
 
 def test_map_draws_the_sites_in_french_by_default(page, live_server_process):
@@ -134,8 +135,9 @@ def test_switch_language(page, live_server_process):
 
 
 def test_phone_width(browser, live_server_process, page_errors):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     page_errors(page)
     open_map(page, live_server_process)
@@ -209,8 +211,12 @@ def _png(width: int = 256, height: int = 256) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     raw = b"".join(b"\x00" + b"\xc8\xdc\xf0" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_online_basemap_when_configured(browser, page_errors, tmp_path, monkeypatch):

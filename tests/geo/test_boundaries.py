@@ -71,9 +71,15 @@ def test_projected_geopackage_is_reprojected(tmp_path):
     ring = [(28.7, -2.6), (28.95, -2.6), (28.95, -2.35), (28.7, -2.35), (28.7, -2.6)]
     utm = shapely.Polygon([to_utm.transform(x, y) for x, y in ring])
     path = tmp_path / "units.gpkg"
-    raw.write(str(path), geometry=numpy.array([shapely.to_wkb(utm)], dtype=object),
-              field_data=[numpy.array(["CD9999"]), numpy.array(["Testville"])], fields=["pcode", "name"],
-              geometry_type="Polygon", crs="EPSG:32735", driver="GPKG")
+    raw.write(
+        str(path),
+        geometry=numpy.array([shapely.to_wkb(utm)], dtype=object),
+        field_data=[numpy.array(["CD9999"]), numpy.array(["Testville"])],
+        fields=["pcode", "name"],
+        geometry_type="Polygon",
+        crs="EPSG:32735",
+        driver="GPKG",
+    )
     Site.objects.create(pcode="codmine00001", longitude=28.85, latitude=-2.5)
     result = import_boundaries(path)
     assert result.units == 1 and result.crs == "EPSG:32735"
@@ -88,8 +94,10 @@ def test_unreadable_boundary_files(tmp_path):
     with pytest.raises(BoundaryError, match="cannot read"):
         import_boundaries(bad)
     fields = tmp_path / "f.geojson"
-    fields.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"foo":1},'
-                      '"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}')
+    fields.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"foo":1},'
+        '"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}'
+    )
     with pytest.raises(BoundaryError, match="--pcode-field"):
         import_boundaries(fields)
     assert AdminUnit.objects.count() == 0

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.django_db
 def cold_gazetteer():
     """Each test rolls its database back, so a revision number can come back: start every test cold."""
     gazetteer.clear_cache()
+
+
 BUNDLED = Path(__file__).resolve().parents[2] / "src/ramani/geo/data/cod_adm2_simplified.geojson"
 TYPED = DATA / "places_typed.csv"
 # a few registry rows beside the IPIS sample (Kalimbi/Kalehe, Mont Kabaraza/Kamituga, Muchacha II, Kisengo)
@@ -65,8 +67,9 @@ def judge(case, found):
         return False, False
     p = found[0]
     wrong_territoire = normalise(p.province) != normalise(case["province"]) or (
-        normalise(p.territoire) != normalise(case["territoire"]))
-    right = (p.kind == kind and not wrong_territoire and (not case["pcode"] or p.pcode == case["pcode"]))
+        normalise(p.territoire) != normalise(case["territoire"])
+    )
+    right = p.kind == kind and not wrong_territoire and (not case["pcode"] or p.pcode == case["pcode"])
     return right, wrong_territoire
 
 
@@ -79,19 +82,26 @@ def test_places_as_reporters_type_them(registry):
         right, wrong_territoire = judge(case, found)
         answer = "; ".join(f"{p.kind} {p.describe()} {p.pcode}" for p in found) or "nothing"
         if not right:
-            misses.append(f"{case['text']!r}: wanted {case['kind']} {case['pcode'] or case['territoire']}, got {answer}")
+            misses.append(
+                f"{case['text']!r}: wanted {case['kind']} {case['pcode'] or case['territoire']}, got {answer}"
+            )
         if wrong_territoire:
             wrong.append(misses[-1])
     share = 1 - len(misses) / len(cases)
     assert share >= 0.90 and not wrong, (
-        f"{share:.0%} right of {len(cases)}; wrong territoire: {wrong}; misses:\n" + "\n".join(misses))
+        f"{share:.0%} right of {len(cases)}; wrong territoire: {wrong}; misses:\n" + "\n".join(misses)
+    )
 
 
 def typos(word):
     """Four one-letter slips in the middle of a word: a letter dropped, two swapped, one doubled, one wrong."""
     k = len(word) // 2
-    return [word[:k] + word[k + 1:], word[:k] + word[k + 1] + word[k] + word[k + 2:], word[:k] + word[k] + word[k:],
-            word[:k] + ("x" if word[k] != "x" else "z") + word[k + 1:]]
+    return [
+        word[:k] + word[k + 1 :],
+        word[:k] + word[k + 1] + word[k] + word[k + 2 :],
+        word[:k] + word[k] + word[k:],
+        word[:k] + ("x" if word[k] != "x" else "z") + word[k + 1 :],
+    ]
 
 
 def test_one_slip_in_any_admin_name_never_lands_in_another_place(registry, tmp_path):
@@ -107,8 +117,10 @@ def test_one_slip_in_any_admin_name_never_lands_in_another_place(registry, tmp_p
         for typo in typos(word):
             found = gazetteer.resolve(typo)
             # the ville Uvira typed is answered with the territoire Uvira, Kinshasa the province with the ville
-            hits = [p.pcode == place.pcode or (normalise(p.name), p.province) == (normalise(place.name), place.province)
-                    for p in found]
+            hits = [
+                p.pcode == place.pcode or (normalise(p.name), p.province) == (normalise(place.name), place.province)
+                for p in found
+            ]
             if len(found) == 1:
                 right += hits[0]
                 if not hits[0]:
@@ -128,10 +140,12 @@ def test_territoires_and_towns_without_sites_are_found(today):
     import_ipis(SAMPLE, today=today)
     assert gazetteer.resolve("Kolwezi") == []  # no boundaries yet: not known
     import_boundaries(BUNDLED)  # ... and the import itself makes them known (the cached index is rebuilt)
-    for text, pcode, kind, province in [("Kolwezi", "CD7201", "ville", "Lualaba"),
-                                        ("mutshatsha", "CD7202", "territoire", "Lualaba"),
-                                        ("likasi", "CD7106", "ville", "Haut-Katanga"),
-                                        ("Sakania", "CD7104", "territoire", "Haut-Katanga")]:
+    for text, pcode, kind, province in [
+        ("Kolwezi", "CD7201", "ville", "Lualaba"),
+        ("mutshatsha", "CD7202", "territoire", "Lualaba"),
+        ("likasi", "CD7106", "ville", "Haut-Katanga"),
+        ("Sakania", "CD7104", "territoire", "Haut-Katanga"),
+    ]:
         [place] = gazetteer.resolve(text)
         assert (place.pcode, place.kind, place.province) == (pcode, kind, province), text
     assert not Site.objects.filter(province__in=["Lualaba", "Haut-Katanga"]).exists()
@@ -139,9 +153,20 @@ def test_territoires_and_towns_without_sites_are_found(today):
 
 def test_a_misspelt_territoire_beats_mines_that_spell_worse():
     """Defect: mines were ranked first and the four options cut, so a misspelt territoire vanished."""
-    add_sites([(f"codmine8000{i}", name, "", terr, "Sud-Kivu") for i, (name, terr) in enumerate(
-        [("Walikali", "Shabunda"), ("Walika", "Mwenga"), ("Walikalo", "Fizi"), ("Wakikale", "Uvira"),
-         ("Walinkale", "Kalehe")])])
+    add_sites(
+        [
+            (f"codmine8000{i}", name, "", terr, "Sud-Kivu")
+            for i, (name, terr) in enumerate(
+                [
+                    ("Walikali", "Shabunda"),
+                    ("Walika", "Mwenga"),
+                    ("Walikalo", "Fizi"),
+                    ("Wakikale", "Uvira"),
+                    ("Walinkale", "Kalehe"),
+                ]
+            )
+        ]
+    )
     import_boundaries(BUNDLED)
     found = gazetteer.resolve("walikle")
     assert [(p.kind, p.pcode) for p in found] == [("territoire", "CD6104")], found
@@ -153,8 +178,12 @@ def test_a_misspelt_territoire_beats_mines_that_spell_worse():
 def test_a_territoire_typed_with_its_province_is_the_territoire():
     """Defect: 'Fizi Sud-Kivu' asked to choose between the territoire and the province."""
     import_boundaries(BUNDLED)
-    for text, pcode in [("Fizi Sud-Kivu", "CD6210"), ("Walikale, Nord Kivu", "CD6104"),
-                        ("sud kivu fizi", "CD6210"), ("territoire de Walikale (Nord-Kivu)", "CD6104")]:
+    for text, pcode in [
+        ("Fizi Sud-Kivu", "CD6210"),
+        ("Walikale, Nord Kivu", "CD6104"),
+        ("sud kivu fizi", "CD6210"),
+        ("territoire de Walikale (Nord-Kivu)", "CD6104"),
+    ]:
         assert [p.pcode for p in gazetteer.resolve(text)] == [pcode], text
     # a province alone is the province; a territoire with a province it is not in is a question
     assert [p.pcode for p in gazetteer.resolve("Sud-Kivu")] == ["CD62"]
@@ -181,8 +210,12 @@ def test_registry_territoires_still_work_without_boundaries(today):
 
 
 def test_a_name_made_of_filler_words_is_still_found():
-    add_sites([("codmine90200", "Site B", "", "Mwenga", "Sud-Kivu"), ("codmine90201", "Mine de Nyamurhale", "", "Walungu",
-                                                                       "Sud-Kivu")])
+    add_sites(
+        [
+            ("codmine90200", "Site B", "", "Mwenga", "Sud-Kivu"),
+            ("codmine90201", "Mine de Nyamurhale", "", "Walungu", "Sud-Kivu"),
+        ]
+    )
     assert [p.pcode for p in gazetteer.resolve("site b")] == ["codmine90200"]
     assert [p.pcode for p in gazetteer.resolve("nyamurhale")] == ["codmine90201"]
     assert [p.pcode for p in gazetteer.resolve("karibu na mine de nyamurhale")] == ["codmine90201"]
@@ -205,8 +238,7 @@ def test_a_registry_change_rebuilds_the_index():
     assert (mine.kind, mine.pcode) == ("mine", "codmine90100")
 
 
-@pytest.mark.skipif(os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"),
-                    reason="timed once, on SQLite")
+@pytest.mark.skipif(os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"), reason="timed once, on SQLite")
 def test_lookups_are_fast_with_3000_sites(tmp_path, today):
     load_demo(tmp_path, sites=3000, seed=5)
     import_boundaries(BUNDLED)
@@ -218,6 +250,5 @@ def test_lookups_are_fast_with_3000_sites(tmp_path, today):
     for text in texts:
         gazetteer.resolve(text)
     per = (time.perf_counter() - start) / len(texts) * 1000
-    print(f"gazetteer: index of {Site.objects.count()} sites built in {built * 1000:.0f} ms, "
-          f"{per:.1f} ms per resolve")
+    print(f"gazetteer: index of {Site.objects.count()} sites built in {built * 1000:.0f} ms, {per:.1f} ms per resolve")
     assert per < 50, per

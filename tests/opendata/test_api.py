@@ -29,7 +29,8 @@ def test_list_sites_with_filters(client, sample):
     assert get(client, "/api/sites?mineral=dhahabu")["count"] == 2
     # visit filters act together on one visit: gold AND armed presence in 2019
     assert [s["pcode"] for s in get(client, "/api/sites?mineral=gold&armed_presence=true&year=2019")["results"]] == [
-        "codmine01764"]
+        "codmine01764"
+    ]
     assert get(client, "/api/sites?mineral=gold&armed_presence=true&year=2017")["count"] == 0
     assert get(client, "/api/sites?province=Sud-Kivu")["count"] == 2
     assert get(client, "/api/sites?province=CD62")["count"] == 2
@@ -62,21 +63,34 @@ def test_pages_link_to_each_other(client, sample):
     assert first["results"][0]["pcode"] != second["results"][0]["pcode"]
 
 
-@pytest.mark.parametrize("url,param", [
-    ("/api/sites?bbox=1,2,3", "bbox"), ("/api/sites?bbox=a,b,c,d", "bbox"), ("/api/sites?year=nineteen", "year"),
-    ("/api/sites?armed_presence=maybe", "armed_presence"), ("/api/sites?qualification=violet", "qualification"),
-    ("/api/sites?on=15/03/2023", "on"), ("/api/sites/codmine01764/risk?on=yesterday", "on"),
-    ("/api/summary?mercury=2", "mercury"), ("/api/visits?datetime=soon", "datetime"),
-])
+@pytest.mark.parametrize(
+    "url,param",
+    [
+        ("/api/sites?bbox=1,2,3", "bbox"),
+        ("/api/sites?bbox=a,b,c,d", "bbox"),
+        ("/api/sites?year=nineteen", "year"),
+        ("/api/sites?armed_presence=maybe", "armed_presence"),
+        ("/api/sites?qualification=violet", "qualification"),
+        ("/api/sites?on=15/03/2023", "on"),
+        ("/api/sites/codmine01764/risk?on=yesterday", "on"),
+        ("/api/summary?mercury=2", "mercury"),
+        ("/api/visits?datetime=soon", "datetime"),
+    ],
+)
 def test_malformed_values_are_422_naming_the_parameter(client, sample, url, param):
     body = get(client, url, 422)
     assert param in str(body["errors"])
 
 
-@pytest.mark.parametrize("url,param", [
-    ("/api/sites?bbox=1,5,3,2", "bbox"), ("/api/sites?bbox=1,-95,3,2", "bbox"),
-    ("/api/sites?datetime=2020-01-01/2019-01-01", "datetime"), ("/api/visits?datetime=2019-02-30", "datetime"),
-])
+@pytest.mark.parametrize(
+    "url,param",
+    [
+        ("/api/sites?bbox=1,5,3,2", "bbox"),
+        ("/api/sites?bbox=1,-95,3,2", "bbox"),
+        ("/api/sites?datetime=2020-01-01/2019-01-01", "datetime"),
+        ("/api/visits?datetime=2019-02-30", "datetime"),
+    ],
+)
 def test_impossible_values_are_400_with_a_message(client, sample, url, param):
     body = get(client, url, 400)
     assert body["param"] == param and body["detail"]
@@ -94,19 +108,30 @@ def test_site_detail(client, sample):
     assert site["name"] == 'Mont Kabaraza "Site B"'
     assert [v["visit_date"] for v in site["visits"]] == ["2019-11-02", "2023-03-15"]
     assert site["visits"][0]["armed_groups"][0]["activities"] == ["taxation", "entrance_taxation", "pillaging"]
-    assert site["qualification_history"] == [{"date": "2023-03-15", "status": "bleu", "reference": "",
-                                              "visit_id": Visit.objects.get(vid="7002").id}]
+    assert site["qualification_history"] == [
+        {"date": "2023-03-15", "status": "bleu", "reference": "", "visit_id": Visit.objects.get(vid="7002").id}
+    ]
     assert site["links"]["risk"].endswith("/api/sites/codmine01764/risk")
 
 
 def test_risk_lists_red_flags_with_their_visit(client, sample):
     recent = get(client, "/api/sites/codmine01764/risk?on=2020-03-01")
     assert {f["flag"] for f in recent["red_flags"]} == {
-        "armed_group_interference", "state_security_interference", "child_labour", "mercury", "qualification"}
+        "armed_group_interference",
+        "state_security_interference",
+        "child_labour",
+        "mercury",
+        "qualification",
+    }
     risk = get(client, "/api/sites/codmine01764/risk?on=2024-01-01")
     flags = {f["flag"]: f for f in risk["red_flags"]}
-    assert set(flags) == {"armed_group_interference", "state_security_interference", "child_labour", "mercury",
-                          "stale_evidence"}  # the 2019 visit is over a year old; blue is valid
+    assert set(flags) == {
+        "armed_group_interference",
+        "state_security_interference",
+        "child_labour",
+        "mercury",
+        "stale_evidence",
+    }  # the 2019 visit is over a year old; blue is valid
     assert "Raïa Mutomboki" in flags["armed_group_interference"]["detail"]
     assert "FARDC" in flags["state_security_interference"]["detail"]
     assert flags["child_labour"]["visit"]["vid"] == "5077"
@@ -118,7 +143,9 @@ def test_risk_lists_red_flags_with_their_visit(client, sample):
     assert "stale_evidence" in later_flags
     before = get(client, "/api/sites/codmine01764/risk?on=2019-01-01")  # nothing known yet
     assert before["latest_field_visit"] is None and {f["flag"] for f in before["red_flags"]} == {
-        "qualification", "stale_evidence"}
+        "qualification",
+        "stale_evidence",
+    }
     clean = get(client, "/api/sites/codmine00312/risk?on=2018-06-01")
     assert {f["flag"] for f in clean["red_flags"]} == {"stale_evidence"}  # FARDC seen, no interference; green valid
 
@@ -155,5 +182,8 @@ def test_site_qualification_on_a_date_says_why(client, sample):
     assert during["qualification"] == "bleu" and during["qualification_on"]["valid_until"]
     later = get(client, f"/api/sites/{pcode}?on={decided.replace(year=decided.year + 4).isoformat()}")
     assert later["qualification"] == "rouge" and later["qualification_on"]["automatic"] is True
-    assert later["qualification_on"]["decided"] == "bleu" and later["qualification_on"]["decided_on"] == decided.isoformat()
+    assert (
+        later["qualification_on"]["decided"] == "bleu"
+        and later["qualification_on"]["decided_on"] == decided.isoformat()
+    )
     assert client.get(f"/api/sites/{pcode}?on=2024-02-30").status_code == 400

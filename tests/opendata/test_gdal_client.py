@@ -25,8 +25,13 @@ def test_gdal_reads_every_feature_across_pages(live_server_process):
         assert len(geometry) == expected >= 300
         pages = _count_requests(server, f"/ogcapi/collections/{layer}/items") - before
         assert pages >= expected // 97  # it really followed the next links
-        in_box = server.sql(f"SELECT count(*) FROM {table} WHERE longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?",
-                            BBOX[0], BBOX[2], BBOX[1], BBOX[3])[0][0]
+        in_box = server.sql(
+            f"SELECT count(*) FROM {table} WHERE longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?",
+            BBOX[0],
+            BBOX[2],
+            BBOX[1],
+            BBOX[3],
+        )[0][0]
         meta, fids, geometry, fields = raw.read(source, layer=layer, bbox=BBOX, PAGE_SIZE="50")
         assert len(geometry) == in_box > 0
     pcodes = dict(zip(meta["fields"], fields))
@@ -73,8 +78,14 @@ def test_sms_simulator_talks_to_the_running_server(live_server_process):
     import sys
 
     server = live_server_process
-    out = subprocess.run([sys.executable, "-m", "ramani.cli", "sms", "simulate", "--url", server.url],
-                         input="msaada\nkufatilia\n3\n", capture_output=True, text=True, env=server.env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "ramani.cli", "sms", "simulate", "--url", server.url],
+        input="msaada\nkufatilia\n3\n",
+        capture_output=True,
+        text=True,
+        env=server.env,
+        timeout=60,
+    )
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("< ")]
     assert lines[0].startswith("< Ramani: tuma KUFATILIA") and "1 Kiswahili" in lines[1]
     assert lines[2].startswith("< What happened? 1 Violence/theft")

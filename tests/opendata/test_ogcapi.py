@@ -52,8 +52,17 @@ def test_single_feature_and_errors(client, sample):
     assert client.get("/ogcapi/collections/sites/items/codmine00000").status_code == 404
     assert client.get("/ogcapi/collections/visits/items/abc").status_code == 404
     assert client.get("/ogcapi/collections/roads/items").status_code == 404
-    for bad in ("limit=0", "limit=10001", "limit=x", "offset=-1", "bbox=1,2", "datetime=soon", "colour=red", "f=xml",
-                "bbox-crs=EPSG:3857"):
+    for bad in (
+        "limit=0",
+        "limit=10001",
+        "limit=x",
+        "offset=-1",
+        "bbox=1,2",
+        "datetime=soon",
+        "colour=red",
+        "f=xml",
+        "bbox-crs=EPSG:3857",
+    ):
         response = client.get(f"/ogcapi/collections/sites/items?{bad}")
         assert response.status_code == 400, bad
         assert response.json()["code"] == "InvalidParameterValue"

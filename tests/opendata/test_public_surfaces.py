@@ -8,7 +8,6 @@ import io
 import threading
 import tracemalloc
 import zipfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,11 +21,45 @@ from tests.conftest import SAMPLE, read_table, write_table
 
 pytestmark = pytest.mark.django_db
 
-ABSURD = ["9223372036854775808", "9223372036854775807", "1e23", "-1", "-9223372036854775809",
-          "99999999999999999999", "9" * 5000, "1.5", "0x10", "1_000", "+5", "-0", "²", "٣", "NaN", "inf", "-inf",
-          " 5", "5 ", "", "\x00", "1\x00", "0" * 30 + "1", "1e308,1,2,3", "1,2,3,1e400", "-1e308,-90,1e308,90",
-          "1,2,3,4,5,6", "nan,nan,nan,nan", "99999-01-01", "0001-01-01/9999-12-31", "2019-13-45", "2019-02-30/..",
-          "2019-01-01T25:00:00Z", "../..", "/", "2019-01-01/2018-01-01", "-2019-01-01"]
+ABSURD = [
+    "9223372036854775808",
+    "9223372036854775807",
+    "1e23",
+    "-1",
+    "-9223372036854775809",
+    "99999999999999999999",
+    "9" * 5000,
+    "1.5",
+    "0x10",
+    "1_000",
+    "+5",
+    "-0",
+    "²",
+    "٣",
+    "NaN",
+    "inf",
+    "-inf",
+    " 5",
+    "5 ",
+    "",
+    "\x00",
+    "1\x00",
+    "0" * 30 + "1",
+    "1e308,1,2,3",
+    "1,2,3,1e400",
+    "-1e308,-90,1e308,90",
+    "1,2,3,4,5,6",
+    "nan,nan,nan,nan",
+    "99999-01-01",
+    "0001-01-01/9999-12-31",
+    "2019-13-45",
+    "2019-02-30/..",
+    "2019-01-01T25:00:00Z",
+    "../..",
+    "/",
+    "2019-01-01/2018-01-01",
+    "-2019-01-01",
+]
 values = st.one_of(
     st.sampled_from(ABSURD),
     st.integers(-(2**80), 2**80).map(str),
@@ -63,8 +96,14 @@ def test_ogc_paging_numbers_are_used_or_refused_with_a_400(client, sample):
                 assert answer.json()["code"] == "InvalidParameterValue" and param in answer.json()["description"]
 
     check()
-    for param, value in (("offset", "9223372036854775808"), ("offset", "1e23"), ("limit", "1e23"), ("offset", "-1"),
-                         ("limit", "99999999999999999999"), ("offset", "²")):
+    for param, value in (
+        ("offset", "9223372036854775808"),
+        ("offset", "1e23"),
+        ("limit", "1e23"),
+        ("offset", "-1"),
+        ("limit", "99999999999999999999"),
+        ("offset", "²"),
+    ):
         assert client.get("/ogcapi/collections/visits/items", {param: value}).status_code == 400, (param, value)
     far = client.get("/ogcapi/collections/visits/items", {"offset": ogcapi.MAX_OFFSET}).json()
     assert far["numberReturned"] == 0 and far["numberMatched"] == 7
@@ -76,10 +115,20 @@ def test_every_numeric_parameter_of_every_surface_is_never_a_500(client, sample)
     client.raise_request_exception = False  # a 500 must show as a status code, and fail below
 
     @FUZZ
-    @given(st.sampled_from(["/ogcapi/collections/sites/items", "/ogcapi/collections/visits/items", "/api/sites",
-                            "/api/visits", "/api/summary", "/opendata/download/sites.csv",
-                            "/opendata/download/ipis.csv"]),
-           st.dictionaries(st.sampled_from(NUMERIC), values, min_size=1, max_size=3))
+    @given(
+        st.sampled_from(
+            [
+                "/ogcapi/collections/sites/items",
+                "/ogcapi/collections/visits/items",
+                "/api/sites",
+                "/api/visits",
+                "/api/summary",
+                "/opendata/download/sites.csv",
+                "/opendata/download/ipis.csv",
+            ]
+        ),
+        st.dictionaries(st.sampled_from(NUMERIC), values, min_size=1, max_size=3),
+    )
     def check(path, params):
         answer = client.get(path, params)
         if answer.streaming:
@@ -107,8 +156,12 @@ def test_absurd_feature_ids_and_text_filters_are_not_found_or_refused(client, sa
 
 # --- formulas in imported text ---
 
-EVIL = {"codmine00312": '=HYPERLINK("http://evil","x")', "codmine01764": "@SUM(1+1)*cmd|' /C calc'!A0",
-        "codmine02203": "-2+3+cmd|' /C calc'!A0", "codmine02210": "\t=1+1"}
+EVIL = {
+    "codmine00312": '=HYPERLINK("http://evil","x")',
+    "codmine01764": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "codmine02203": "-2+3+cmd|' /C calc'!A0",
+    "codmine02210": "\t=1+1",
+}
 
 
 @pytest.fixture
@@ -188,6 +241,7 @@ def test_the_cli_ipis_export_stays_byte_exact(evil_names):
 
 
 # --- the answer cache, bounded in bytes ---
+
 
 def _answer(i: int, size: int) -> tuple:
     return (200, "application/geo+json", (f"{i:08d}" * (size // 8 + 1)).encode()[:size], {"Link": "<x>"})

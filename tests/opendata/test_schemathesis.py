@@ -2,8 +2,8 @@
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from ramani.sites.ipis_import import import_ipis
 from ramani.wsgi import application

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from ramani.sites.models import Site, Visit, VisitArmedGroup
-
 from tests.conftest import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +37,13 @@ def test_yearly_shares_match_the_visits(client, demo_data):
 def test_group_types_by_year_and_provinces(client, demo_data):
     body = client.get("/api/summary").json()
     some = body["armed_group_types_by_year"][0]
-    expected = (VisitArmedGroup.objects.filter(type=some["type"], visit__visit_date__year=some["year"])
-                .exclude(visit__project="Qualification status").values("visit__site").distinct().count())
+    expected = (
+        VisitArmedGroup.objects.filter(type=some["type"], visit__visit_date__year=some["year"])
+        .exclude(visit__project="Qualification status")
+        .values("visit__site")
+        .distinct()
+        .count()
+    )
     assert some["sites"] == expected
     for row in body["by_province"]:
         assert row["sites"] == field().filter(site__province=row["province"]).values("site").distinct().count()

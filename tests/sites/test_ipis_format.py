@@ -10,9 +10,25 @@ from ramani.sites import ipis_format as fmt
 def test_the_84_columns_in_ipis_order():
     assert len(fmt.COLUMNS) == 84
     assert fmt.COLUMNS[:8] == ["vid", "cid", "id", "source", "project", "pcode", "name", "visit_date"]
-    assert fmt.COLUMNS[37:41] == ["armed_group1", "type_armed_group1", "frequency_armed_group1", "taxation_armed_group1"]
-    assert fmt.COLUMNS[-11:] == ["mechanisation", "state_service1", "state_service2", "state_service3", "state_service4",
-                                 "traceability", "qualification", "childunder15", "childunder15work", "women", "womenwork"]
+    assert fmt.COLUMNS[37:41] == [
+        "armed_group1",
+        "type_armed_group1",
+        "frequency_armed_group1",
+        "taxation_armed_group1",
+    ]
+    assert fmt.COLUMNS[-11:] == [
+        "mechanisation",
+        "state_service1",
+        "state_service2",
+        "state_service3",
+        "state_service4",
+        "traceability",
+        "qualification",
+        "childunder15",
+        "childunder15work",
+        "women",
+        "womenwork",
+    ]
 
 
 def test_every_column_has_one_home():
@@ -32,18 +48,23 @@ def test_ewkb_round_trip(x, y):
     assert fmt.read_geom(fmt.ewkb_hex(x, y)) == (x, y)
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("zz", "not hexadecimal"),
-    ("0101000020E6100000", "not a WKB point"),
-    ("0102000020E6100000" + "00" * 16, "not a 2D point"),
-    ("0101000020110F0000" + "00" * 16, "SRID 3857"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("zz", "not hexadecimal"),
+        ("0101000020E6100000", "not a WKB point"),
+        ("0102000020E6100000" + "00" * 16, "not a 2D point"),
+        ("0101000020110F0000" + "00" * 16, "SRID 3857"),
+    ],
+)
 def test_bad_geom_says_why(text, reason):
     with pytest.raises(ValueError, match=reason):
         fmt.read_geom(text)
 
 
-@pytest.mark.parametrize("text,value", [("1", True), ("0", False), (" 1 ", True), ("1.0", True), ("TRUE", True), ("false", False)])
+@pytest.mark.parametrize(
+    "text,value", [("1", True), ("0", False), (" 1 ", True), ("1.0", True), ("TRUE", True), ("false", False)]
+)
 def test_flags(text, value):
     assert fmt.read_flag(text) is value
 

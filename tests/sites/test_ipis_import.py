@@ -45,7 +45,10 @@ def test_sample_imports_with_every_quirk(today):
     assert group.type == "FARDC - Pas d’ingérence constatée"  # curly apostrophe kept
     gold = Visit.objects.get(vid="5077")
     assert [g.activities() for g in gold.armed_groups.order_by("position")] == [
-        ["taxation", "entrance_taxation", "pillaging"], ["taxation", "commerce_taxation", "buying_minerals"], []]
+        ["taxation", "entrance_taxation", "pillaging"],
+        ["taxation", "commerce_taxation", "buying_minerals"],
+        [],
+    ]
     assert gold.site.name == 'Mont Kabaraza "Site B"'
     assert Visit.objects.get(vid="2205").visit_onsite is False
 
@@ -79,7 +82,9 @@ def test_export_quotes_text_and_leaves_numbers_bare(tmp_path, today):
     out = tmp_path / "export.csv"
     export_ipis(out)
     line = next(ln for ln in out.read_text(encoding="utf-8").splitlines() if ln.startswith("5077,"))
-    assert line.startswith('5077,9,1764,"IPIS","IPIS - Madini","codmine01764","Mont Kabaraza ""Site B""","2019-11-02",1,,"0101')
+    assert line.startswith(
+        '5077,9,1764,"IPIS","IPIS - Madini","codmine01764","Mont Kabaraza ""Site B""","2019-11-02",1,,"0101'
+    )
     assert ",1200," in line and ',"Or","Kamituga, Bukavu, Uvira",' in line
 
 
@@ -141,7 +146,9 @@ def test_geojson_without_coordinate_columns(tmp_path, today):
     for r in __import__("tests.conftest", fromlist=["read_table"]).read_table(SAMPLE):
         props = {k: v for k, v in r.items() if k not in ("geom", "longitude", "latitude")}
         lon, lat = fmt.read_geom(r["geom"])
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props})
+        features.append(
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": props}
+        )
     path = tmp_path / "in.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     assert import_ipis(path, today=today).created == 7
@@ -158,6 +165,7 @@ def test_new_vocabulary_values_are_kept_for_review(tmp_path, today, sample_rows)
 
 
 # --- bad input: a clear report, and nothing written -------------------------------------------
+
 
 def _fails(path, today):
     before = snapshot()
@@ -289,8 +297,20 @@ def test_site_values_do_not_depend_on_memory_limit_or_row_order(tmp_path, today,
     path = tmp_path / "shuffled.csv"
     with path.open("w", encoding="utf-8") as f:
         write_csv(iter(rows), f)
-    fields = ["pcode", "name", "longitude", "latitude", "province", "territoire", "village", "first_visit_date",
-              "last_visit_date", "visit_count", "synthetic", "province_pcode"]
+    fields = [
+        "pcode",
+        "name",
+        "longitude",
+        "latitude",
+        "province",
+        "territoire",
+        "village",
+        "first_visit_date",
+        "last_visit_date",
+        "visit_count",
+        "synthetic",
+        "province_pcode",
+    ]
 
     import_ipis(path, today=today)
     folded = list(Site.objects.order_by("pcode").values_list(*fields))
@@ -322,4 +342,8 @@ def test_a_row_with_empty_columns_does_not_blank_the_site(tmp_path, today, sampl
     import_ipis(write_table(tmp_path / "g.csv", sample_rows), today=today)
     site.refresh_from_db()
     assert (site.name, site.territoire, site.longitude, site.last_visit_date) == (
-        "Kalimbi", "Kalehe", 28.7534167, dt.date(2024, 7, 1))
+        "Kalimbi",
+        "Kalehe",
+        28.7534167,
+        dt.date(2024, 7, 1),
+    )

@@ -71,8 +71,11 @@ def test_calendar_edges():
     assert add_months(D(2023, 12, 15), 1) == D(2024, 1, 15)
 
 
-decision = st.tuples(st.dates(D(2009, 1, 1), D(2030, 1, 1)), st.sampled_from(["vert", "jaune", "rouge", "bleu", "none"]),
-                     st.integers(1, 10**6))
+decision = st.tuples(
+    st.dates(D(2009, 1, 1), D(2030, 1, 1)),
+    st.sampled_from(["vert", "jaune", "rouge", "bleu", "none"]),
+    st.integers(1, 10**6),
+)
 
 
 @given(st.lists(decision, max_size=6), st.dates(D(2008, 1, 1), D(2035, 1, 1)))

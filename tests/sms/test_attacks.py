@@ -29,21 +29,31 @@ def channels(db, today):
     from tests.conftest import SAMPLE
 
     import_ipis(SAMPLE, today=today)
-    settings = {"generic": {}, "kannel": {"url": "http://127.0.0.1:9"}, "android": {"secret": "s"},
-                "africastalking": {"username": "u"}, "twilio": {"auth_token": "t"}}
-    return {kind: Channel.objects.create(slug=f"{kind}1", kind=kind, settings={"key": f"key-{kind}", **extra})
-            for kind, extra in settings.items()}
+    settings = {
+        "generic": {},
+        "kannel": {"url": "http://127.0.0.1:9"},
+        "android": {"secret": "s"},
+        "africastalking": {"username": "u"},
+        "twilio": {"auth_token": "t"},
+    }
+    return {
+        kind: Channel.objects.create(slug=f"{kind}1", kind=kind, settings={"key": f"key-{kind}", **extra})
+        for kind, extra in settings.items()
+    }
 
 
 def generic(client, text, msg_id, sender=VICTIM, slug="generic1", key="key-generic"):
-    return client.post(f"/sms/generic/{slug}/receive?key={key}",
-                       json.dumps({"from": sender, "to": "1", "text": text, "id": msg_id}),
-                       content_type="application/json")
+    return client.post(
+        f"/sms/generic/{slug}/receive?key={key}",
+        json.dumps({"from": sender, "to": "1", "text": text, "id": msg_id}),
+        content_type="application/json",
+    )
 
 
 def kannel(client, text, msg_id, sender=VICTIM, key="key-kannel", **extra):
-    return client.get("/sms/kannel/kannel1/receive", {"key": key, "sender": sender, "to": "1234", "text": text,
-                                                      "id": msg_id, **extra})
+    return client.get(
+        "/sms/kannel/kannel1/receive", {"key": key, "sender": sender, "to": "1234", "text": text, "id": msg_id, **extra}
+    )
 
 
 def report_through_kannel(client) -> Incident:
@@ -62,8 +72,12 @@ def test_a_report_on_one_channel_is_invisible_from_another(client, channels):
     probe = generic(client, "?", "g1").json()["reply"]
     assert incident.report_id not in probe and probe.startswith("Ramani: tuma KUFATILIA")
     status = generic(client, f"STATUS {incident.report_id}", "g2").json()["reply"]
-    assert incident.report_id not in status and "introuvable" not in status and "not found" in status.lower() \
+    assert (
+        incident.report_id not in status
+        and "introuvable" not in status
+        and "not found" in status.lower()
         or "Hatukupata" in status
+    )
     assert not IncidentMessage.objects.exists()  # the probe was not threaded onto the victim's report
     # and a questionnaire started on one channel is not continued or cancelled from another
     kannel(client, "kufatilia", "k10")
@@ -81,10 +95,16 @@ def test_without_the_key_nothing_is_stored_or_sent(client, channels, kind, key):
     form = {"from": VICTIM, "sender": VICTIM, "From": VICTIM, "text": "0", "Body": "0", "id": "x", "MessageSid": "x"}
     urls = [f"/sms/{kind}/{kind}1/receive?{urlencode(query)}"]
     for url in urls:
-        for response in (client.get(url, {**query, **form}), client.post(url, urlencode(form),
-                                                                          content_type="application/x-www-form-urlencoded"),
-                         client.post(url, json.dumps({"from": VICTIM, "text": "0"}), content_type="application/json",
-                                     HTTP_X_RAMANI_KEY=key or "")):
+        for response in (
+            client.get(url, {**query, **form}),
+            client.post(url, urlencode(form), content_type="application/x-www-form-urlencoded"),
+            client.post(
+                url,
+                json.dumps({"from": VICTIM, "text": "0"}),
+                content_type="application/json",
+                HTTP_X_RAMANI_KEY=key or "",
+            ),
+        ):
             assert response.status_code == 403, (url, response.status_code)
             assert VICTIM.replace(" ", "") not in response.content.decode()
     sent = Outbound.objects.first()
@@ -97,14 +117,20 @@ def test_without_the_key_nothing_is_stored_or_sent(client, channels, kind, key):
 def test_a_megabyte_is_refused_before_it_is_stored(client, channels):
     big = json.dumps({"from": VICTIM, "text": "x" * 1_000_000})
     assert client.post("/sms/generic/generic1/receive", big, content_type="application/json").status_code == 403
-    assert client.post("/sms/generic/generic1/receive?key=key-generic", big,
-                       content_type="application/json").status_code == 413
+    assert (
+        client.post("/sms/generic/generic1/receive?key=key-generic", big, content_type="application/json").status_code
+        == 413
+    )
     assert not Inbound.objects.exists()
 
 
 def test_the_generic_key_may_come_in_a_header(client, channels):
-    response = client.post("/sms/generic/generic1/receive", json.dumps({"from": VICTIM, "text": "help", "id": "h"}),
-                           content_type="application/json", HTTP_X_RAMANI_KEY="key-generic")
+    response = client.post(
+        "/sms/generic/generic1/receive",
+        json.dumps({"from": VICTIM, "text": "help", "id": "h"}),
+        content_type="application/json",
+        HTTP_X_RAMANI_KEY="key-generic",
+    )
     assert response.status_code == 200 and "KUFATILIA" in response.json()["reply"]
 
 
@@ -117,11 +143,20 @@ def test_the_key_is_not_kept_in_the_stored_request(client, channels):
 # 4. Android's messageId repeats: receivedAt tells a retry from a new message
 def test_android_answers_repeated_are_not_dropped(client, channels):
     def send(text, received_at):
-        body = json.dumps({"event": "sms:received", "payload": {
-            "messageId": "1", "message": text, "phoneNumber": VICTIM, "receivedAt": received_at}}).encode()
+        body = json.dumps(
+            {
+                "event": "sms:received",
+                "payload": {"messageId": "1", "message": text, "phoneNumber": VICTIM, "receivedAt": received_at},
+            }
+        ).encode()
         ts = str(int(time.time()))
-        return client.post("/sms/android/android1/receive?key=key-android", body, content_type="application/json",
-                           HTTP_X_TIMESTAMP=ts, HTTP_X_SIGNATURE=android.signature("s", body, ts))
+        return client.post(
+            "/sms/android/android1/receive?key=key-android",
+            body,
+            content_type="application/json",
+            HTTP_X_TIMESTAMP=ts,
+            HTTP_X_SIGNATURE=android.signature("s", body, ts),
+        )
 
     send("kufatilia", "2026-11-28T10:00:00+01:00")
     send("1", "2026-11-28T10:00:20+01:00")
@@ -149,7 +184,9 @@ def test_delivery_reports_never_resend(client, channels):
     theirs = outbox.queue(other, "h", anonymity.seal("243997100050"), "hi")
     client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": theirs.id, "type": 2})
     assert Outbound.objects.get(id=theirs.id).status == "queued"  # another channel's message: untouched
-    assert client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": "9" * 40, "type": "1"}).status_code == 400
+    assert (
+        client.get("/sms/kannel/kannel1/status", {"key": "key-kannel", "id": "9" * 40, "type": "1"}).status_code == 400
+    )
 
 
 # 6. a keyword wins over threading onto a finished report
@@ -167,30 +204,58 @@ def test_prices_after_a_report(client, channels):
 
 
 # 7. numbers however written never stay in clear, in reports, stored texts or replies
-@pytest.mark.parametrize("written", ["0997/100/050", "0997,100,050", "0997_100_050", "nambari0997100050",
-                                     "O997 1OO O5O", "+243 (0) 997-100-050", "0997.100.050", "0997–100–050",
-                                     "0997 - 100 - 050", "0997*100#050", "0997   100   050", "0997\u200b100\u00ad050",
-                                     "O997 lOO O5O", "⁰⁹⁹⁷¹⁰⁰⁰⁵⁰", "０９９７１００ ０５０", "٠٩٩٧١٠٠٠٥٠", "09.97.10.00.50"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0997/100/050",
+        "0997,100,050",
+        "0997_100_050",
+        "nambari0997100050",
+        "O997 1OO O5O",
+        "+243 (0) 997-100-050",
+        "0997.100.050",
+        "0997–100–050",
+        "0997 - 100 - 050",
+        "0997*100#050",
+        "0997   100   050",
+        "0997\u200b100\u00ad050",
+        "O997 lOO O5O",
+        "⁰⁹⁹⁷¹⁰⁰⁰⁵⁰",
+        "０９９７１００ ０５０",
+        "٠٩٩٧١٠٠٠٥٠",
+        "09.97.10.00.50",
+    ],
+)
 def test_numbers_are_redacted_however_written(client, channels, written):
     for n, text in enumerate(["kufatilia", "3", "1", "Kalimbi", "leo", f"Nipigie {written} haraka"]):
         kannel(client, text, f"k{n}")
     kannel(client, f"HALI {written}", "k9")
     kannel(client, f"tena {written}", "k10")
-    stored = [Incident.objects.get().description, *Inbound.objects.values_list("text", flat=True), *replies(),
-              *IncidentMessage.objects.values_list("text", flat=True)]
+    stored = [
+        Incident.objects.get().description,
+        *Inbound.objects.values_list("text", flat=True),
+        *replies(),
+        *IncidentMessage.objects.values_list("text", flat=True),
+    ]
     for text in stored:
         assert "997" not in text and "100050" not in text.replace("O", "0") and "٩٩٧" not in text, text
     assert "[number]" in Incident.objects.get().description
 
 
 def test_dates_times_and_small_amounts_stay():
-    for kept in ("12/11/2026 walilipa 5,000 FC, 2026-11-28", "leo 28/11/2026 saa 10h30 - 11h45", "Il y avait 12 hommes"):
+    for kept in (
+        "12/11/2026 walilipa 5,000 FC, 2026-11-28",
+        "leo 28/11/2026 saa 10h30 - 11h45",
+        "Il y avait 12 hommes",
+    ):
         assert anonymity.redact(kept) == kept
 
 
 # 8. retention erases every stored request, whatever became of it
 def test_retention_erases_rejected_failed_and_waiting_rows(client, channels, monkeypatch):
-    client.post("/sms/generic/generic1/receive?key=key-generic", f'{{"from": "{VICTIM}"', content_type="application/json")
+    client.post(
+        "/sms/generic/generic1/receive?key=key-generic", f'{{"from": "{VICTIM}"', content_type="application/json"
+    )
     monkeypatch.setattr(inbox.router, "handle", lambda *a: 1 / 0)
     for n in range(3):
         kannel(client, "help", f"f{n}")  # each fails; the first, tried again before each later one, is given up
@@ -203,8 +268,9 @@ def test_retention_erases_rejected_failed_and_waiting_rows(client, channels, mon
 
 # 9. updating a channel changes what is given and nothing else
 def test_channel_update_keeps_its_secrets(channels):
-    Channel.objects.filter(slug="kannel1").update(number="1234", settings={
-        "key": "key-kannel", "url": "http://kannel:13013", "username": "u", "password": "p"})
+    Channel.objects.filter(slug="kannel1").update(
+        number="1234", settings={"key": "key-kannel", "url": "http://kannel:13013", "username": "u", "password": "p"}
+    )
     result = CliRunner().invoke(main, ["sms", "channel", "add", "kannel", "kannel1", "--rate", "1000"])
     assert result.exit_code == 0, result.output
     channel = Channel.objects.get(slug="kannel1")
@@ -223,21 +289,33 @@ def test_channel_update_keeps_its_secrets(channels):
 # 10. malformed requests: a clear 4xx, never a 500, never a message the worker cannot process
 def signed_android(client, body: bytes, ts: str | None = None, signature: str | None = None):
     ts = ts or str(int(time.time()))
-    return client.post("/sms/android/android1/receive?key=key-android", body, content_type="application/json",
-                       HTTP_X_TIMESTAMP=ts, HTTP_X_SIGNATURE=signature or android.signature("s", body, ts))
+    return client.post(
+        "/sms/android/android1/receive?key=key-android",
+        body,
+        content_type="application/json",
+        HTTP_X_TIMESTAMP=ts,
+        HTTP_X_SIGNATURE=signature or android.signature("s", body, ts),
+    )
 
 
 def test_malformed_requests(client, channels):
     lone = b'{"from": "+243997100050", "text": "\\ud800 hali", "id": "s1"}'
-    assert client.post("/sms/generic/generic1/receive?key=key-generic", lone,
-                       content_type="application/json").status_code == 200
+    assert (
+        client.post("/sms/generic/generic1/receive?key=key-generic", lone, content_type="application/json").status_code
+        == 200
+    )
     nested = b'{"from": "1", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
-    assert client.post("/sms/generic/generic1/receive?key=key-generic", nested,
-                       content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            "/sms/generic/generic1/receive?key=key-generic", nested, content_type="application/json"
+        ).status_code
+        == 400
+    )
     assert kannel(client, "msaada", "t1", ts="9" * 30).status_code == 200
     ts = "9" * 400
-    body = json.dumps({"event": "sms:received", "payload": {"messageId": "1", "message": "x",
-                                                            "phoneNumber": VICTIM}}).encode()
+    body = json.dumps(
+        {"event": "sms:received", "payload": {"messageId": "1", "message": "x", "phoneNumber": VICTIM}}
+    ).encode()
     assert signed_android(client, body, ts=ts).status_code == 403
     assert signed_android(client, body, ts="²³").status_code == 403
     assert signed_android(client, json.dumps({"event": "sms:received", "payload": "hello"}).encode()).status_code == 400
@@ -246,11 +324,23 @@ def test_malformed_requests(client, channels):
         assert signed_android(client, json.dumps(payload).encode()).status_code == 400
     assert signed_android(client, body, signature="é" * 64).status_code == 403
     form = urlencode({"From": VICTIM, "Body": "help", "MessageSid": "SM1"})
-    assert client.post("/sms/twilio/twilio1/receive?key=key-twilio", form,
-                       content_type="application/x-www-form-urlencoded",
-                       HTTP_X_TWILIO_SIGNATURE="sïgnature").status_code == 403
-    assert client.post("/sms/africastalking/africastalking1/receive?key=kéy-ü", urlencode({"from": VICTIM}),
-                       content_type="application/x-www-form-urlencoded").status_code == 403
+    assert (
+        client.post(
+            "/sms/twilio/twilio1/receive?key=key-twilio",
+            form,
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_TWILIO_SIGNATURE="sïgnature",
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/sms/africastalking/africastalking1/receive?key=kéy-ü",
+            urlencode({"from": VICTIM}),
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 403
+    )
     assert inbox.process_pending() == 0
     assert not Inbound.objects.filter(status="failed").exists()
     assert not Outbound.objects.filter(text__contains="None").exists()
@@ -265,9 +355,15 @@ def test_a_retry_gets_the_same_reply(client, channels):
     assert Outbound.objects.count() == 1 and Inbound.objects.get().retries == 1
     url = "http://testserver/sms/twilio/twilio1/receive?key=key-twilio"
     params = {"MessageSid": "SM9", "From": VICTIM, "To": "+1555", "Body": "msaada"}
-    answers = [client.post("/sms/twilio/twilio1/receive?key=key-twilio", urlencode(params),
-                           content_type="application/x-www-form-urlencoded",
-                           HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", url, params)).content for _ in range(3)]
+    answers = [
+        client.post(
+            "/sms/twilio/twilio1/receive?key=key-twilio",
+            urlencode(params),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", url, params),
+        ).content
+        for _ in range(3)
+    ]
     assert answers[0] == answers[1] == answers[2] and b"<Message>Ramani: tuma" in answers[0]
 
 
@@ -370,8 +466,9 @@ def test_a_broken_gateway_never_stops_the_worker(channels, answer, caplog):
 
     threading.Thread(target=serve, daemon=True).start()
     port = listener.getsockname()[1]
-    Channel.objects.filter(slug="kannel1").update(settings={"key": "key-kannel", "url": f"http://127.0.0.1:{port}",
-                                                            "password": "PASSW"})
+    Channel.objects.filter(slug="kannel1").update(
+        settings={"key": "key-kannel", "url": f"http://127.0.0.1:{port}", "password": "PASSW"}
+    )
     message = outbox.queue(Channel.objects.get(slug="kannel1"), "h", anonymity.seal("243997100050"), "hi")
     bad = outbox.queue(Channel.objects.get(slug="android1"), "h", anonymity.seal("243997100050"), "hi")
     Channel.objects.filter(slug="android1").update(settings={"key": "k", "secret": "s", "url": "http://[::1"})

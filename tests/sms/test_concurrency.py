@@ -15,8 +15,10 @@ from ramani.sms.models import Channel, Conversation, Inbound, Outbound
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"),
-                       reason="SQLite serialises writers: races only show on PostgreSQL (the PostgreSQL pass runs it)"),
+    pytest.mark.skipif(
+        not os.environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"),
+        reason="SQLite serialises writers: races only show on PostgreSQL (the PostgreSQL pass runs it)",
+    ),
 ]
 
 
@@ -29,8 +31,9 @@ def post_all(bodies: list[dict], slug: str = "g", key: str = "k") -> list[tuple[
         try:
             client = Client()
             barrier.wait()
-            response = client.post(f"/sms/generic/{slug}/receive?key={key}", json.dumps(bodies[i]),
-                                   content_type="application/json")
+            response = client.post(
+                f"/sms/generic/{slug}/receive?key={key}", json.dumps(bodies[i]), content_type="application/json"
+            )
             results[i] = (response.status_code, response.json().get("reply", ""))
         finally:
             connection.close()
@@ -65,9 +68,11 @@ def test_concurrent_answers_of_one_sender_apply_once_in_arrival_order(channel):
     client = Client()
     for round_ in range(20):
         sender = f"+2439980{round_:05d}"
-        client.post("/sms/generic/g/receive?key=k", json.dumps({"from": sender, "text": "kufatilia",
-                                                                "id": f"start-{round_}"}),
-                    content_type="application/json")
+        client.post(
+            "/sms/generic/g/receive?key=k",
+            json.dumps({"from": sender, "text": "kufatilia", "id": f"start-{round_}"}),
+            content_type="application/json",
+        )
         first = {"from": sender, "text": "3", "id": f"a-{round_}"}
         second = {"from": sender, "text": "1", "id": f"b-{round_}"}
         post_all([first, second] * 5)

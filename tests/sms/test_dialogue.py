@@ -42,7 +42,11 @@ def test_a_report_in_swahili(phone):
     incident = Incident.objects.get()
     assert done.split(": ")[1].startswith(incident.report_id) and len(incident.report_id) == 8
     assert (incident.category, incident.language, incident.province, incident.territoire) == (
-        "accident", "sw", "Sud-Kivu", "Kalehe")
+        "accident",
+        "sw",
+        "Sud-Kivu",
+        "Kalehe",
+    )
     assert incident.site.pcode == "codmine00312"
     assert incident.occurred_on == timezone.localdate() - dt.timedelta(days=1)
     assert "0812345678" not in incident.description and "[number]" in incident.description
@@ -66,8 +70,9 @@ def test_french_and_an_ambiguous_place(phone, today):
     assert phone("Mercure dans la riviere").startswith("Merci. Votre rapport : ")
     incident = Incident.objects.get()
     assert (incident.category, incident.province, incident.territoire) == ("environment", "Maniema", "Pangi")
-    assert incident.occurred_on == dt.date(today.year if dt.date(today.year, 11, 12) <= timezone.localdate()
-                                           else today.year - 1, 11, 12)
+    assert incident.occurred_on == dt.date(
+        today.year if dt.date(today.year, 11, 12) <= timezone.localdate() else today.year - 1, 11, 12
+    )
 
 
 def test_unknown_place_asked_again_then_kept_as_text(phone):
@@ -100,7 +105,10 @@ def test_restart_cancel_bad_answers_and_timeout(phone):
 def test_every_question_fits_one_sms(phone):
     replies = [phone("kufatilia"), phone("1"), phone("5"), phone("Kalehe"), phone("leo"), phone("Watoto kazini")]
     for language in ("2", "3"):
-        replies += [phone("kufatilia", sender="+24399000000" + language), phone(language, sender="+24399000000" + language)]
+        replies += [
+            phone("kufatilia", sender="+24399000000" + language),
+            phone(language, sender="+24399000000" + language),
+        ]
     for reply in replies:
         assert gsm.parts(reply) == 1, reply
 

@@ -15,30 +15,59 @@ from ramani.sms.models import Channel, Inbound, Outbound
 
 pytestmark = pytest.mark.django_db
 text = st.text(max_size=300)
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
-                           lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
-                           max_leaves=20)
-fields = st.dictionaries(st.sampled_from(["from", "to", "text", "id", "sender", "ts", "date", "From", "Body", "To",
-                                          "MessageSid", "linkId", "type"]) | text, text, max_size=8)
-bodies = st.one_of(st.binary(max_size=2000), json_values.map(lambda v: json.dumps(v).encode()),
-                   st.fixed_dictionaries({"event": st.sampled_from(["sms:received", "sms:sent"]) | text,
-                                          "payload": json_values | st.fixed_dictionaries(
-                                              {"messageId": json_values, "message": json_values,
-                                               "phoneNumber": json_values, "receivedAt": json_values})}
-                                         ).map(lambda v: json.dumps(v).encode()))
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | text,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(text, children, max_size=4),
+    max_leaves=20,
+)
+fields = st.dictionaries(
+    st.sampled_from(
+        ["from", "to", "text", "id", "sender", "ts", "date", "From", "Body", "To", "MessageSid", "linkId", "type"]
+    )
+    | text,
+    text,
+    max_size=8,
+)
+bodies = st.one_of(
+    st.binary(max_size=2000),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries(
+        {
+            "event": st.sampled_from(["sms:received", "sms:sent"]) | text,
+            "payload": json_values
+            | st.fixed_dictionaries(
+                {
+                    "messageId": json_values,
+                    "message": json_values,
+                    "phoneNumber": json_values,
+                    "receivedAt": json_values,
+                }
+            ),
+        }
+    ).map(lambda v: json.dumps(v).encode()),
+)
 
 
 @pytest.fixture
 def channel_of(db):
     settings_of = {"android": {"secret": "s"}, "twilio": {"auth_token": "t"}}
-    return {kind: Channel.objects.get_or_create(slug=f"f-{kind}", kind=kind,
-                                                defaults={"settings": {"key": "k", **settings_of.get(kind, {})}})[0]
-            for kind in ADAPTERS}
+    return {
+        kind: Channel.objects.get_or_create(
+            slug=f"f-{kind}", kind=kind, defaults={"settings": {"key": "k", **settings_of.get(kind, {})}}
+        )[0]
+        for kind in ADAPTERS
+    }
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from(list(ADAPTERS)), method=st.sampled_from(["GET", "POST"]), query=fields, form=fields,
-       body=bodies, as_form=st.booleans())
+@given(
+    kind=st.sampled_from(list(ADAPTERS)),
+    method=st.sampled_from(["GET", "POST"]),
+    query=fields,
+    form=fields,
+    body=bodies,
+    as_form=st.booleans(),
+)
 def test_any_request_is_a_4xx_or_a_sensible_answer(client, channel_of, kind, method, query, form, body, as_form):
     last = Inbound.objects.order_by("-id").values_list("id", flat=True).first() or 0
     url = f"/sms/{kind}/f-{kind}/receive?" + urlencode({**query, "key": "k"})

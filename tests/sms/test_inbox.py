@@ -23,8 +23,11 @@ def kannel(db):
 
 
 def post_generic(client, text, msg_id="m1", sender=PHONE):
-    return client.post("/sms/generic/demo/receive?key=k", json.dumps({"from": sender, "to": "1234", "text": text,
-                                                               "id": msg_id}), content_type="application/json")
+    return client.post(
+        "/sms/generic/demo/receive?key=k",
+        json.dumps({"from": sender, "to": "1234", "text": text, "id": msg_id}),
+        content_type="application/json",
+    )
 
 
 def test_generic_webhook_answers_in_the_response(client, generic):
@@ -45,7 +48,9 @@ def test_retries_create_one_message_and_one_reply(client, generic, kannel):
     assert Outbound.objects.count() == 1
     # Kannel retries the same get-url: same id
     for _ in range(5):
-        client.get("/sms/kannel/vodacom/receive", {"key": "k", "sender": PHONE, "to": "1234", "text": "aide", "id": "k-9"})
+        client.get(
+            "/sms/kannel/vodacom/receive", {"key": "k", "sender": PHONE, "to": "1234", "text": "aide", "id": "k-9"}
+        )
     assert Outbound.objects.filter(channel=kannel).count() == 1
     # no id at all: nothing tells a retry from a new message, so each is answered (never dropped)
     for _ in range(3):
@@ -94,33 +99,65 @@ def test_the_number_is_nowhere_in_clear(client, generic, kannel, caplog):
     pages = []
     pages.append(post_generic(client, "help").content)
     pages.append(post_generic(client, f"my number is {PHONE} please call", msg_id="2").content)
-    pages.append(client.get("/sms/kannel/vodacom/receive", {"key": "k", "sender": PHONE, "text": "matokeo", "id": "3"}).content)
+    pages.append(
+        client.get("/sms/kannel/vodacom/receive", {"key": "k", "sender": PHONE, "text": "matokeo", "id": "3"}).content
+    )
     Channel.objects.create(slug="phone1", kind="android", settings={"key": "k", "secret": "s"})
-    body = json.dumps({"event": "sms:received", "payload": {"messageId": "1", "message": "kufatilia",
-                                                            "phoneNumber": PHONE, "simNumber": 1}}).encode()
+    body = json.dumps(
+        {
+            "event": "sms:received",
+            "payload": {"messageId": "1", "message": "kufatilia", "phoneNumber": PHONE, "simNumber": 1},
+        }
+    ).encode()
     ts = str(int(time.time()))
-    pages.append(client.post("/sms/android/phone1/receive?key=k", body, content_type="application/json", HTTP_X_TIMESTAMP=ts,
-                             HTTP_X_SIGNATURE=android.signature("s", body, ts)).content)
+    pages.append(
+        client.post(
+            "/sms/android/phone1/receive?key=k",
+            body,
+            content_type="application/json",
+            HTTP_X_TIMESTAMP=ts,
+            HTTP_X_SIGNATURE=android.signature("s", body, ts),
+        ).content
+    )
     Channel.objects.create(slug="tw", kind="twilio", settings={"key": "k", "auth_token": "t"})
     form = {"MessageSid": "SM1", "From": PHONE, "To": "+1555", "Body": "1"}
-    pages.append(client.post("/sms/twilio/tw/receive?key=k", urlencode(form), content_type="application/x-www-form-urlencoded",
-                             HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", "http://testserver/sms/twilio/tw/receive?key=k",
-                                                                      form)).content)
+    pages.append(
+        client.post(
+            "/sms/twilio/tw/receive?key=k",
+            urlencode(form),
+            content_type="application/x-www-form-urlencoded",
+            HTTP_X_TWILIO_SIGNATURE=twilio.signature("t", "http://testserver/sms/twilio/tw/receive?key=k", form),
+        ).content
+    )
     Channel.objects.create(slug="at", kind="africastalking", settings={"key": "k"})
-    pages.append(client.post("/sms/africastalking/at/receive?key=k",
-                             urlencode({"from": PHONE, "to": "1", "text": "3", "id": "A1"}),
-                             content_type="application/x-www-form-urlencoded").content)
+    pages.append(
+        client.post(
+            "/sms/africastalking/at/receive?key=k",
+            urlencode({"from": PHONE, "to": "1", "text": "3", "id": "A1"}),
+            content_type="application/x-www-form-urlencoded",
+        ).content
+    )
     assert Inbound.objects.filter(status="processed").count() == 6
-    for url in ("/opendata/download/sites.csv", "/opendata/download/visits.geojson", "/opendata/download/ipis.csv",
-                "/api/summary", "/ogcapi/collections/sites/items"):
+    for url in (
+        "/opendata/download/sites.csv",
+        "/opendata/download/visits.geojson",
+        "/opendata/download/ipis.csv",
+        "/api/summary",
+        "/ogcapi/collections/sites/items",
+    ):
         response = client.get(url)
         pages.append(b"".join(response.streaming_content) if response.streaming else response.content)
     from django.contrib.auth.models import User
 
     User.objects.create_superuser("admin", "a@example.org", "pw")
     client.force_login(User.objects.get(username="admin"))
-    for url in ("/admin/sms/inbound/", f"/admin/sms/inbound/{Inbound.objects.first().id}/change/",
-                "/admin/sms/outbound/", "/api/sites", "/opendata/"):
+    for url in (
+        "/admin/sms/inbound/",
+        f"/admin/sms/inbound/{Inbound.objects.first().id}/change/",
+        "/admin/sms/outbound/",
+        "/api/sites",
+        "/opendata/",
+    ):
         pages.append(client.get(url).content)
     digits = "812345678"
     for content in pages:

@@ -14,8 +14,10 @@ from tests.conftest import LiveServer, free_port
 
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
 PHONE = "243812345678"
-pytestmark = pytest.mark.skipif(not shutil.which("bearerbox") or not Path(FAKESMSC).exists(),
-                                reason="Kannel (apt-get install kannel kannel-extras) is not installed")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("bearerbox") or not Path(FAKESMSC).exists(),
+    reason="Kannel (apt-get install kannel kannel-extras) is not installed",
+)
 
 CONF = """
 group = core
@@ -57,8 +59,12 @@ class Phone:
     def __init__(self, port: int, folder: Path):
         self.log = folder / "fakesmsc.log"
         self.out = self.log.open("wb")
-        self.proc = subprocess.Popen([FAKESMSC, "-H", "127.0.0.1", "-r", str(port), "-i", "0.05"],
-                                     stdin=subprocess.PIPE, stdout=self.out, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [FAKESMSC, "-H", "127.0.0.1", "-r", str(port), "-i", "0.05"],
+            stdin=subprocess.PIPE,
+            stdout=self.out,
+            stderr=subprocess.STDOUT,
+        )
 
     def send(self, text: str) -> None:
         self.proc.stdin.write(f"{PHONE} 1234 text {text}\n".encode())
@@ -92,20 +98,46 @@ def kannel_stack(tmp_path):
     key = secrets.token_urlsafe(24)  # the channel key: Kannel cannot sign, its get-url carries the key
     conf.write_text(CONF.format(dir=tmp_path, ramani=server.url, key=key, **ports))
     cli = [sys.executable, "-m", "ramani.cli"]
-    subprocess.run([*cli, "sms", "channel", "add", "kannel", "vodacom", "--number", "1234", "--set", f"key={key}",
-                    "--set", f"url=http://127.0.0.1:{ports['sendsms']}", "--set", "username=ramani",
-                    "--set", "password=send-secret", "--set", f"dlr_base={server.url}"],
-                   env=server.env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            *cli,
+            "sms",
+            "channel",
+            "add",
+            "kannel",
+            "vodacom",
+            "--number",
+            "1234",
+            "--set",
+            f"key={key}",
+            "--set",
+            f"url=http://127.0.0.1:{ports['sendsms']}",
+            "--set",
+            "username=ramani",
+            "--set",
+            "password=send-secret",
+            "--set",
+            f"dlr_base={server.url}",
+        ],
+        env=server.env,
+        check=True,
+        capture_output=True,
+    )
     prices = tmp_path / "prices.csv"
-    prices.write_text("mineral,market,unit,currency,price,date,source\n"
-                      "or,Bukavu,g,USD,62.50,2026-11-25,Comptoir survey\n", encoding="utf-8")
+    prices.write_text(
+        "mineral,market,unit,currency,price,date,source\nor,Bukavu,g,USD,62.50,2026-11-25,Comptoir survey\n",
+        encoding="utf-8",
+    )
     subprocess.run([*cli, "import", "prices", str(prices)], env=server.env, check=True, capture_output=True)
     procs = [subprocess.Popen(["bearerbox", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     time.sleep(1)
     procs.append(subprocess.Popen(["smsbox", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     worker_log = (tmp_path / "worker.log").open("wb")
-    procs.append(subprocess.Popen([*cli, "sms", "worker", "--interval", "0.2"], env=server.env,
-                                  stdout=worker_log, stderr=subprocess.STDOUT))
+    procs.append(
+        subprocess.Popen(
+            [*cli, "sms", "worker", "--interval", "0.2"], env=server.env, stdout=worker_log, stderr=subprocess.STDOUT
+        )
+    )
     time.sleep(1.5)
     phone = Phone(ports["fake"], tmp_path)
     yield server, phone, tmp_path
@@ -129,10 +161,12 @@ def test_a_basic_phone_talks_to_ramani_through_kannel(kannel_stack):
     rows = server.sql("SELECT sender_hash, text, status FROM sms_inbound ORDER BY id")
     assert [r[1:] for r in rows] == [("msaada", "processed"), ("matokeo dhahabu", "processed")]
     assert all(len(r[0]) == 64 for r in rows)
-    assert server.sql("SELECT status FROM sms_outbound ORDER BY id") in ([("sent",), ("sent",)],
-                                                                          [("delivered",), ("delivered",)],
-                                                                          [("sent",), ("delivered",)],
-                                                                          [("delivered",), ("sent",)])
+    assert server.sql("SELECT status FROM sms_outbound ORDER BY id") in (
+        [("sent",), ("sent",)],
+        [("delivered",), ("delivered",)],
+        [("sent",), ("delivered",)],
+        [("delivered",), ("sent",)],
+    )
     # Kufatilia, every question answered in Swahili, through the same real gateway
     territoire, province = server.sql("SELECT territoire, province FROM sites_site ORDER BY id LIMIT 1")[0]
     answers = ["kufatilia", "1", "4", territoire, "jana", "Askari wanatoza kodi kwenye kizuizi cha barabara"]
@@ -142,8 +176,9 @@ def test_a_basic_phone_talks_to_ramani_through_kannel(kannel_stack):
         got = phone.wait_for(3 + n)
         assert got[2 + n].startswith(start), got[2 + n]
     report_id = got[-1].split("Ripoti yako: ")[1][:8]
-    assert server.sql("SELECT category, territoire, province, language FROM incidents_incident WHERE report_id = ?",
-                      report_id) == [("roadblock", territoire, province, "sw")]
+    assert server.sql(
+        "SELECT category, territoire, province, language FROM incidents_incident WHERE report_id = ?", report_id
+    ) == [("roadblock", territoire, province, "sw")]
     # the fake phone's number is nowhere in clear: not in any table, nor in Ramani's logs
     assert "sms_inbound" in server.tables()
     for table in server.tables():

@@ -2,8 +2,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-
-from ramani.sms.models import Channel
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,13 +9,23 @@ from ramani.prices.matokeo import answer
 from ramani.prices.models import Price, Request
 from ramani.sms import gsm, router
 from ramani.sms.keywords import fold, match
+from ramani.sms.models import Channel
 
 
-@pytest.mark.parametrize("text,keyword,language", [
-    ("kufatilia", "kufatilia", "sw"), ("KUFUATILIA", "kufatilia", "sw"), ("Kufatiliaa", "kufatilia", "sw"),
-    ("  Matokeo dhahabu", "matokeo", "sw"), ("Arrêt", "stop", "fr"), ("aide", "help", "fr"), ("HELP!", "help", "en"),
-    ("msaada", "help", "sw"), ("statut 1A2B3C4D", "status", "fr"),
-])
+@pytest.mark.parametrize(
+    "text,keyword,language",
+    [
+        ("kufatilia", "kufatilia", "sw"),
+        ("KUFUATILIA", "kufatilia", "sw"),
+        ("Kufatiliaa", "kufatilia", "sw"),
+        ("  Matokeo dhahabu", "matokeo", "sw"),
+        ("Arrêt", "stop", "fr"),
+        ("aide", "help", "fr"),
+        ("HELP!", "help", "en"),
+        ("msaada", "help", "sw"),
+        ("statut 1A2B3C4D", "status", "fr"),
+    ],
+)
 def test_keywords(text, keyword, language):
     found = match(text)
     assert found is not None and found[:2] == (keyword, language)
@@ -30,12 +38,33 @@ def test_not_keywords():
 
 @pytest.fixture
 def prices(db):
-    Price.objects.create(mineral="gold", market="Bukavu", unit="g", currency="USD", price=Decimal("62.50"),
-                         date=dt.date(2026, 11, 25), source="Comptoir survey")
-    Price.objects.create(mineral="gold", market="Bukavu", unit="g", currency="USD", price=Decimal("61.00"),
-                         date=dt.date(2026, 11, 1), source="Comptoir survey")
-    Price.objects.create(mineral="tin", market="Goma", unit="kg", currency="USD", price=Decimal("14"),
-                         date=dt.date(2026, 10, 1), source="ITSCI bulletin")
+    Price.objects.create(
+        mineral="gold",
+        market="Bukavu",
+        unit="g",
+        currency="USD",
+        price=Decimal("62.50"),
+        date=dt.date(2026, 11, 25),
+        source="Comptoir survey",
+    )
+    Price.objects.create(
+        mineral="gold",
+        market="Bukavu",
+        unit="g",
+        currency="USD",
+        price=Decimal("61.00"),
+        date=dt.date(2026, 11, 1),
+        source="Comptoir survey",
+    )
+    Price.objects.create(
+        mineral="tin",
+        market="Goma",
+        unit="kg",
+        currency="USD",
+        price=Decimal("14"),
+        date=dt.date(2026, 10, 1),
+        source="ITSCI bulletin",
+    )
 
 
 def test_matokeo_answers_latest_price_in_the_askers_language(prices):

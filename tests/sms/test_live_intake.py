@@ -21,8 +21,12 @@ def test_long_messages_keys_and_the_simulator(tmp_path):
     server = LiveServer(tmp_path, sites=10)
     try:
         cli = [sys.executable, "-m", "ramani.cli"]
-        subprocess.run([*cli, "sms", "channel", "add", "kannel", "kan", "--set", "key=live-key"], env=server.env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [*cli, "sms", "channel", "add", "kannel", "kan", "--set", "key=live-key"],
+            env=server.env,
+            check=True,
+            capture_output=True,
+        )
         # a long non-ASCII SMS through Kannel's get-url: a request line of over 6 KB, stored whole
         text = "é" * 1000 + " ukweli"
         url = f"{server.url}/sms/kannel/kan/receive?key=live-key&sender=%2B243997100050&id=long-1&text={quote(text)}"
@@ -30,14 +34,17 @@ def test_long_messages_keys_and_the_simulator(tmp_path):
         status, _ = get(url)
         assert status == 200
         assert server.sql("SELECT status, text FROM sms_inbound WHERE provider_id = ?", "long-1") == [
-            ("processed", text)]
+            ("processed", text)
+        ]
         # the same path without the key: refused by the real server, nothing stored
         status, body = get(url.replace("key=live-key&", "").replace("long-1", "long-2"))
         assert status == 403 and b"997100050" not in body
         assert server.sql("SELECT count(*) FROM sms_inbound")[0][0] == 1
         # a charset that is no text encoding would make Django fail before any middleware, and gunicorn log the
         # whole URI (key and number): refused in front of Django
-        weird = urllib.request.Request(url.replace("long-1", "long-3"), headers={"Content-Type": "text/plain; charset=rot13"})
+        weird = urllib.request.Request(
+            url.replace("long-1", "long-3"), headers={"Content-Type": "text/plain; charset=rot13"}
+        )
         try:
             urllib.request.urlopen(weird, timeout=30)
         except urllib.error.HTTPError as exc:
@@ -47,8 +54,14 @@ def test_long_messages_keys_and_the_simulator(tmp_path):
         log = server.log_path.read_text(errors="replace")
         assert "live-key" not in log and "997100050" not in log
         # the terminal phone finds the demo channel's key in the same data dir
-        sim = subprocess.run([*cli, "sms", "simulate", "--url", server.url, "--number", "+243997100051"],
-                             input="msaada\n", env=server.env, capture_output=True, text=True, timeout=60)
+        sim = subprocess.run(
+            [*cli, "sms", "simulate", "--url", server.url, "--number", "+243997100051"],
+            input="msaada\n",
+            env=server.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert "< Ramani: tuma KUFATILIA" in sim.stdout, sim.stdout + sim.stderr
         assert "997100051" not in server.log_path.read_text(errors="replace")
     finally:

@@ -23,7 +23,9 @@ def test_upgrade_gives_keys_and_scopes_old_rows():
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    from ramani.sms.models import Channel as Now, Conversation as NowConversation, OptOut as NowOptOut
+    from ramani.sms.models import Channel as Now
+    from ramani.sms.models import Conversation as NowConversation
+    from ramani.sms.models import OptOut as NowOptOut
 
     keys = [c.settings["key"] for c in Now.objects.order_by("slug")]
     assert len(set(keys)) == 2 and all(len(k) >= 24 for k in keys)

@@ -58,8 +58,12 @@ def test_generic_with_a_url_sends_through_the_worker(client, gateway):
 
 def test_twilio_with_an_account_sends_through_the_messages_api(client, gateway):
     url, got = gateway
-    Channel.objects.create(slug="tw", kind="twilio", number="+15550001",
-                           settings={"key": "k", "auth_token": "t", "account_sid": "AC1", "url": url})
+    Channel.objects.create(
+        slug="tw",
+        kind="twilio",
+        number="+15550001",
+        settings={"key": "k", "auth_token": "t", "account_sid": "AC1", "url": url},
+    )
     message = outbox.queue(Channel.objects.get(slug="tw"), "h", anonymity.seal("243997100050"), "Asante")
     assert outbox.send_due() == 1
     method, path, headers, body = got[0]
@@ -70,8 +74,12 @@ def test_twilio_with_an_account_sends_through_the_messages_api(client, gateway):
 
 def test_kannel_delivery_url_carries_the_key(client, gateway):
     url, got = gateway
-    channel = Channel.objects.create(slug="kan", kind="kannel", number="1234",
-                                     settings={"key": "k", "url": url, "dlr_base": "https://ramani.example.org"})
+    channel = Channel.objects.create(
+        slug="kan",
+        kind="kannel",
+        number="1234",
+        settings={"key": "k", "url": url, "dlr_base": "https://ramani.example.org"},
+    )
     message = outbox.queue(channel, "h", anonymity.seal("243997100050"), "Habari é")
     assert outbox.send_due() == 1
     query = parse_qs(urlsplit(got[0][1]).query)

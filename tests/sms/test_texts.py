@@ -4,8 +4,18 @@ import pytest
 
 from ramani.sms import dialogue, gsm, texts
 
-VALUES = {"ref": "A1B2C3D4", "status": "being monitored", "name": "Dhahabu", "price": "62.35", "currency": "USD",
-          "unit": "g", "market": "Bukavu", "date": "2026-11-28", "source": "CEEC Sud-Kivu", "days": "12"}
+VALUES = {
+    "ref": "A1B2C3D4",
+    "status": "being monitored",
+    "name": "Dhahabu",
+    "price": "62.35",
+    "currency": "USD",
+    "unit": "g",
+    "market": "Bukavu",
+    "date": "2026-11-28",
+    "source": "CEEC Sud-Kivu",
+    "days": "12",
+}
 
 
 def rendered(key: str, language: str) -> str:
@@ -28,8 +38,9 @@ def test_every_reply_is_one_gsm7_segment(key, language):
 
 def test_price_with_staleness_is_one_segment():
     for language in texts.LANGUAGES:
-        reply = gsm.to_gsm7(texts.text("matokeo_price", language, **VALUES) + texts.text("matokeo_stale", language,
-                                                                                          days=365))
+        reply = gsm.to_gsm7(
+            texts.text("matokeo_price", language, **VALUES) + texts.text("matokeo_stale", language, days=365)
+        )
         assert gsm.parts(reply) == 1, reply
 
 

@@ -49,16 +49,36 @@ def test_worker_killed_mid_batch_sends_each_reply_exactly_once(live_database):
     env = live_database.env()
     cli = [sys.executable, "-m", "ramani.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([*cli, "sms", "channel", "add", "kannel", "k", "--number", "1234", "--rate", "1000",
-                    "--set", f"url=http://127.0.0.1:{gateway.port}"], env=env, check=True, capture_output=True)
-    queue = ("from ramani.sms import anonymity, outbox\nfrom ramani.sms.models import Channel\n"
-             "c = Channel.objects.get(slug='k')\n"
-             f"for i in range({N}):\n"
-             "    n = '2438100000%02d' % i\n"
-             "    outbox.queue(c, anonymity.phone_hash(n), anonymity.seal(n), 'reply %d' % i)\n")
+    subprocess.run(
+        [
+            *cli,
+            "sms",
+            "channel",
+            "add",
+            "kannel",
+            "k",
+            "--number",
+            "1234",
+            "--rate",
+            "1000",
+            "--set",
+            f"url=http://127.0.0.1:{gateway.port}",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    queue = (
+        "from ramani.sms import anonymity, outbox\nfrom ramani.sms.models import Channel\n"
+        "c = Channel.objects.get(slug='k')\n"
+        f"for i in range({N}):\n"
+        "    n = '2438100000%02d' % i\n"
+        "    outbox.queue(c, anonymity.phone_hash(n), anonymity.seal(n), 'reply %d' % i)\n"
+    )
     subprocess.run([*cli, "manage", "shell", "-c", queue], env=env, check=True, capture_output=True)
-    worker = subprocess.Popen([*cli, "sms", "worker", "--interval", "0.1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [*cli, "sms", "worker", "--interval", "0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 30
     while sum(gateway.calls.values()) < 8 and time.time() < deadline:
         time.sleep(0.02)
@@ -66,8 +86,9 @@ def test_worker_killed_mid_batch_sends_each_reply_exactly_once(live_database):
     worker.wait()
     first_run = sum(gateway.calls.values())
     assert 8 <= first_run < N
-    worker = subprocess.Popen([*cli, "sms", "worker", "--interval", "0.1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen(
+        [*cli, "sms", "worker", "--interval", "0.1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 30
     while len(gateway.calls) < N and time.time() < deadline:
         time.sleep(0.05)

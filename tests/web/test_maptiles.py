@@ -31,11 +31,13 @@ def decode(tmp_path, z, x, y, data: bytes) -> dict[str, dict]:
     if not data:
         return {}
     meta, fids, geometry, fields = pyogrio.raw.read(path, layer="sites", CLIP="NO")
-    from shapely import from_wkb, transform
     from pyproj import Transformer
+    from shapely import from_wkb, transform
 
     to_wgs = Transformer.from_crs(3857, 4326, always_xy=True)
-    points = transform(from_wkb(geometry), lambda c: __import__("numpy").column_stack(to_wgs.transform(c[:, 0], c[:, 1])))
+    points = transform(
+        from_wkb(geometry), lambda c: __import__("numpy").column_stack(to_wgs.transform(c[:, 0], c[:, 1]))
+    )
     names = list(meta["fields"])
     out = {}
     for i, point in enumerate(points):
@@ -77,7 +79,9 @@ def test_every_site_is_in_its_tile_at_high_zoom_with_its_attributes(tmp_path, de
         f = features[s.pcode]
         assert abs(f["lon"] - s.longitude) < 1e-3 and abs(f["lat"] - s.latitude) < 1e-3
         assert f["q"] == s.status_on(dt.date(2026, 11, 28)).status
-        assert f["y"] == s.visits.exclude(project="Qualification status").order_by("-visit_date").first().visit_date.year
+        assert (
+            f["y"] == s.visits.exclude(project="Qualification status").order_by("-visit_date").first().visit_date.year
+        )
 
 
 def test_low_zoom_tile_holds_the_region_and_filters_cut_it(tmp_path, demo_sites):
@@ -151,7 +155,9 @@ def test_year_filter_colours_by_that_years_visit(tmp_path, demo_sites):
     z = 14
     x, y = tile_of(site.longitude, site.latitude, z)
     on = dt.date(2026, 11, 28)
-    then = decode(tmp_path / "then", z, x, y, maptiles.tile(z, x, y, {"year": str(old.visit_date.year)}, on))[site.pcode]
+    then = decode(tmp_path / "then", z, x, y, maptiles.tile(z, x, y, {"year": str(old.visit_date.year)}, on))[
+        site.pcode
+    ]
     now = decode(tmp_path / "now", z, x, y, maptiles.tile(z, x, y, {}, on))[site.pcode]
     assert then["y"] == old.visit_date.year and now["y"] == visits[-1].visit_date.year
     assert then["w"] == maptiles.workers_band(old.workers_numb)
@@ -162,8 +168,23 @@ def test_malformed_requests_get_a_clear_answer_never_a_500(client, today):
     from hypothesis import strategies as st
 
     import_ipis(SAMPLE, today=today)
-    names = st.sampled_from(["mineral", "province", "territoire", "year", "armed_presence", "qualification", "on",
-                             "mercury", "child_labour", "armed_group_type", "q", "v", "page"])
+    names = st.sampled_from(
+        [
+            "mineral",
+            "province",
+            "territoire",
+            "year",
+            "armed_presence",
+            "qualification",
+            "on",
+            "mercury",
+            "child_labour",
+            "armed_group_type",
+            "q",
+            "v",
+            "page",
+        ]
+    )
     values = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12)
 
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -29,7 +29,7 @@ def test_map_page_hands_the_script_its_config(client, today):
     assert west <= min(s.longitude for s in located) + 1e-3 and north >= max(s.latitude for s in located) - 1e-3
     assert cfg["basemap"] is None and cfg["boundaries"] is False
     layers = config_of(page, "map-layers")
-    assert [l["id"] for l in layers] == ["qualification", "workers", "mercury", "child", "armed"]
+    assert [layer["id"] for layer in layers] == ["qualification", "workers", "mercury", "child", "armed"]
     blue = [c for c in layers[0]["classes"] if c["value"] == "bleu"][0]
     assert "677" in blue["info"]
     assert all(c.get("info") for layer in layers for c in layer["classes"])  # every legend class explained

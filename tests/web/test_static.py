@@ -10,8 +10,9 @@ VENDOR = ROOT / "src/ramani/web/static/vendor"
 
 
 def test_gzip_copies_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts/compress-static"), "--check"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/compress-static"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -23,8 +24,9 @@ def test_vendored_libraries_carry_their_licences():
 
 def test_map_page_loads_nothing_from_elsewhere(client, db):
     page = client.get("/").content.decode()
-    assert "//" not in "".join(line for line in page.splitlines() if "src=" in line or "href=" in line
-                               if "http" in line), "no absolute URL in scripts/styles"
+    assert "//" not in "".join(
+        line for line in page.splitlines() if "src=" in line or "href=" in line if "http" in line
+    ), "no absolute URL in scripts/styles"
     for script in ("vendor/maplibre-gl-5.24.1/maplibre-gl.js", "web/map.js"):
         assert f"/static/{script}" in page
 

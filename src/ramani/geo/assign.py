@@ -60,7 +60,8 @@ def admin_codes(site_ids: list[int]) -> None:
     from ramani.sites.models import Site
 
     sites = dbutil.select_where_in(
-        "SELECT id, province, longitude, latitude, province_pcode, adm2_pcode FROM sites_site", "id", site_ids)
+        "SELECT id, province, longitude, latitude, province_pcode, adm2_pcode FROM sites_site", "id", site_ids
+    )
     located = [s for s in sites if s[2] is not None and s[3] is not None]
     units = dict(zip((s[0] for s in located), units_at([(s[2], s[3]) for s in located])))
     changed: dict[tuple[str, str], list[int]] = {}
@@ -79,4 +80,4 @@ def assign_all() -> None:
 
     ids = list(Site.objects.values_list("id", flat=True))
     for i in range(0, len(ids), 2000):
-        admin_codes(ids[i:i + 2000])
+        admin_codes(ids[i : i + 2000])

@@ -52,8 +52,10 @@ def build() -> bytes:
     region = _region()
     features = []
     for level in (1, 2):
-        geoms = [shapely.from_wkb(bytes(g)) for g in
-                 AdminUnit.objects.filter(level=level, geometry__isnull=False).values_list("geometry", flat=True)]
+        geoms = [
+            shapely.from_wkb(bytes(g))
+            for g in AdminUnit.objects.filter(level=level, geometry__isnull=False).values_list("geometry", flat=True)
+        ]
         if not geoms:
             continue
         lines = shapely.union_all([g.boundary for g in geoms])
@@ -64,10 +66,16 @@ def build() -> bytes:
         parts = [simple] if simple.geom_type == "LineString" else list(getattr(simple, "geoms", []))
         coords = [c for c in (_rounded(p.coords) for p in parts if p.geom_type == "LineString") if len(c) > 1]
         if coords:
-            features.append({"type": "Feature", "properties": {"level": level},
-                             "geometry": {"type": "MultiLineString", "coordinates": coords}})
-    return json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"level": level},
+                    "geometry": {"type": "MultiLineString", "coordinates": coords},
+                }
+            )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def outlines_geojson() -> tuple[bytes, bytes]:

@@ -35,8 +35,9 @@ def _pick(fields: list[str], *candidates: str) -> str | None:
     return None
 
 
-def import_boundaries(path: Path, level: int = 2, layer: str | None = None,
-                      pcode_field: str | None = None, name_field: str | None = None) -> BoundaryResult:
+def import_boundaries(
+    path: Path, level: int = 2, layer: str | None = None, pcode_field: str | None = None, name_field: str | None = None
+) -> BoundaryResult:
     """Import admin units of `level` from `path`; existing units with the same pcode are replaced."""
     path = Path(path)
     if not path.exists():
@@ -49,8 +50,10 @@ def import_boundaries(path: Path, level: int = 2, layer: str | None = None,
     pcode_f = pcode_field or _pick(fields, f"ADM{level}_PCODE", "pcode", "PCODE")
     name_f = name_field or _pick(fields, f"ADM{level}_FR", f"ADM{level}_EN", f"ADM{level}_NAME", "name", "NAME", "NOM")
     if pcode_f not in fields or name_f not in fields:
-        raise BoundaryError(f"{path.name}: cannot tell which fields hold the pcode and the name "
-                            f"(fields: {', '.join(fields)}); pass --pcode-field and --name-field")
+        raise BoundaryError(
+            f"{path.name}: cannot tell which fields hold the pcode and the name "
+            f"(fields: {', '.join(fields)}); pass --pcode-field and --name-field"
+        )
     alt_fs = [f for f in fields if re.fullmatch(rf"ADM{level}ALT\d+FR|ADM{level}_REF", f, re.I)]
     parent_f = _pick(fields, f"ADM{level - 1}_PCODE") if level > 1 else None
     column = {f: data[i] for i, f in enumerate(fields)}
@@ -78,9 +81,21 @@ def import_boundaries(path: Path, level: int = 2, layer: str | None = None,
                 alts.append(str(v).strip())
         parent = str(column[parent_f][i] or "").strip() if parent_f else ""
         minx, miny, maxx, maxy = geom.bounds
-        units.append(AdminUnit(pcode=pcode, level=level, name=name, alt_names=alts, parent_pcode=parent,
-                               geometry=shapely.to_wkb(geom), minx=minx, miny=miny, maxx=maxx, maxy=maxy,
-                               source=path.name[:255]))
+        units.append(
+            AdminUnit(
+                pcode=pcode,
+                level=level,
+                name=name,
+                alt_names=alts,
+                parent_pcode=parent,
+                geometry=shapely.to_wkb(geom),
+                minx=minx,
+                miny=miny,
+                maxx=maxx,
+                maxy=maxy,
+                source=path.name[:255],
+            )
+        )
     if problems:
         raise BoundaryError("; ".join(problems[:20]) + (f" (+{len(problems) - 20} more)" if len(problems) > 20 else ""))
     if not units:
@@ -116,7 +131,17 @@ def _provinces(units: list[AdminUnit]) -> int:
     for pcode, parts in children.items():
         geom = shapely.union_all(shapely.set_precision(parts, 1e-6))
         minx, miny, maxx, maxy = geom.bounds
-        AdminUnit.objects.update_or_create(pcode=pcode, defaults=dict(
-            level=1, name=PROVINCES.get(pcode, pcode), geometry=shapely.to_wkb(geom),
-            minx=minx, miny=miny, maxx=maxx, maxy=maxy, source=units[0].source))
+        AdminUnit.objects.update_or_create(
+            pcode=pcode,
+            defaults=dict(
+                level=1,
+                name=PROVINCES.get(pcode, pcode),
+                geometry=shapely.to_wkb(geom),
+                minx=minx,
+                miny=miny,
+                maxx=maxx,
+                maxy=maxy,
+                source=units[0].source,
+            ),
+        )
     return len(children)

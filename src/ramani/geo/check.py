@@ -43,15 +43,30 @@ def check_sites(tolerance_km: float = 1.0) -> tuple[list[Discrepancy], int]:
         for n in unit.names():
             by_name[normalise(n)].append((unit, geom))
     tolerance = tolerance_km / 111.0
-    sites = list(Site.objects.filter(longitude__isnull=False, latitude__isnull=False)
-                 .exclude(territoire="").order_by("pcode")
-                 .values_list("pcode", "name", "province", "territoire", "longitude", "latitude"))
+    sites = list(
+        Site.objects.filter(longitude__isnull=False, latitude__isnull=False)
+        .exclude(territoire="")
+        .order_by("pcode")
+        .values_list("pcode", "name", "province", "territoire", "longitude", "latitude")
+    )
     units: list = assign.units_at([(s[4], s[5]) for s in sites])
     out = []
     for (pcode, name, province, territoire, lon, lat), unit in zip(sites, units):
+
         def report(reason: str, unit=unit) -> None:
-            out.append(Discrepancy(pcode, name, province, territoire, lon, lat,
-                                   unit.pcode if unit else "", unit.name if unit else "", reason))
+            out.append(
+                Discrepancy(
+                    pcode,
+                    name,
+                    province,
+                    territoire,
+                    lon,
+                    lat,
+                    unit.pcode if unit else "",
+                    unit.name if unit else "",
+                    reason,
+                )
+            )
 
         stated = normalise(territoire)
         if unit is None:

@@ -50,8 +50,20 @@ class Place:
 
 # Words that are not part of a place name. A hint word also says which kind of place is meant.
 HINTS = {
-    "mine": {"mgodi", "migodi", "machimbo", "shimo", "mine", "mines", "carriere", "chantier", "site", "puits",
-             "mining", "pit"},
+    "mine": {
+        "mgodi",
+        "migodi",
+        "machimbo",
+        "shimo",
+        "mine",
+        "mines",
+        "carriere",
+        "chantier",
+        "site",
+        "puits",
+        "mining",
+        "pit",
+    },
     "ville": {"mji", "mjini", "ville", "cite", "town", "city"},
     "territoire": {"territoire", "territory", "wilaya", "teritwari"},
     "province": {"province", "jimbo", "mkoa"},
@@ -59,13 +71,64 @@ HINTS = {
 }
 FILLER = set().union(*HINTS.values()) | {
     # Swahili
-    "wa", "ya", "la", "za", "cha", "vya", "kwa", "na", "karibu", "katika", "kwenye", "huko", "hapa", "pale",
-    "kule", "ni", "eneo", "sehemu", "mahali", "upande", "jirani", "mtaa", "tarafa", "kutoka",
+    "wa",
+    "ya",
+    "la",
+    "za",
+    "cha",
+    "vya",
+    "kwa",
+    "na",
+    "karibu",
+    "katika",
+    "kwenye",
+    "huko",
+    "hapa",
+    "pale",
+    "kule",
+    "ni",
+    "eneo",
+    "sehemu",
+    "mahali",
+    "upande",
+    "jirani",
+    "mtaa",
+    "tarafa",
+    "kutoka",
     # French
-    "de", "du", "des", "d", "le", "les", "l", "a", "au", "aux", "en", "dans", "vers", "pres", "proche", "cote",
-    "secteur", "chefferie", "groupement", "quartier", "commune", "et", "sur", "entre", "environs",
+    "de",
+    "du",
+    "des",
+    "d",
+    "le",
+    "les",
+    "l",
+    "a",
+    "au",
+    "aux",
+    "en",
+    "dans",
+    "vers",
+    "pres",
+    "proche",
+    "cote",
+    "secteur",
+    "chefferie",
+    "groupement",
+    "quartier",
+    "commune",
+    "et",
+    "sur",
+    "entre",
+    "environs",
     # English
-    "near", "the", "of", "in", "at", "around", "district",
+    "near",
+    "the",
+    "of",
+    "in",
+    "at",
+    "around",
+    "district",
 }
 GENERIC = {"mont", "nord", "sud", "haut", "bas", "grand", "petit", "ii", "iii", "iv", "bis", "new", "ancien"}
 MAX_SPAN = 4  # words in one name
@@ -123,8 +186,10 @@ def _key() -> tuple:
 
     units, sites, revisions = AdminUnit._meta.db_table, Site._meta.db_table, Revision._meta.db_table
     with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT number FROM {revisions} WHERE id = 1), (SELECT COUNT(*) FROM {units}), "
-                    f"(SELECT MAX(id) FROM {units}), (SELECT MAX(id) FROM {sites})")
+        cur.execute(
+            f"SELECT (SELECT number FROM {revisions} WHERE id = 1), (SELECT COUNT(*) FROM {units}), "
+            f"(SELECT MAX(id) FROM {units}), (SELECT MAX(id) FROM {sites})"
+        )
         number, *rest = cur.fetchone()
     return (revision.current() if number is None else number, *rest)
 
@@ -154,8 +219,11 @@ def _build() -> _Index:
     province_places: dict[str, Place] = {}  # pcode -> place
     for pcode, name in PROVINCES.items():
         province_places[pcode] = Place(name, "province", name, "", pcode=pcode)
-    units = list(AdminUnit.objects.values_list("pcode", "level", "name", "alt_names", "parent_pcode",
-                                               "minx", "miny", "maxx", "maxy"))
+    units = list(
+        AdminUnit.objects.values_list(
+            "pcode", "level", "name", "alt_names", "parent_pcode", "minx", "miny", "maxx", "maxy"
+        )
+    )
     for pcode, level, name, _alts, _parent, *_ in units:
         if level == 1 and pcode not in province_places:
             province_places[pcode] = Place(name, "province", name, "", pcode=pcode)
@@ -183,8 +251,7 @@ def _build() -> _Index:
         all_names = [x for x in [name, *(alts or [])] if x and x.strip()]
         normalised = {normalise(x) for x in all_names}
         ins = territoire_names(parent)
-        listed = [n for n in normalised if n in ins
-                  and max(by_name[(parent, n)], key=lambda p: (area[p], p)) == pcode]
+        listed = [n for n in normalised if n in ins and max(by_name[(parent, n)], key=lambda p: (area[p], p)) == pcode]
         province = province_places[parent].name if parent in province_places else ""
         if listed:
             display = name if normalise(name) in listed else ins[listed[0]]
@@ -201,14 +268,16 @@ def _build() -> _Index:
     known_provinces = {normalise(p.name) for p in province_places.values()} | set(ALIASES)
     villages: dict[tuple[str, str, str], list] = {}
     for pk, pcode, name, village, territoire, province in Site.objects.values_list(
-            "id", "pcode", "name", "village", "territoire", "province"):
+        "id", "pcode", "name", "village", "territoire", "province"
+    ):
         mine = Place(name or pcode, "mine", province, territoire, pk, pcode=pcode)
         index.add(pcode, mine, fuzzy=False)
         if name:
             index.add(name, mine)
         if village:
             villages.setdefault((normalise(village), normalise(territoire), normalise(province)), []).append(
-                (village, territoire, province, pk))
+                (village, territoire, province, pk)
+            )
         key = (normalise(province), normalise(territoire))
         if territoire and key not in admin2:  # a territoire known only from the registry (no boundaries yet)
             place = Place(territoire, "territoire", province, territoire)
@@ -257,8 +326,9 @@ def _matches(index: _Index, words: list[str]) -> list[_Match]:
                 found += [_Match(i, j, p, PARTIAL, text) for p in index.partial.get(text, ())]
             edits = _max_edits(len(text.replace(" ", "")))
             if edits:
-                for key, dist, _ in process.extract(text, index.fuzzy_keys, scorer=OSA.distance,
-                                                    score_cutoff=edits, limit=8):
+                for key, dist, _ in process.extract(
+                    text, index.fuzzy_keys, scorer=OSA.distance, score_cutoff=edits, limit=8
+                ):
                     quality = 100.0 * (1 - dist / max(len(text), len(key)))
                     found += [_Match(i, j, p, quality, key) for p in index.exact[key]]
     return found
@@ -272,14 +342,15 @@ def _contains(index: _Index, outer: Place, inner: Place) -> bool:
         return normalise(inner.province) in index.names.get(outer, ())
     if inner.kind in ("territoire", "ville"):
         return False
-    return (normalise(inner.territoire) in index.names.get(outer, ())
-            and normalise(inner.province) == normalise(outer.province))
+    return normalise(inner.territoire) in index.names.get(outer, ()) and normalise(inner.province) == normalise(
+        outer.province
+    )
 
 
 def resolve(text: str, limit: int = 4) -> list[Place]:
     """Candidate places for `text`, best first: one place when the text says which, several only when
     it is truly ambiguous, [] when nothing matches."""
-    words = normalise((text or "")[:MAX_CHARS]).split()[:MAX_WORDS * 2]
+    words = normalise((text or "")[:MAX_CHARS]).split()[: MAX_WORDS * 2]
     if not words:
         return []
     hinted = {kind for w in words for kind, hint in HINTS.items() if w in hint}
@@ -294,17 +365,30 @@ def resolve(text: str, limit: int = 4) -> list[Place]:
 
     # a name inside a longer name matched as well is not a candidate ("kasongo" in "kasongo lunda");
     # a candidate scores by its own match plus the matches naming its territoire and its province
-    live = [m for m in matches if not any(
-        o.start <= m.start and o.end >= m.end and o.end - o.start > m.end - m.start and o.quality >= m.quality - 5
-        for o in matches)]
+    live = [
+        m
+        for m in matches
+        if not any(
+            o.start <= m.start and o.end >= m.end and o.end - o.start > m.end - m.start and o.quality >= m.quality - 5
+            for o in matches
+        )
+    ]
     best: dict[Place, tuple[float, _Match]] = {}
     for m in live:
         used = set(range(m.start, m.end))
         score = m.quality
         for container_kinds in (("territoire", "ville"), ("province",)):
-            support = max((c for c in live if c.place.kind in container_kinds
-                           and used.isdisjoint(range(c.start, c.end)) and _contains(index, c.place, m.place)),
-                          key=lambda c: (c.quality, c.end - c.start), default=None)
+            support = max(
+                (
+                    c
+                    for c in live
+                    if c.place.kind in container_kinds
+                    and used.isdisjoint(range(c.start, c.end))
+                    and _contains(index, c.place, m.place)
+                ),
+                key=lambda c: (c.quality, c.end - c.start),
+                default=None,
+            )
             if support is not None:
                 score += support.quality
                 used |= set(range(support.start, support.end))
@@ -317,8 +401,14 @@ def resolve(text: str, limit: int = 4) -> list[Place]:
         score, m = item
         kind = m.place.kind
         alias = 0 if index.primary.get(m.place, normalise(m.place.name)) == m.key else 1
-        return (-1 if kind in hinted else RANK[kind], alias if kind in SUB_RANK else 0,
-                SUB_RANK.get(kind, 0), -score, m.place.name, m.place.pcode)
+        return (
+            -1 if kind in hinted else RANK[kind],
+            alias if kind in SUB_RANK else 0,
+            SUB_RANK.get(kind, 0),
+            -score,
+            m.place.name,
+            m.place.pcode,
+        )
 
     tier.sort(key=order)
     first = tier[0][1].place
@@ -329,13 +419,21 @@ def resolve(text: str, limit: int = 4) -> list[Place]:
             continue
         if first.kind in ("territoire", "ville", "province") and place.kind in ("mine", "village"):
             continue  # an admin unit named as well as a mine or a village: the admin unit
-        if first.kind in ("territoire", "ville") and place.kind in ("territoire", "ville") and (
+        if (
+            first.kind in ("territoire", "ville")
+            and place.kind in ("territoire", "ville")
+            and (
                 normalise(first.province) == normalise(place.province)
-                and index.names.get(first, frozenset()) & index.names.get(place, frozenset())):
+                and index.names.get(first, frozenset()) & index.names.get(place, frozenset())
+            )
+        ):
             continue  # the territoire Uvira and the ville Uvira: one answer
-        if first.kind in ("mine", "village") and place.kind == "village" and (
-                normalise(first.territoire), normalise(first.province)) == (
-                normalise(place.territoire), normalise(place.province)):
+        if (
+            first.kind in ("mine", "village")
+            and place.kind == "village"
+            and (normalise(first.territoire), normalise(first.province))
+            == (normalise(place.territoire), normalise(place.province))
+        ):
             continue  # the mine and its village, or two villages of one name in one territoire
         if place.kind in ("province", "territoire", "ville") and first.kind in ("mine", "village"):
             continue  # a hinted mine or village beats an admin unit named as well
@@ -347,4 +445,7 @@ def resolve(text: str, limit: int = 4) -> list[Place]:
 
 def _same(a: Place, b: Place) -> bool:
     return (normalise(a.province), normalise(a.territoire), a.site_id or normalise(a.name)) == (
-        normalise(b.province), normalise(b.territoire), b.site_id or normalise(b.name))
+        normalise(b.province),
+        normalise(b.territoire),
+        b.site_id or normalise(b.name),
+    )

@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 CATEGORIES = [
-    ("violence", {"sw": "Vurugu au wizi", "fr": "Violence ou vol", "en": "Violence or theft"},
-     ["armed_attack", "theft", "sexual_violence", "other"]),
+    (
+        "violence",
+        {"sw": "Vurugu au wizi", "fr": "Violence ou vol", "en": "Violence or theft"},
+        ["armed_attack", "theft", "sexual_violence", "other"],
+    ),
     ("accident", {"sw": "Ajali", "fr": "Accident", "en": "Accident"}, ["landslide", "flooding", "injury", "other"]),
-    ("corruption", {"sw": "Rushwa au udanganyifu", "fr": "Corruption ou fraude", "en": "Corruption or fraud"},
-     ["illegal_tax", "fraud", "other"]),
+    (
+        "corruption",
+        {"sw": "Rushwa au udanganyifu", "fr": "Corruption ou fraude", "en": "Corruption or fraud"},
+        ["illegal_tax", "fraud", "other"],
+    ),
     ("roadblock", {"sw": "Kizuizi barabarani", "fr": "Barriere routiere", "en": "Roadblock"}, ["illegal_tax", "other"]),
     ("child_labour", {"sw": "Ajira ya watoto", "fr": "Travail des enfants", "en": "Child labour"}, ["other"]),
-    ("environment", {"sw": "Tatizo la mazingira", "fr": "Probleme environnemental", "en": "Environmental issue"},
-     ["mercury", "water_pollution", "deforestation", "other"]),
-    ("industrial", {"sw": "Mgogoro wa kazi", "fr": "Conflit industriel", "en": "Industrial conflict"},
-     ["eviction", "company_dispute", "other"]),
+    (
+        "environment",
+        {"sw": "Tatizo la mazingira", "fr": "Probleme environnemental", "en": "Environmental issue"},
+        ["mercury", "water_pollution", "deforestation", "other"],
+    ),
+    (
+        "industrial",
+        {"sw": "Mgogoro wa kazi", "fr": "Conflit industriel", "en": "Industrial conflict"},
+        ["eviction", "company_dispute", "other"],
+    ),
     ("other", {"sw": "Mengine", "fr": "Autre", "en": "Other"}, ["other"]),
 ]
 CODES = [c[0] for c in CATEGORIES]
 CHOICES = [(code, labels["en"]) for code, labels, _ in CATEGORIES]
+
+
 def label(code: str, language: str = "en") -> str:
     return next((labels[language] for c, labels, _ in CATEGORIES if c == code), code)

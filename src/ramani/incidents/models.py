@@ -15,8 +15,13 @@ def new_report_id() -> str:
 
 class Incident(models.Model):
     NEW = "new"
-    STATUSES = [("new", "New"), ("monitoring", "Being monitored"), ("resolved", "Resolved"),
-                ("persistent", "Persistent"), ("unresolved", "Not resolved")]
+    STATUSES = [
+        ("new", "New"),
+        ("monitoring", "Being monitored"),
+        ("resolved", "Resolved"),
+        ("persistent", "Persistent"),
+        ("unresolved", "Not resolved"),
+    ]
 
     report_id = models.CharField(max_length=8, unique=True, default=new_report_id)
     category = models.CharField(max_length=20, choices=categories.CHOICES)

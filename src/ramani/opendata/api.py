@@ -9,19 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.opendata import features, query, risk
 from ramani.sites import stats, trends
-from ramani.sites.qualification import QUALIFICATION_PROJECT
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
+from ramani.sites.qualification import QUALIFICATION_PROJECT
 
-api = NinjaAPI(title="Ramani open data API", version="1.0", urls_namespace="api",
-               description="Artisanal mining sites and field visits of eastern DR Congo. Licence ODC-BY 1.0 for "
-                           "IPIS data. See also the OGC API - Features service at /ogcapi/.")
+api = NinjaAPI(
+    title="Ramani open data API",
+    version="1.0",
+    urls_namespace="api",
+    description="Artisanal mining sites and field visits of eastern DR Congo. Licence ODC-BY 1.0 for "
+    "IPIS data. See also the OGC API - Features service at /ogcapi/.",
+)
 
 
 class Error(Schema):
@@ -77,28 +80,41 @@ class SiteFilters(_CommonFilters):
 
 
 def _params(filters: Schema) -> dict[str, str]:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else str(v)) for k, v in filters.dict().items()
-            if v not in (None, "")}
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else str(v))
+        for k, v in filters.dict().items()
+        if v not in (None, "")
+    }
 
 
 def _page(request, qs, limit: int, offset: int, shape) -> dict[str, Any]:
     count = qs.count()
-    rows = list(qs.order_by("id")[offset:offset + limit])
+    rows = list(qs.order_by("id")[offset : offset + limit])
 
     def link(new_offset: int) -> str:
         q = request.GET.copy()
         q["offset"], q["limit"] = str(new_offset), str(limit)
         return request.build_absolute_uri(f"{request.path}?{q.urlencode()}")
 
-    return {"count": count, "limit": limit, "offset": offset,
-            "next": link(offset + limit) if offset + len(rows) < count else None,
-            "previous": link(max(0, offset - limit)) if offset > 0 else None,
-            "results": shape(rows)}
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": link(offset + limit) if offset + len(rows) < count else None,
+        "previous": link(max(0, offset - limit)) if offset > 0 else None,
+        "results": shape(rows),
+    }
 
 
-@api.get("/sites", response={200: dict, 400: Error, 422: Invalid}, summary="List sites (filters, pages with next links)")
-def list_sites(request, filters: Query[SiteFilters], limit: int = Query(100, ge=1, le=1000),
-               offset: int = Query(0, ge=0, le=10_000_000)):
+@api.get(
+    "/sites", response={200: dict, 400: Error, 422: Invalid}, summary="List sites (filters, pages with next links)"
+)
+def list_sites(
+    request,
+    filters: Query[SiteFilters],
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
     """Sites matching every filter given. Visit filters (mineral, year, armed_presence, armed_group_type, mercury,
     child_labour, datetime) match sites with at least one visit meeting all of them together."""
     params = _params(filters)
@@ -106,9 +122,14 @@ def list_sites(request, filters: Query[SiteFilters], limit: int = Query(100, ge=
     on = query.parse_date("on", params["on"]) if params.get("on") else None
 
     def shape(rows):
-        return [{**f["properties"], "longitude": f["geometry"]["coordinates"][0] if f["geometry"] else None,
-                 "latitude": f["geometry"]["coordinates"][1] if f["geometry"] else None}
-                for f in features.site_features(rows, on)]
+        return [
+            {
+                **f["properties"],
+                "longitude": f["geometry"]["coordinates"][0] if f["geometry"] else None,
+                "latitude": f["geometry"]["coordinates"][1] if f["geometry"] else None,
+            }
+            for f in features.site_features(rows, on)
+        ]
 
     return _page(request, qs, limit, offset, shape)
 
@@ -118,19 +139,38 @@ def _site_or_404(pcode: str):
 
 
 def _visit_dict(v: Visit) -> dict:
-    data = {f.name: getattr(v, f.attname) for f in Visit._meta.concrete_fields
-            if f.name not in ("site", "key", "row_hash", "import_run", "geom_ewkb")}
+    data = {
+        f.name: getattr(v, f.attname)
+        for f in Visit._meta.concrete_fields
+        if f.name not in ("site", "key", "row_hash", "import_run", "geom_ewkb")
+    }
     data["visit_date"] = v.visit_date.isoformat()
-    data["minerals"] = [{"position": m.position, "mineral": m.mineral, "selling_points": m.selling_points,
-                         "final_destination": m.final_destination} for m in v.mineral_slots.all()]
-    data["armed_groups"] = [{"position": g.position, "name": g.name, "type": g.type, "frequency": g.frequency,
-                             "activities": g.activities()} for g in v.armed_groups.all()]
+    data["minerals"] = [
+        {
+            "position": m.position,
+            "mineral": m.mineral,
+            "selling_points": m.selling_points,
+            "final_destination": m.final_destination,
+        }
+        for m in v.mineral_slots.all()
+    ]
+    data["armed_groups"] = [
+        {"position": g.position, "name": g.name, "type": g.type, "frequency": g.frequency, "activities": g.activities()}
+        for g in v.armed_groups.all()
+    ]
     return data
 
 
-@api.get("/sites/{pcode}", response={200: dict, 400: Error, 404: Error, 422: Invalid}, summary="One site with its visits and qualification")
-def get_site(request, pcode: str, on: str | None = Query(None, pattern=DATE,
-                                                         description="Date YYYY-MM-DD for the qualification (default today)")):
+@api.get(
+    "/sites/{pcode}",
+    response={200: dict, 400: Error, 404: Error, 422: Invalid},
+    summary="One site with its visits and qualification",
+)
+def get_site(
+    request,
+    pcode: str,
+    on: str | None = Query(None, pattern=DATE, description="Date YYYY-MM-DD for the qualification (default today)"),
+):
     """The site, its visits, and its qualification on `on` with why (decision in force, expiry, blue turned red)."""
     site = _site_or_404(pcode)
     if site is None:
@@ -139,22 +179,40 @@ def get_site(request, pcode: str, on: str | None = Query(None, pattern=DATE,
     feature = features.site_features([site], day)[0]
     held = site.status_on(day)
     iso = lambda d: d.isoformat() if d else None  # noqa: E731
-    qualification_on = {"on": day.isoformat(), "status": held.status, "decided": held.decided,
-                        "decided_on": iso(held.decided_on), "since": iso(held.since),
-                        "valid_until": iso(held.valid_until), "review_due": iso(held.review_due),
-                        "expired": held.expired, "automatic": held.automatic}
+    qualification_on = {
+        "on": day.isoformat(),
+        "status": held.status,
+        "decided": held.decided,
+        "decided_on": iso(held.decided_on),
+        "since": iso(held.since),
+        "valid_until": iso(held.valid_until),
+        "review_due": iso(held.review_due),
+        "expired": held.expired,
+        "automatic": held.automatic,
+    }
     visits = site.visits.prefetch_related("mineral_slots", "armed_groups").order_by("visit_date", "id")
-    return {**feature["properties"], "longitude": site.longitude, "latitude": site.latitude,
-            "visits": [_visit_dict(v) for v in visits],
-            "qualification_on": qualification_on,
-            "qualification_history": [{"date": q.date.isoformat(), "status": q.status, "reference": q.reference,
-                                       "visit_id": q.visit_id} for q in site.qualifications.order_by("date", "id")],
-            "links": {"risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),
-                      "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}")}}
+    return {
+        **feature["properties"],
+        "longitude": site.longitude,
+        "latitude": site.latitude,
+        "visits": [_visit_dict(v) for v in visits],
+        "qualification_on": qualification_on,
+        "qualification_history": [
+            {"date": q.date.isoformat(), "status": q.status, "reference": q.reference, "visit_id": q.visit_id}
+            for q in site.qualifications.order_by("date", "id")
+        ],
+        "links": {
+            "risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),
+            "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}"),
+        },
+    }
 
 
-@api.get("/sites/{pcode}/risk", response={200: dict, 400: Error, 404: Error, 422: Invalid},
-         summary="Due-diligence red flags for a site as of a date")
+@api.get(
+    "/sites/{pcode}/risk",
+    response={200: dict, 400: Error, 404: Error, 422: Invalid},
+    summary="Due-diligence red flags for a site as of a date",
+)
 def site_risk(request, pcode: str, on: str | None = Query(None, pattern=DATE, description="Date YYYY-MM-DD")):
     """What a buyer must see before sourcing from this site, from the evidence dated on or before `on` (default
     today): armed interference and by whom, interference by state security forces, child labour, mercury,
@@ -166,9 +224,15 @@ def site_risk(request, pcode: str, on: str | None = Query(None, pattern=DATE, de
     return risk.assess(site, query.parse_date("on", on) if on else dt.date.today())
 
 
-@api.get("/visits", response={200: dict, 400: Error, 422: Invalid}, summary="List visits (filters, pages with next links)")
-def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, ge=1, le=1000),
-                offset: int = Query(0, ge=0, le=10_000_000)):
+@api.get(
+    "/visits", response={200: dict, 400: Error, 422: Invalid}, summary="List visits (filters, pages with next links)"
+)
+def list_visits(
+    request,
+    filters: Query[VisitFilters],
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000),
+):
     qs = query.filter_visits(_params(filters)).select_related("site").prefetch_related("mineral_slots", "armed_groups")
 
     def shape(rows):
@@ -177,7 +241,11 @@ def list_visits(request, filters: Query[VisitFilters], limit: int = Query(100, g
     return _page(request, qs, limit, offset, shape)
 
 
-@api.get("/summary", response={200: dict, 400: Error, 422: Invalid}, summary="Counts for the dashboard (same filters as /sites)")
+@api.get(
+    "/summary",
+    response={200: dict, 400: Error, 422: Invalid},
+    summary="Counts for the dashboard (same filters as /sites)",
+)
 def summary(request, filters: Query[SiteFilters]):
     params = _params(filters)
     sites = query.filter_sites(params)
@@ -185,24 +253,48 @@ def summary(request, filters: Query[SiteFilters]):
     if params.get("year"):
         visits = visits.filter(visit_date__year=query.parse_year(params["year"]))
     figures = trends.field_visit_figures(visits)
-    by_year = [{**row, "with_presence": row["sites_with_presence"], "with_mercury": row["sites_with_mercury"],
-                "with_children": row["sites_with_children"]} for row in figures["by_year"]]
-    group_types = list(VisitArmedGroup.objects.filter(visit__in=visits).exclude(type="").values("type").annotate(
-        visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True)).order_by("-sites"))
-    minerals = list(VisitMineral.objects.filter(visit__in=visits).exclude(mineral="").values("mineral").annotate(
-        visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True)).order_by("-sites"))
+    by_year = [
+        {
+            **row,
+            "with_presence": row["sites_with_presence"],
+            "with_mercury": row["sites_with_mercury"],
+            "with_children": row["sites_with_children"],
+        }
+        for row in figures["by_year"]
+    ]
+    group_types = list(
+        VisitArmedGroup.objects.filter(visit__in=visits)
+        .exclude(type="")
+        .values("type")
+        .annotate(visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True))
+        .order_by("-sites")
+    )
+    minerals = list(
+        VisitMineral.objects.filter(visit__in=visits)
+        .exclude(mineral="")
+        .values("mineral")
+        .annotate(visits=Count("visit", distinct=True), sites=Count("visit__site", distinct=True))
+        .order_by("-sites")
+    )
     on = query.parse_date("on", params["on"]) if params.get("on") else dt.date.today()
     return {
-        "sites": sites.count(), "visits": visits.count(),
-        "by_province": figures["by_province"], "by_year": by_year, "minerals": minerals,
-        "armed_group_types": group_types, "armed_group_types_by_year": figures["armed_group_types_by_year"],
+        "sites": sites.count(),
+        "visits": visits.count(),
+        "by_province": figures["by_province"],
+        "by_year": by_year,
+        "minerals": minerals,
+        "armed_group_types": group_types,
+        "armed_group_types_by_year": figures["armed_group_types_by_year"],
         "workers_bands": figures["workers_bands"],
-        "qualification": dict(stats.qualification_counts(on, sites)), "qualification_on": on.isoformat(),
+        "qualification": dict(stats.qualification_counts(on, sites)),
+        "qualification_on": on.isoformat(),
     }
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc: ValidationError):
-    errors = [{k: (v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v)) for k, v in e.items()}
-              for e in exc.errors]
+    errors = [
+        {k: (v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v)) for k, v in e.items()}
+        for e in exc.errors
+    ]
     return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)

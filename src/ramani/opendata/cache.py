@@ -94,12 +94,16 @@ def max_bytes() -> int:
 
 def middleware(get_response):
     def answer(request):
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(PREFIXES) \
-                or request.path.startswith(SKIP):
+        if (
+            request.method not in ("GET", "HEAD")
+            or not request.path.startswith(PREFIXES)
+            or request.path.startswith(SKIP)
+        ):
             return get_response(request)
         seconds = int(config.get("RAMANI_CACHE_SECONDS"))
-        raw = (f"{revision.current()}|{dt.date.today()}|{request.build_absolute_uri()}|"
-               f"{request.headers.get('Accept', '')}")
+        raw = (
+            f"{revision.current()}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
+        )
         key = hashlib.sha1(raw.encode()).hexdigest()
         etag = f'"{key}"'
         if request.headers.get("If-None-Match") == etag:

@@ -27,9 +27,13 @@ from ramani.sites import ipis_export
 from ramani.sites.models import Visit
 
 CHUNK = 2000
-FORMATS = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json",
-           "gpkg": "application/geopackage+sqlite3", "fgb": "application/flatgeobuf",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "fgb": "application/flatgeobuf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 COLLECTIONS = ("sites", "visits", "ipis")
 LICENCE_TEXT = f"Licence: {LICENCE} (https://opendatacommons.org/licenses/by/1-0/). Attribution: {ATTRIBUTION}"
 
@@ -84,8 +88,11 @@ def iter_features(collection: str, params: dict[str, str]) -> Iterator[list[dict
     qs = _queryset(collection, params).order_by("id")
     last = 0
     while True:
-        page = list(qs.filter(id__gt=last)[:CHUNK]) if collection == "sites" else list(
-            qs.filter(id__gt=last).values_list("id", flat=True)[:CHUNK])
+        page = (
+            list(qs.filter(id__gt=last)[:CHUNK])
+            if collection == "sites"
+            else list(qs.filter(id__gt=last).values_list("id", flat=True)[:CHUNK])
+        )
         if not page:
             return
         if collection == "sites":
@@ -130,8 +137,10 @@ def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
     for chunk in iter_features(collection, params):
         for f in chunk:
             coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
-            writer.writerow([_text(neutralise(f["properties"].get(n))) for n in names]
-                            + [_text(coords[0]), _text(coords[1]), LICENCE, ATTRIBUTION])
+            writer.writerow(
+                [_text(neutralise(f["properties"].get(n))) for n in names]
+                + [_text(coords[0]), _text(coords[1]), LICENCE, ATTRIBUTION]
+            )
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -143,8 +152,12 @@ def stream_geojson(collection: str, params: dict[str, str]) -> Iterator[str]:
         ipis_export.write_geojson(ipis_export.iter_rows(query.filter_visits(params)), buffer)
         yield buffer.getvalue()
         return
-    yield json.dumps({"type": "FeatureCollection", "name": collection, "licence": LICENCE,
-                      "attribution": ATTRIBUTION})[:-1] + ', "features": [\n'
+    yield (
+        json.dumps({"type": "FeatureCollection", "name": collection, "licence": LICENCE, "attribution": ATTRIBUTION})[
+            :-1
+        ]
+        + ', "features": [\n'
+    )
     first = True
     for chunk in iter_features(collection, params):
         parts = [json.dumps(f, ensure_ascii=False) for f in chunk]
@@ -154,10 +167,16 @@ def stream_geojson(collection: str, params: dict[str, str]) -> Iterator[str]:
 
 
 def _columns(chunk: list[dict], names: list[str]):
-    geoms = numpy.array([shapely.to_wkb(shapely.Point(f["geometry"]["coordinates"])) if f["geometry"] else None
-                         for f in chunk], dtype=object)
-    data = [numpy.array([None if f["properties"].get(n) is None else _text(f["properties"].get(n)) for f in chunk],
-                        dtype=object) for n in names]
+    geoms = numpy.array(
+        [shapely.to_wkb(shapely.Point(f["geometry"]["coordinates"])) if f["geometry"] else None for f in chunk],
+        dtype=object,
+    )
+    data = [
+        numpy.array(
+            [None if f["properties"].get(n) is None else _text(f["properties"].get(n)) for f in chunk], dtype=object
+        )
+        for n in names
+    ]
     return geoms, data
 
 
@@ -172,17 +191,39 @@ def write_file(collection: str, fmt: str, params: dict[str, str], folder: Path) 
     from pyogrio import raw
 
     driver = {"gpkg": "GPKG", "fgb": "FlatGeobuf"}[fmt]
-    options = {"dataset_metadata": {"licence": LICENCE, "attribution": ATTRIBUTION}} if fmt == "gpkg" else {
-        "layer_options": {"TITLE": f"Ramani {collection}", "DESCRIPTION": LICENCE_TEXT}}
+    options = (
+        {"dataset_metadata": {"licence": LICENCE, "attribution": ATTRIBUTION}}
+        if fmt == "gpkg"
+        else {"layer_options": {"TITLE": f"Ramani {collection}", "DESCRIPTION": LICENCE_TEXT}}
+    )
     written = False
     for chunk in iter_features(collection, params):
         geoms, data = _columns(chunk, names)
-        raw.write(str(path), geoms, data, fields=names, geometry_type="Point", crs="EPSG:4326", driver=driver,
-                  layer=collection, append=written, **({} if written else options))
+        raw.write(
+            str(path),
+            geoms,
+            data,
+            fields=names,
+            geometry_type="Point",
+            crs="EPSG:4326",
+            driver=driver,
+            layer=collection,
+            append=written,
+            **({} if written else options),
+        )
         written = True
     if not written:  # an empty selection still gives a valid, empty file
-        raw.write(str(path), numpy.array([], dtype=object), [numpy.array([], dtype=object) for _ in names],
-                  fields=names, geometry_type="Point", crs="EPSG:4326", driver=driver, layer=collection, **options)
+        raw.write(
+            str(path),
+            numpy.array([], dtype=object),
+            [numpy.array([], dtype=object) for _ in names],
+            fields=names,
+            geometry_type="Point",
+            crs="EPSG:4326",
+            driver=driver,
+            layer=collection,
+            **options,
+        )
     return path
 
 

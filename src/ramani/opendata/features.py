@@ -10,10 +10,35 @@ from ramani.sites import qualification as rules
 from ramani.sites.ipis_export import iter_rows
 from ramani.sites.models import Qualification, Site, Visit, VisitArmedGroup, VisitMineral
 
-SITE_FIELDS = ["pcode", "name", "province", "province_pcode", "territoire", "adm2_pcode", "collectivite", "groupement",
-               "village", "location_origin", "first_visit_date", "last_visit_date", "visit_count", "synthetic"]
-LATEST_FIELDS = ["last_field_visit_date", "project", "workers_numb", "minerals", "armed_presence", "armed_interference",
-                 "armed_groups", "armed_group_types", "mercury", "child_labour", "women"]
+SITE_FIELDS = [
+    "pcode",
+    "name",
+    "province",
+    "province_pcode",
+    "territoire",
+    "adm2_pcode",
+    "collectivite",
+    "groupement",
+    "village",
+    "location_origin",
+    "first_visit_date",
+    "last_visit_date",
+    "visit_count",
+    "synthetic",
+]
+LATEST_FIELDS = [
+    "last_field_visit_date",
+    "project",
+    "workers_numb",
+    "minerals",
+    "armed_presence",
+    "armed_interference",
+    "armed_groups",
+    "armed_group_types",
+    "mercury",
+    "child_labour",
+    "women",
+]
 SITE_PROPERTIES = SITE_FIELDS + ["qualification", "qualification_valid", "qualification_decided_on"] + LATEST_FIELDS
 VISIT_PROPERTIES = [c for c in fmt.COLUMNS if c != "geom"]
 
@@ -28,40 +53,64 @@ def site_features(sites: list[Site], on: dt.date | None = None) -> list[dict]:
     ids = [s.id for s in sites]
     decisions = defaultdict(list)
     for site_id, date, status, pk in Qualification.objects.filter(site_id__in=ids).values_list(
-            "site_id", "date", "status", "id"):
+        "site_id", "date", "status", "id"
+    ):
         decisions[site_id].append((date, status, pk))
     latest = latest_field_visits(ids)
     out = []
     for s in sites:
         props = {f: _json(getattr(s, f)) for f in SITE_FIELDS}
         status = rules.status_on(decisions.get(s.id, []), on)
-        props.update(qualification=status.status, qualification_valid=status.valid,
-                     qualification_decided_on=_json(status.decided_on))
+        props.update(
+            qualification=status.status,
+            qualification_valid=status.valid,
+            qualification_decided_on=_json(status.decided_on),
+        )
         props.update(latest.get(s.id, dict.fromkeys(LATEST_FIELDS)))
-        geometry = ({"type": "Point", "coordinates": [s.longitude, s.latitude]}
-                    if s.longitude is not None and s.latitude is not None else None)
+        geometry = (
+            {"type": "Point", "coordinates": [s.longitude, s.latitude]}
+            if s.longitude is not None and s.latitude is not None
+            else None
+        )
         out.append({"type": "Feature", "id": s.pcode, "geometry": geometry, "properties": props})
     return out
 
 
 def latest_field_visits(site_ids: list[int]) -> dict[int, dict]:
     """Per site, the attributes of its latest visit that is not a qualification-only record."""
-    rows = (Visit.objects.filter(site_id__in=site_ids).exclude(project=rules.QUALIFICATION_PROJECT)
-            .order_by("site_id", "-visit_date", "-id")
-            .values_list("id", "site_id", "visit_date", "project", "workers_numb", "presence", "interference",
-                         "mercury", "childunder15", "women"))
+    rows = (
+        Visit.objects.filter(site_id__in=site_ids)
+        .exclude(project=rules.QUALIFICATION_PROJECT)
+        .order_by("site_id", "-visit_date", "-id")
+        .values_list(
+            "id",
+            "site_id",
+            "visit_date",
+            "project",
+            "workers_numb",
+            "presence",
+            "interference",
+            "mercury",
+            "childunder15",
+            "women",
+        )
+    )
     chosen: dict[int, tuple] = {}
     for row in rows:
         chosen.setdefault(row[1], row)
     visit_ids = [r[0] for r in chosen.values()]
     minerals = defaultdict(list)
-    for visit_id, mineral in VisitMineral.objects.filter(visit_id__in=visit_ids).order_by("position").values_list(
-            "visit_id", "mineral"):
+    for visit_id, mineral in (
+        VisitMineral.objects.filter(visit_id__in=visit_ids).order_by("position").values_list("visit_id", "mineral")
+    ):
         if mineral:
             minerals[visit_id].append(mineral)
     groups, types = defaultdict(list), defaultdict(list)
-    for visit_id, name, kind in VisitArmedGroup.objects.filter(visit_id__in=visit_ids).order_by("position").values_list(
-            "visit_id", "name", "type"):
+    for visit_id, name, kind in (
+        VisitArmedGroup.objects.filter(visit_id__in=visit_ids)
+        .order_by("position")
+        .values_list("visit_id", "name", "type")
+    ):
         if name:
             groups[visit_id].append(name)
         if kind:
@@ -69,10 +118,17 @@ def latest_field_visits(site_ids: list[int]) -> dict[int, dict]:
     out = {}
     for vid, site_id, date, project, workers, presence, interference, mercury, child, women in chosen.values():
         out[site_id] = {
-            "last_field_visit_date": date.isoformat(), "project": project, "workers_numb": workers,
-            "minerals": ", ".join(minerals[vid]), "armed_presence": presence, "armed_interference": interference,
-            "armed_groups": ", ".join(groups[vid]), "armed_group_types": ", ".join(types[vid]), "mercury": mercury,
-            "child_labour": child, "women": women,
+            "last_field_visit_date": date.isoformat(),
+            "project": project,
+            "workers_numb": workers,
+            "minerals": ", ".join(minerals[vid]),
+            "armed_presence": presence,
+            "armed_interference": interference,
+            "armed_groups": ", ".join(groups[vid]),
+            "armed_group_types": ", ".join(types[vid]),
+            "mercury": mercury,
+            "child_labour": child,
+            "women": women,
         }
     return out
 

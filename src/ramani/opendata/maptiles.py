@@ -164,8 +164,11 @@ def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes
     if year is not None:
         where += " AND visit_date >= %s AND visit_date <= %s"
         args += [dt.date(year, 1, 1), dt.date(year, 12, 31)]
-    cur.execute("SELECT id, site_id, visit_date, workers_numb, mercury, childunder15, presence, interference "
-                f"FROM sites_visit WHERE {where} ORDER BY site_id, visit_date DESC, id DESC", args)
+    cur.execute(
+        "SELECT id, site_id, visit_date, workers_numb, mercury, childunder15, presence, interference "
+        f"FROM sites_visit WHERE {where} ORDER BY site_id, visit_date DESC, id DESC",
+        args,
+    )
     latest: dict[int, tuple] = {}
     for row in cur.fetchall():
         latest.setdefault(row[1], row)
@@ -176,9 +179,14 @@ def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes
         if visit_id in wanted:
             types.setdefault(visit_id, []).append(kind)
     n = len(site_ids)
-    out = Attributes(workers=np.zeros(n, dtype=np.int8), mercury=np.full(n, -1, dtype=np.int8),
-                     child=np.full(n, -1, dtype=np.int8), armed=np.zeros(n, dtype=np.int8),
-                     year=np.zeros(n, dtype=np.int16), priority=np.zeros(n, dtype=np.int32))
+    out = Attributes(
+        workers=np.zeros(n, dtype=np.int8),
+        mercury=np.full(n, -1, dtype=np.int8),
+        child=np.full(n, -1, dtype=np.int8),
+        armed=np.zeros(n, dtype=np.int8),
+        year=np.zeros(n, dtype=np.int16),
+        priority=np.zeros(n, dtype=np.int32),
+    )
     for i, site_id in enumerate(site_ids):
         row = latest.get(site_id)
         if row is None:
@@ -200,9 +208,11 @@ def build() -> Index:
 
     number = revision.current()
     with connection.cursor() as cur:
-        cur.execute("SELECT id, pcode, longitude, latitude FROM sites_site "
-                    "WHERE longitude IS NOT NULL AND latitude IS NOT NULL "
-                    "AND longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90")
+        cur.execute(
+            "SELECT id, pcode, longitude, latitude FROM sites_site "
+            "WHERE longitude IS NOT NULL AND latitude IS NOT NULL "
+            "AND longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90"
+        )
         sites = cur.fetchall()
         n = len(sites)
         lon = np.fromiter((s[2] for s in sites), dtype=np.float64, count=n)
@@ -217,8 +227,15 @@ def build() -> Index:
             if isinstance(date, str):
                 date = dt.date.fromisoformat(date)
             decisions.setdefault(site_id, []).append((date, status, pk))
-    return Index(revision=number, ids=np.array(ids, dtype=np.int64), mx=mx[order], my=my[order],
-                 pcodes=[s[1] for s in sites], latest=attributes, decisions=decisions)
+    return Index(
+        revision=number,
+        ids=np.array(ids, dtype=np.int64),
+        mx=mx[order],
+        my=my[order],
+        pcodes=[s[1] for s in sites],
+        latest=attributes,
+        decisions=decisions,
+    )
 
 
 _lock = threading.Lock()
@@ -267,8 +284,13 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     status = idx.status(on)
     layer = mvt.Layer(LAYER)
     for i, tx, ty in zip(sel.tolist(), px.tolist(), py.tolist()):
-        props = {"pcode": idx.pcodes[i], "q": STATUS_CODES[status[i]], "w": int(attrs.workers[i]),
-                 "a": ARMED[attrs.armed[i]], "y": int(attrs.year[i])}
+        props = {
+            "pcode": idx.pcodes[i],
+            "q": STATUS_CODES[status[i]],
+            "w": int(attrs.workers[i]),
+            "a": ARMED[attrs.armed[i]],
+            "y": int(attrs.year[i]),
+        }
         if attrs.mercury[i] >= 0:
             props["hg"] = int(attrs.mercury[i])
         if attrs.child[i] >= 0:

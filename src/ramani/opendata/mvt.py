@@ -87,8 +87,9 @@ class Layer:
                 continue
             tags += _varint(self._key(key)) + _varint(self._val(value))
         geometry = _varint(MOVE_TO_ONE) + _varint(_zigzag(int(x))) + _varint(_zigzag(int(y)))
-        self._features.append(_uint_field(1, fid) + _field(2, bytes(tags)) + _uint_field(3, POINT)
-                              + _field(4, geometry))
+        self._features.append(
+            _uint_field(1, fid) + _field(2, bytes(tags)) + _uint_field(3, POINT) + _field(4, geometry)
+        )
 
     def encode(self) -> bytes:
         body = bytearray(_uint_field(15, 2) + _field(1, self.name.encode()))

@@ -50,12 +50,21 @@ class Collection:
 
 
 COLLECTIONS = {
-    "sites": Collection("sites", "Artisanal mining sites",
-                        "One feature per site (pcode), with its qualification status today and the attributes of "
-                        "its latest field visit.", query.SITE_PARAMS, "last_visit_date"),
-    "visits": Collection("visits", "Field visits",
-                         "One feature per visit, with every column of the IPIS open-data format.",
-                         query.VISIT_PARAMS, "visit_date"),
+    "sites": Collection(
+        "sites",
+        "Artisanal mining sites",
+        "One feature per site (pcode), with its qualification status today and the attributes of "
+        "its latest field visit.",
+        query.SITE_PARAMS,
+        "last_visit_date",
+    ),
+    "visits": Collection(
+        "visits",
+        "Field visits",
+        "One feature per visit, with every column of the IPIS open-data format.",
+        query.VISIT_PARAMS,
+        "visit_date",
+    ),
 }
 
 
@@ -64,20 +73,27 @@ def _error(status: int, code: str, description: str) -> Answer:
 
 
 def landing(base: str) -> Answer:
-    return Answer(200, {
-        "title": "Ramani open data (OGC API - Features)",
-        "description": "Artisanal mining sites and field visits in eastern DR Congo.",
-        "links": [
-            {"href": f"{base}/", "rel": "self", "type": "application/json", "title": "This document"},
-            {"href": f"{base}/?f=html", "rel": "alternate", "type": "text/html", "title": "This document as HTML"},
-            {"href": f"{base}/api", "rel": "service-desc", "type": OPENAPI, "title": "The API definition"},
-            {"href": f"{base}/api?f=html", "rel": "service-doc", "type": "text/html", "title": "API documentation"},
-            {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json",
-             "title": "Conformance classes"},
-            {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": "Collections"},
-            {"href": "https://opendatacommons.org/licenses/by/1-0/", "rel": "license", "title": LICENCE},
-        ],
-    })
+    return Answer(
+        200,
+        {
+            "title": "Ramani open data (OGC API - Features)",
+            "description": "Artisanal mining sites and field visits in eastern DR Congo.",
+            "links": [
+                {"href": f"{base}/", "rel": "self", "type": "application/json", "title": "This document"},
+                {"href": f"{base}/?f=html", "rel": "alternate", "type": "text/html", "title": "This document as HTML"},
+                {"href": f"{base}/api", "rel": "service-desc", "type": OPENAPI, "title": "The API definition"},
+                {"href": f"{base}/api?f=html", "rel": "service-doc", "type": "text/html", "title": "API documentation"},
+                {
+                    "href": f"{base}/conformance",
+                    "rel": "conformance",
+                    "type": "application/json",
+                    "title": "Conformance classes",
+                },
+                {"href": f"{base}/collections", "rel": "data", "type": "application/json", "title": "Collections"},
+                {"href": "https://opendatacommons.org/licenses/by/1-0/", "rel": "license", "title": LICENCE},
+            ],
+        },
+    )
 
 
 def conformance() -> Answer:
@@ -88,22 +104,38 @@ def _extent(c: Collection) -> dict:
     model = Site if c.id == "sites" else Visit
     from django.db.models import Max, Min
 
-    agg = model.objects.aggregate(minx=Min("longitude"), miny=Min("latitude"), maxx=Max("longitude"),
-                                  maxy=Max("latitude"), t0=Min(c.extent_field), t1=Max(c.extent_field))
+    agg = model.objects.aggregate(
+        minx=Min("longitude"),
+        miny=Min("latitude"),
+        maxx=Max("longitude"),
+        maxy=Max("latitude"),
+        t0=Min(c.extent_field),
+        t1=Max(c.extent_field),
+    )
     bbox = [agg["minx"], agg["miny"], agg["maxx"], agg["maxy"]]
-    extent = {"spatial": {"bbox": [bbox] if None not in bbox else [[-180, -90, 180, 90]],
-                          "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+    extent = {
+        "spatial": {
+            "bbox": [bbox] if None not in bbox else [[-180, -90, 180, 90]],
+            "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+        }
+    }
     if agg["t0"]:
-        extent["temporal"] = {"interval": [[f"{agg['t0']}T00:00:00Z", f"{agg['t1']}T23:59:59Z"]],
-                              "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"}
+        extent["temporal"] = {
+            "interval": [[f"{agg['t0']}T00:00:00Z", f"{agg['t1']}T23:59:59Z"]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian",
+        }
     return extent
 
 
 def _collection_doc(base: str, c: Collection) -> dict:
     href = f"{base}/collections/{c.id}"
     return {
-        "id": c.id, "title": c.title, "description": c.description, "itemType": "feature",
-        "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"], "extent": _extent(c),
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "itemType": "feature",
+        "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
+        "extent": _extent(c),
         "links": [
             {"href": href, "rel": "self", "type": "application/json", "title": c.title},
             {"href": f"{href}/items", "rel": "items", "type": GEOJSON, "title": f"{c.title} (GeoJSON)"},
@@ -114,10 +146,13 @@ def _collection_doc(base: str, c: Collection) -> dict:
 
 
 def collections(base: str) -> Answer:
-    return Answer(200, {
-        "collections": [_collection_doc(base, c) for c in COLLECTIONS.values()],
-        "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
-    })
+    return Answer(
+        200,
+        {
+            "collections": [_collection_doc(base, c) for c in COLLECTIONS.values()],
+            "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
+        },
+    )
 
 
 def collection(base: str, collection_id: str) -> Answer:
@@ -140,10 +175,13 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
         return _error(404, "NotFound", f"no collection {collection_id!r}")
     unknown = set(params) - COMMON_PARAMS - set(c.params)
     if unknown:
-        return _error(400, "InvalidParameterValue", f"unknown parameter(s): {', '.join(sorted(unknown))}; "
-                                                     f"see {base}/api")
-    if params.get("bbox-crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84") != \
-            "http://www.opengis.net/def/crs/OGC/1.3/CRS84":
+        return _error(
+            400, "InvalidParameterValue", f"unknown parameter(s): {', '.join(sorted(unknown))}; see {base}/api"
+        )
+    if (
+        params.get("bbox-crs", "http://www.opengis.net/def/crs/OGC/1.3/CRS84")
+        != "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+    ):
         return _error(400, "InvalidParameterValue", "bbox-crs: only CRS84 is supported")
     try:
         limit = _int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -153,7 +191,7 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
     except query.FilterError as exc:
         return _error(400, "InvalidParameterValue", str(exc))
     matched = qs.count()
-    page = qs.order_by("id")[offset:offset + limit]
+    page = qs.order_by("id")[offset : offset + limit]
     feats = features.site_features(list(page)) if c.id == "sites" else features.visit_features(page)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
@@ -170,9 +208,14 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
     if offset > 0:
         links.append(link("prev", max(0, offset - limit)))
     body = {
-        "type": "FeatureCollection", "features": feats, "numberMatched": matched, "numberReturned": len(feats),
-        "timeStamp": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "links": links,
-        "license": LICENCE, "attribution": ATTRIBUTION,
+        "type": "FeatureCollection",
+        "features": feats,
+        "numberMatched": matched,
+        "numberReturned": len(feats),
+        "timeStamp": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "links": links,
+        "license": LICENCE,
+        "attribution": ATTRIBUTION,
     }
     return Answer(200, body, media_type=GEOJSON)
 
@@ -202,44 +245,101 @@ def item(base: str, collection_id: str, feature_id: str) -> Answer:
 
 def api_document(base: str) -> Answer:
     """The OpenAPI 3.0 definition of this service (what QGIS reads limit's bounds from)."""
+
     def param(name: str, description: str, schema: dict | None = None) -> dict:
-        return {"name": name, "in": "query", "required": False, "description": description,
-                "schema": schema or {"type": "string"}, "style": "form", "explode": False}
+        return {
+            "name": name,
+            "in": "query",
+            "required": False,
+            "description": description,
+            "schema": schema or {"type": "string"},
+            "style": "form",
+            "explode": False,
+        }
 
     common = [
-        param("limit", f"Number of features per page (default {DEFAULT_LIMIT}, maximum {MAX_LIMIT}).",
-              {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
-        param("offset", "Index of the first feature (0-based); `next` links carry it.",
-              {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}),
-        param("bbox", "minLon,minLat,maxLon,maxLat (CRS84).",
-              {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}}),
+        param(
+            "limit",
+            f"Number of features per page (default {DEFAULT_LIMIT}, maximum {MAX_LIMIT}).",
+            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        ),
+        param(
+            "offset",
+            "Index of the first feature (0-based); `next` links carry it.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+        ),
+        param(
+            "bbox",
+            "minLon,minLat,maxLon,maxLat (CRS84).",
+            {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
+        ),
         param("f", "Output format.", {"type": "string", "enum": ["json", "html"]}),
     ]
     paths: dict[str, Any] = {
-        "/": {"get": {"summary": "Landing page", "operationId": "getLandingPage",
-                      "responses": {"200": {"description": "Landing page"}}}},
-        "/conformance": {"get": {"summary": "Conformance classes", "operationId": "getConformance",
-                                 "responses": {"200": {"description": "Conformance"}}}},
-        "/collections": {"get": {"summary": "Collections", "operationId": "getCollections",
-                                 "responses": {"200": {"description": "Collections"}}}},
+        "/": {
+            "get": {
+                "summary": "Landing page",
+                "operationId": "getLandingPage",
+                "responses": {"200": {"description": "Landing page"}},
+            }
+        },
+        "/conformance": {
+            "get": {
+                "summary": "Conformance classes",
+                "operationId": "getConformance",
+                "responses": {"200": {"description": "Conformance"}},
+            }
+        },
+        "/collections": {
+            "get": {
+                "summary": "Collections",
+                "operationId": "getCollections",
+                "responses": {"200": {"description": "Collections"}},
+            }
+        },
     }
     for c in COLLECTIONS.values():
         own = [param(k, v) for k, v in c.params.items() if k not in ("bbox",)]
-        paths[f"/collections/{c.id}"] = {"get": {"summary": c.title, "operationId": f"describe_{c.id}",
-                                                 "responses": {"200": {"description": c.description}}}}
-        paths[f"/collections/{c.id}/items"] = {"get": {
-            "summary": f"{c.title}: features", "operationId": f"get_{c.id}_items", "parameters": common + own,
-            "responses": {"200": {"description": "GeoJSON FeatureCollection",
-                                  "content": {GEOJSON: {"schema": {"type": "object"}}}},
-                          "400": {"description": "Invalid parameter"}}}}
-        paths[f"/collections/{c.id}/items/{{featureId}}"] = {"get": {
-            "summary": f"{c.title}: one feature", "operationId": f"get_{c.id}_item",
-            "parameters": [{"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "GeoJSON Feature"}, "404": {"description": "Not found"}}}}
-    return Answer(200, {
-        "openapi": "3.0.2",
-        "info": {"title": "Ramani OGC API - Features", "version": "1.0.0",
-                 "license": {"name": LICENCE, "url": "https://opendatacommons.org/licenses/by/1-0/"}},
-        "servers": [{"url": base}],
-        "paths": paths,
-    }, media_type=OPENAPI)
+        paths[f"/collections/{c.id}"] = {
+            "get": {
+                "summary": c.title,
+                "operationId": f"describe_{c.id}",
+                "responses": {"200": {"description": c.description}},
+            }
+        }
+        paths[f"/collections/{c.id}/items"] = {
+            "get": {
+                "summary": f"{c.title}: features",
+                "operationId": f"get_{c.id}_items",
+                "parameters": common + own,
+                "responses": {
+                    "200": {
+                        "description": "GeoJSON FeatureCollection",
+                        "content": {GEOJSON: {"schema": {"type": "object"}}},
+                    },
+                    "400": {"description": "Invalid parameter"},
+                },
+            }
+        }
+        paths[f"/collections/{c.id}/items/{{featureId}}"] = {
+            "get": {
+                "summary": f"{c.title}: one feature",
+                "operationId": f"get_{c.id}_item",
+                "parameters": [{"name": "featureId", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "GeoJSON Feature"}, "404": {"description": "Not found"}},
+            }
+        }
+    return Answer(
+        200,
+        {
+            "openapi": "3.0.2",
+            "info": {
+                "title": "Ramani OGC API - Features",
+                "version": "1.0.0",
+                "license": {"name": LICENCE, "url": "https://opendatacommons.org/licenses/by/1-0/"},
+            },
+            "servers": [{"url": base}],
+            "paths": paths,
+        },
+        media_type=OPENAPI,
+    )

@@ -8,11 +8,10 @@ datetime) select SITES that have at least one visit meeting all of them together
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import datetime as dt
 import math
 import re
+from typing import NoReturn
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -125,8 +124,13 @@ def mineral_values(text: str) -> list[str]:
     """IPIS spellings of a mineral given in any of the three languages (or as IPIS writes it)."""
     t = text.strip()
     terms = Term.objects.filter(vocabulary="mineral").filter(
-        Q(value__iexact=t) | Q(label_en__iexact=t) | Q(label_sw__iexact=t) | Q(label_fr__iexact=t)
-        | Q(label_en__istartswith=t + " ") | Q(label_sw__istartswith=t + " "))
+        Q(value__iexact=t)
+        | Q(label_en__iexact=t)
+        | Q(label_sw__iexact=t)
+        | Q(label_fr__iexact=t)
+        | Q(label_en__istartswith=t + " ")
+        | Q(label_sw__istartswith=t + " ")
+    )
     return sorted({term.value for term in terms} | {t})
 
 
@@ -170,8 +174,11 @@ def _place_q(params: dict[str, str], prefix: str = "") -> Q:
     q = Q()
     if params.get("province"):
         p = params["province"].strip()
-        q &= Q(**{f"{prefix}province_pcode": p.upper()}) if p.upper().startswith("CD") else Q(
-            **{f"{prefix}province__iexact": p})
+        q &= (
+            Q(**{f"{prefix}province_pcode": p.upper()})
+            if p.upper().startswith("CD")
+            else Q(**{f"{prefix}province__iexact": p})
+        )
     if params.get("territoire"):
         q &= Q(**{f"{prefix}territoire__iexact": params["territoire"].strip()})
     return q
@@ -181,7 +188,9 @@ def status_ids(status: str, on: dt.date) -> tuple[bool, set[int]]:
     """(True, ids) of the sites whose effective status on `on` is `status`; for 'none' it is
     (False, ids of the sites that DO hold a valid class), since sites with no decision are 'none'."""
     decisions: dict[int, list] = {}
-    for site_id, date, st, pk in Qualification.objects.filter(date__lte=on).values_list("site_id", "date", "status", "id"):
+    for site_id, date, st, pk in Qualification.objects.filter(date__lte=on).values_list(
+        "site_id", "date", "status", "id"
+    ):
         decisions.setdefault(site_id, []).append((date, st, pk))
     matching = {sid for sid, ds in decisions.items() if rules.status_on(ds, on).status == status}
     if status == "none":

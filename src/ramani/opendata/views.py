@@ -30,9 +30,17 @@ def _respond(request: HttpRequest, answer_of, title: str) -> HttpResponse:
     if f and f not in ("json", "html"):
         answer = ogcapi.Answer(400, {"code": "InvalidParameterValue", "description": "f: expected json or html"})
     if _wants_html(request) and answer.status == 200:
-        return render(request, "opendata/ogc.html", {
-            "title": title, "doc": answer.body, "pretty": json.dumps(answer.body, indent=2, ensure_ascii=False)[:200_000],
-            "features": answer.body.get("features"), "links": answer.body.get("links", [])})
+        return render(
+            request,
+            "opendata/ogc.html",
+            {
+                "title": title,
+                "doc": answer.body,
+                "pretty": json.dumps(answer.body, indent=2, ensure_ascii=False)[:200_000],
+                "features": answer.body.get("features"),
+                "links": answer.body.get("links", []),
+            },
+        )
     response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = answer.media_type
     response["Access-Control-Allow-Origin"] = "*"
@@ -72,14 +80,16 @@ def collection(request, collection_id: str):
 
 @require_GET
 def items(request, collection_id: str):
-    return _respond(request, lambda: ogcapi.items(_base(request), collection_id, _params(request)),
-                    f"{collection_id}: items")
+    return _respond(
+        request, lambda: ogcapi.items(_base(request), collection_id, _params(request)), f"{collection_id}: items"
+    )
 
 
 @require_GET
 def item(request, collection_id: str, feature_id: str):
-    return _respond(request, lambda: ogcapi.item(_base(request), collection_id, feature_id),
-                    f"{collection_id}: {feature_id}")
+    return _respond(
+        request, lambda: ogcapi.item(_base(request), collection_id, feature_id), f"{collection_id}: {feature_id}"
+    )
 
 
 def download(request, collection: str, fmt: str):
@@ -102,8 +112,9 @@ def download(request, collection: str, fmt: str):
         if fmt == "csv":
             response = StreamingHttpResponse(exports.stream_csv(collection, params), content_type=exports.FORMATS[fmt])
         elif fmt == "geojson":
-            response = StreamingHttpResponse(exports.stream_geojson(collection, params),
-                                             content_type=exports.FORMATS[fmt])
+            response = StreamingHttpResponse(
+                exports.stream_geojson(collection, params), content_type=exports.FORMATS[fmt]
+            )
         else:
             handle, filename = exports.open_file(collection, fmt, params)
             response = FileResponse(handle, content_type=exports.FORMATS[fmt])
@@ -118,8 +129,16 @@ def opendata_page(request):
     from ramani.opendata import exports
     from ramani.sites.models import Site, Visit
 
-    return render(request, "opendata/index.html", {
-        "formats": list(exports.FORMATS), "collections": exports.COLLECTIONS,
-        "sites": Site.objects.count(), "visits": Visit.objects.count(),
-        "synthetic": Site.objects.filter(synthetic=True).exists(), "licence": ogcapi.LICENCE,
-        "attribution": ogcapi.ATTRIBUTION})
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "formats": list(exports.FORMATS),
+            "collections": exports.COLLECTIONS,
+            "sites": Site.objects.count(),
+            "visits": Visit.objects.count(),
+            "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "licence": ogcapi.LICENCE,
+            "attribution": ogcapi.ATTRIBUTION,
+        },
+    )

@@ -22,8 +22,17 @@ class RequestAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         from ramani.prices.matokeo import monthly_usage
 
-        usage = [(month, counts.get("gold", 0), counts.get("tin", 0), counts.get("cobalt", 0), counts.get("", 0),
-                  sum(counts.values())) for month, counts in monthly_usage()]
+        usage = [
+            (
+                month,
+                counts.get("gold", 0),
+                counts.get("tin", 0),
+                counts.get("cobalt", 0),
+                counts.get("", 0),
+                sum(counts.values()),
+            )
+            for month, counts in monthly_usage()
+        ]
         return super().changelist_view(request, {**(extra_context or {}), "usage": usage})
 
     def has_add_permission(self, request):

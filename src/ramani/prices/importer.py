@@ -56,8 +56,12 @@ def import_prices(path: Path) -> tuple[int, int]:
     with transaction.atomic():
         for mineral, row, price, date in rows:
             _, new = Price.objects.get_or_create(
-                mineral=mineral, market=row["market"].strip(), unit=row["unit"].strip(), date=date,
+                mineral=mineral,
+                market=row["market"].strip(),
+                unit=row["unit"].strip(),
+                date=date,
                 source=row["source"].strip(),
-                defaults={"price": price, "currency": (row["currency"].strip() or "USD").upper()[:3]})
+                defaults={"price": price, "currency": (row["currency"].strip() or "USD").upper()[:3]},
+            )
             created += new
     return created, len(rows) - created

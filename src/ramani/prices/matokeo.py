@@ -10,9 +10,15 @@ from ramani.sms.gsm import to_gsm7
 from ramani.sms.texts import render, text
 
 MINERAL_WORDS = {  # folded word -> (mineral, language)
-    "dhahabu": ("gold", "sw"), "or": ("gold", "fr"), "gold": ("gold", "en"),
-    "bati": ("tin", "sw"), "etain": ("tin", "fr"), "tin": ("tin", "en"), "cassiterite": ("tin", "fr"),
-    "kobalti": ("cobalt", "sw"), "cobalt": ("cobalt", "en"),
+    "dhahabu": ("gold", "sw"),
+    "or": ("gold", "fr"),
+    "gold": ("gold", "en"),
+    "bati": ("tin", "sw"),
+    "etain": ("tin", "fr"),
+    "tin": ("tin", "en"),
+    "cassiterite": ("tin", "fr"),
+    "kobalti": ("cobalt", "sw"),
+    "cobalt": ("cobalt", "en"),
 }
 
 
@@ -28,8 +34,12 @@ def monthly_usage() -> list[tuple[dt.date, dict[str, int]]]:
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
-    rows = (Request.objects.annotate(month=TruncMonth("requested")).values("month", "mineral")
-            .annotate(n=Count("id")).order_by("-month", "mineral"))
+    rows = (
+        Request.objects.annotate(month=TruncMonth("requested"))
+        .values("month", "mineral")
+        .annotate(n=Count("id"))
+        .order_by("-month", "mineral")
+    )
     months: dict[dt.date, dict[str, int]] = {}
     for row in rows:
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
@@ -48,13 +58,29 @@ def answer(words: list[str], language: str, today: dt.date | None = None) -> str
     language = word_language if language == "sw" and words and words[0] in MINERAL_WORDS else language
     _count(mineral, today)
     name = text(f"mineral_{mineral}", language)
-    latest = next(iter(Price.objects.raw("SELECT * FROM prices_price WHERE mineral = %s AND date <= %s "
-                                         "ORDER BY date DESC, id DESC LIMIT 1", [mineral, today.isoformat()])), None)
+    latest = next(
+        iter(
+            Price.objects.raw(
+                "SELECT * FROM prices_price WHERE mineral = %s AND date <= %s ORDER BY date DESC, id DESC LIMIT 1",
+                [mineral, today.isoformat()],
+            )
+        ),
+        None,
+    )
     if latest is None:
         return render("matokeo_none", language, name=name)
     price = f"{latest.price.normalize():f}"
-    reply = text("matokeo_price", language, name=name, price=price, currency=latest.currency, unit=latest.unit,
-                 market=latest.market, date=latest.date.isoformat(), source=latest.source)
+    reply = text(
+        "matokeo_price",
+        language,
+        name=name,
+        price=price,
+        currency=latest.currency,
+        unit=latest.unit,
+        market=latest.market,
+        date=latest.date.isoformat(),
+        source=latest.source,
+    )
     age = (today - latest.date).days
     if age > int(config.get("RAMANI_PRICE_STALE_DAYS")):
         reply += text("matokeo_stale", language, days=age)

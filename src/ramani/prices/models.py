@@ -18,8 +18,9 @@ class Price(models.Model):
 
     class Meta:
         ordering = ["mineral", "-date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["mineral", "market", "unit", "date", "source"],
-                                               name="price_unique_quote")]
+        constraints = [
+            models.UniqueConstraint(fields=["mineral", "market", "unit", "date", "source"], name="price_unique_quote")
+        ]
 
     def __str__(self) -> str:
         return f"{self.mineral} {self.price} {self.currency}/{self.unit} {self.market} {self.date}"

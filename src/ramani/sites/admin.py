@@ -38,12 +38,28 @@ class VisitInline(admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(SimpleHistoryAdmin):
-    list_display = ("pcode", "name", "province", "territoire", "last_visit_date", "visit_count",
-                    "status_today", "synthetic")
+    list_display = (
+        "pcode",
+        "name",
+        "province",
+        "territoire",
+        "last_visit_date",
+        "visit_count",
+        "status_today",
+        "synthetic",
+    )
     list_filter = ("synthetic", "province", "province_pcode")
     search_fields = ("pcode", "name", "village", "territoire")
-    readonly_fields = ("first_visit_date", "last_visit_date", "visit_count", "province_pcode", "adm2_pcode",
-                       "created", "updated", "status_today")
+    readonly_fields = (
+        "first_visit_date",
+        "last_visit_date",
+        "visit_count",
+        "province_pcode",
+        "adm2_pcode",
+        "created",
+        "updated",
+        "status_today",
+    )
     inlines = [QualificationInline, VisitInline]
     formfield_overrides = SHORT_TEXT
 
@@ -67,8 +83,18 @@ class ArmedGroupInline(admin.StackedInline):
 
 @admin.register(Visit)
 class VisitAdmin(SimpleHistoryAdmin):
-    list_display = ("site", "visit_date", "project", "source", "workers_numb", "presence", "interference",
-                    "mercury", "childunder15", "qualification")
+    list_display = (
+        "site",
+        "visit_date",
+        "project",
+        "source",
+        "workers_numb",
+        "presence",
+        "interference",
+        "mercury",
+        "childunder15",
+        "qualification",
+    )
     list_filter = ("project", "source", "presence", "interference", "mercury", "childunder15", "qualification")
     search_fields = ("site__pcode", "name", "vid")
     date_hierarchy = "visit_date"

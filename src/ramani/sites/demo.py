@@ -19,34 +19,108 @@ from ramani.sites.site_refresh import DEMO_SOURCE
 
 # province -> (weight, old province, [(territoire, lat, lon)], armed groups [(name, type)])
 GEOGRAPHY = {
-    "Sud-Kivu": (30, "Sud-Kivu", [("Kabare", -2.35, 28.75), ("Kalehe", -1.95, 28.75), ("Walungu", -2.65, 28.55),
-                                   ("Mwenga", -3.05, 28.35), ("Shabunda", -2.70, 27.35), ("Fizi", -4.25, 28.75),
-                                   ("Uvira", -3.35, 28.95), ("Idjwi", -2.10, 29.05)],
-                 [("Raïa Mutomboki", "Groupe armé local"), ("Maï-Maï Yakutumba (Wazalendo CNPCS)", "Groupe armé local"),
-                  ("FDLR", "Groupe armé étranger"), ("Twirwaneho", "Groupe armé local")]),
-    "Nord-Kivu": (20, "Nord-Kivu", [("Walikale", -1.40, 28.05), ("Masisi", -1.40, 28.80), ("Lubero", -0.20, 28.95),
-                                     ("Beni", 0.50, 29.45), ("Rutshuru", -1.20, 29.40)],
-                  [("NDC-Rénové", "Groupe armé local"), ("FDLR", "Groupe armé étranger"),
-                   ("Nyatura", "Groupe armé local"), ("APCLS", "Groupe armé local"), ("Maï-Maï Mazembe", "Groupe armé local")]),
-    "Ituri": (18, "Orientale", [("Djugu", 1.90, 30.45), ("Irumu", 1.20, 29.85), ("Mambasa", 1.10, 29.05),
-                                ("Mahagi", 2.25, 30.85), ("Aru", 2.80, 30.80)],
-              [("CODECO", "Groupe armé local"), ("FRPI", "Groupe armé local"), ("ADF", "Groupe armé étranger"),
-               ("Zaïre", "Groupe armé local")]),
-    "Maniema": (12, "Maniema", [("Kabambare", -4.70, 27.70), ("Pangi", -3.20, 26.60), ("Punia", -1.50, 26.45),
-                                ("Lubutu", -0.75, 26.60), ("Kailo", -2.60, 26.10)],
-                [("Maï-Maï Malaïka", "Groupe armé local"), ("Raïa Mutomboki", "Groupe armé local")]),
-    "Tanganyika": (8, "Katanga", [("Kalemie", -5.90, 29.15), ("Nyunzu", -5.95, 28.00), ("Manono", -7.30, 27.40),
-                                  ("Kongolo", -5.40, 27.00), ("Moba", -7.05, 29.70)],
-                   [("Maï-Maï Apa Na Pale", "Groupe armé local"), ("Milice Twa", "Groupe armé local")]),
-    "Haut-Uele": (7, "Orientale", [("Watsa", 3.00, 29.55), ("Wamba", 2.15, 28.00), ("Rungu", 3.20, 27.90),
-                                   ("Dungu", 3.60, 28.60)],
-                  [("LRA", "Groupe armé étranger"), ("Mbororo armés", "Groupe armé étranger")]),
-    "Tshopo": (5, "Orientale", [("Bafwasende", 1.10, 27.30), ("Banalia", 1.55, 25.35), ("Ubundu", -0.40, 25.50)],
-               [("Maï-Maï Simba", "Groupe armé local")]),
+    "Sud-Kivu": (
+        30,
+        "Sud-Kivu",
+        [
+            ("Kabare", -2.35, 28.75),
+            ("Kalehe", -1.95, 28.75),
+            ("Walungu", -2.65, 28.55),
+            ("Mwenga", -3.05, 28.35),
+            ("Shabunda", -2.70, 27.35),
+            ("Fizi", -4.25, 28.75),
+            ("Uvira", -3.35, 28.95),
+            ("Idjwi", -2.10, 29.05),
+        ],
+        [
+            ("Raïa Mutomboki", "Groupe armé local"),
+            ("Maï-Maï Yakutumba (Wazalendo CNPCS)", "Groupe armé local"),
+            ("FDLR", "Groupe armé étranger"),
+            ("Twirwaneho", "Groupe armé local"),
+        ],
+    ),
+    "Nord-Kivu": (
+        20,
+        "Nord-Kivu",
+        [
+            ("Walikale", -1.40, 28.05),
+            ("Masisi", -1.40, 28.80),
+            ("Lubero", -0.20, 28.95),
+            ("Beni", 0.50, 29.45),
+            ("Rutshuru", -1.20, 29.40),
+        ],
+        [
+            ("NDC-Rénové", "Groupe armé local"),
+            ("FDLR", "Groupe armé étranger"),
+            ("Nyatura", "Groupe armé local"),
+            ("APCLS", "Groupe armé local"),
+            ("Maï-Maï Mazembe", "Groupe armé local"),
+        ],
+    ),
+    "Ituri": (
+        18,
+        "Orientale",
+        [
+            ("Djugu", 1.90, 30.45),
+            ("Irumu", 1.20, 29.85),
+            ("Mambasa", 1.10, 29.05),
+            ("Mahagi", 2.25, 30.85),
+            ("Aru", 2.80, 30.80),
+        ],
+        [
+            ("CODECO", "Groupe armé local"),
+            ("FRPI", "Groupe armé local"),
+            ("ADF", "Groupe armé étranger"),
+            ("Zaïre", "Groupe armé local"),
+        ],
+    ),
+    "Maniema": (
+        12,
+        "Maniema",
+        [
+            ("Kabambare", -4.70, 27.70),
+            ("Pangi", -3.20, 26.60),
+            ("Punia", -1.50, 26.45),
+            ("Lubutu", -0.75, 26.60),
+            ("Kailo", -2.60, 26.10),
+        ],
+        [("Maï-Maï Malaïka", "Groupe armé local"), ("Raïa Mutomboki", "Groupe armé local")],
+    ),
+    "Tanganyika": (
+        8,
+        "Katanga",
+        [
+            ("Kalemie", -5.90, 29.15),
+            ("Nyunzu", -5.95, 28.00),
+            ("Manono", -7.30, 27.40),
+            ("Kongolo", -5.40, 27.00),
+            ("Moba", -7.05, 29.70),
+        ],
+        [("Maï-Maï Apa Na Pale", "Groupe armé local"), ("Milice Twa", "Groupe armé local")],
+    ),
+    "Haut-Uele": (
+        7,
+        "Orientale",
+        [("Watsa", 3.00, 29.55), ("Wamba", 2.15, 28.00), ("Rungu", 3.20, 27.90), ("Dungu", 3.60, 28.60)],
+        [("LRA", "Groupe armé étranger"), ("Mbororo armés", "Groupe armé étranger")],
+    ),
+    "Tshopo": (
+        5,
+        "Orientale",
+        [("Bafwasende", 1.10, 27.30), ("Banalia", 1.55, 25.35), ("Ubundu", -0.40, 25.50)],
+        [("Maï-Maï Simba", "Groupe armé local")],
+    ),
 }
 # province -> weighted primary minerals
 MINERALS = {
-    "Sud-Kivu": [("Or", 55), ("Cassitérite", 25), ("Coltan", 12), ("Wolframite", 5), ("Tourmaline", 2), ("Améthyste", 1)],
+    "Sud-Kivu": [
+        ("Or", 55),
+        ("Cassitérite", 25),
+        ("Coltan", 12),
+        ("Wolframite", 5),
+        ("Tourmaline", 2),
+        ("Améthyste", 1),
+    ],
     "Nord-Kivu": [("Cassitérite", 35), ("Coltan", 30), ("Or", 30), ("Wolframite", 4), ("Tourmaline", 1)],
     "Ituri": [("Or", 95), ("Diamant", 3), ("Coltan", 2)],
     "Maniema": [("Or", 45), ("Cassitérite", 35), ("Coltan", 15), ("Wolframite", 5)],
@@ -54,23 +128,82 @@ MINERALS = {
     "Haut-Uele": [("Or", 97), ("Diamant", 3)],
     "Tshopo": [("Or", 80), ("Diamant", 20)],
 }
-TRADING_HUBS = {"Sud-Kivu": ["Bukavu", "Uvira", "Baraka", "Kamituga", "Shabunda"],
-                "Nord-Kivu": ["Goma", "Butembo", "Walikale", "Beni", "Mubi"],
-                "Ituri": ["Bunia", "Mongbwalu", "Mambasa", "Aru"],
-                "Maniema": ["Kindu", "Kalima", "Punia", "Kasongo"],
-                "Tanganyika": ["Kalemie", "Manono", "Nyunzu"],
-                "Haut-Uele": ["Isiro", "Watsa", "Durba"],
-                "Tshopo": ["Kisangani", "Bafwasende"]}
+TRADING_HUBS = {
+    "Sud-Kivu": ["Bukavu", "Uvira", "Baraka", "Kamituga", "Shabunda"],
+    "Nord-Kivu": ["Goma", "Butembo", "Walikale", "Beni", "Mubi"],
+    "Ituri": ["Bunia", "Mongbwalu", "Mambasa", "Aru"],
+    "Maniema": ["Kindu", "Kalima", "Punia", "Kasongo"],
+    "Tanganyika": ["Kalemie", "Manono", "Nyunzu"],
+    "Haut-Uele": ["Isiro", "Watsa", "Durba"],
+    "Tshopo": ["Kisangani", "Bafwasende"],
+}
 DESTINATIONS = ["Bukavu", "Goma", "Kampala", "Bujumbura", "Kigali", "Dubai", "Uvira", "Butembo", "Kisangani"]
-SYLLABLES = ["ka", "mi", "tu", "ga", "lu", "bu", "nya", "ngo", "se", "ki", "ba", "wa", "zi", "ma", "le", "ri",
-             "ko", "mbe", "sha", "nda", "li", "ru", "to", "ye", "mu", "kwa", "ngi", "bi"]
-TASKS = ["Lavage", "Creuser", "Traiter les déchets", "Transport des minerais", "Restauration", "Boutique",
-         "Commerce de minerais", "Prostitution", "Usage du mercure"]
-FREQUENCIES = ["Quotidien", "Plus d'une fois par semaine", "Une fois tous les 15 jours", "Une fois par trimestre", "Aléatoire"]
-FARDC_TYPES = ["FARDC - Pas de données sur les ingérences", "FARDC - Pas d’ingérence constatée", "FARDC - Éléments indisciplinés"]
+SYLLABLES = [
+    "ka",
+    "mi",
+    "tu",
+    "ga",
+    "lu",
+    "bu",
+    "nya",
+    "ngo",
+    "se",
+    "ki",
+    "ba",
+    "wa",
+    "zi",
+    "ma",
+    "le",
+    "ri",
+    "ko",
+    "mbe",
+    "sha",
+    "nda",
+    "li",
+    "ru",
+    "to",
+    "ye",
+    "mu",
+    "kwa",
+    "ngi",
+    "bi",
+]
+TASKS = [
+    "Lavage",
+    "Creuser",
+    "Traiter les déchets",
+    "Transport des minerais",
+    "Restauration",
+    "Boutique",
+    "Commerce de minerais",
+    "Prostitution",
+    "Usage du mercure",
+]
+FREQUENCIES = [
+    "Quotidien",
+    "Plus d'une fois par semaine",
+    "Une fois tous les 15 jours",
+    "Une fois par trimestre",
+    "Aléatoire",
+]
+FARDC_TYPES = [
+    "FARDC - Pas de données sur les ingérences",
+    "FARDC - Pas d’ingérence constatée",
+    "FARDC - Éléments indisciplinés",
+]
 BLUE_TERRITOIRES = ["Fizi", "Kabare", "Kalehe", "Mwenga", "Shabunda"]
 WAVES = [(2009, 2009, 18), (2011, 2012, 6), (2013, 2015, 22), (2016, 2018, 26), (2019, 2021, 14), (2022, 2025, 14)]
-PRESENCE_BY_YEAR = {2009: 0.55, 2011: 0.48, 2013: 0.40, 2015: 0.34, 2016: 0.30, 2018: 0.27, 2020: 0.24, 2022: 0.27, 2024: 0.30}
+PRESENCE_BY_YEAR = {
+    2009: 0.55,
+    2011: 0.48,
+    2013: 0.40,
+    2015: 0.34,
+    2016: 0.30,
+    2018: 0.27,
+    2020: 0.24,
+    2022: 0.27,
+    2024: 0.30,
+}
 
 
 def _word(rng: random.Random, parts: int) -> str:
@@ -98,14 +231,24 @@ def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
         _, old, territoires, groups = GEOGRAPHY[province]
         territoire, lat0, lon0 = rng.choice(territoires)
         place = {
-            "pcode": f"codmine{number:05d}", "name": _word(rng, rng.choice((2, 3))),
-            "latitude": round(lat0 + rng.gauss(0, 0.22), 6), "longitude": round(lon0 + rng.gauss(0, 0.22), 6),
+            "pcode": f"codmine{number:05d}",
+            "name": _word(rng, rng.choice((2, 3))),
+            "latitude": round(lat0 + rng.gauss(0, 0.22), 6),
+            "longitude": round(lon0 + rng.gauss(0, 0.22), 6),
             "location_origin": "GPS" if rng.random() < 0.85 else "GPS (Approximation)",
-            "province": province, "province_old": old, "territoire": territoire,
-            "collectivite": f"{_word(rng, 2)}", "groupement": f"{_word(rng, 2)}", "village": _word(rng, 2),
+            "province": province,
+            "province_old": old,
+            "territoire": territoire,
+            "collectivite": f"{_word(rng, 2)}",
+            "groupement": f"{_word(rng, 2)}",
+            "village": _word(rng, 2),
         }
         primary = _weighted(rng, MINERALS[province])
-        second = rng.choice(["Coltan", "Cassitérite", "Wolframite"]) if primary in ("Cassitérite", "Coltan") and rng.random() < 0.45 else None
+        second = (
+            rng.choice(["Coltan", "Cassitérite", "Wolframite"])
+            if primary in ("Cassitérite", "Coltan") and rng.random() < 0.45
+            else None
+        )
         base_workers = max(5, int(rng.lognormvariate(math.log(120 if primary == "Or" else 70), 0.9)))
         n_visits = max(1, min(8, int(rng.expovariate(1 / 1.9)) + 1))
         years = sorted({_visit_year(rng) for _ in range(n_visits)})
@@ -117,8 +260,12 @@ def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
             for date, status in _qualifications(rng, years[-1]):
                 vid += 1
                 yield _qualification_row(vid, number, place, date, status)
-        if (province == "Sud-Kivu" and territoire in BLUE_TERRITOIRES and blue_made < blue_target
-                and rng.random() < 0.06):
+        if (
+            province == "Sud-Kivu"
+            and territoire in BLUE_TERRITOIRES
+            and blue_made < blue_target
+            and rng.random() < 0.06
+        ):
             blue_made += 1
             vid += 1
             yield _qualification_row(vid, number, place, dt.date(2023, 3, 15), "Bleu")
@@ -129,8 +276,6 @@ def _wave_project(year: int) -> str:
         if start <= year <= end:
             return f"Démo - {start}" if start == end else f"Démo - {start}-{end}"
     raise ValueError(year)
-
-
 
 
 def _visit_year(rng: random.Random) -> int:
@@ -207,8 +352,16 @@ def _visit_row(rng, vid, number, place, year, primary, second, base_workers, gro
     if year >= 2015:
         r["mercury"] = primary == "Or" and rng.random() < 0.55
     r["mechanisation"] = rng.choices(["Bas", "Moyen", "Haut"], weights=[80, 17, 3])[0]
-    services = ["SAEMAPE" if year >= 2018 else "SAESSCAM", "Division des mines", "PMH", "PNC", "ANR",
-                "Chefferie ou secteur", "Environnement", "DGRPI"]
+    services = [
+        "SAEMAPE" if year >= 2018 else "SAESSCAM",
+        "Division des mines",
+        "PMH",
+        "PNC",
+        "ANR",
+        "Chefferie ou secteur",
+        "Environnement",
+        "DGRPI",
+    ]
     for slot, service in enumerate(rng.sample(services, k=rng.randint(0, 4)), start=1):
         r[f"state_service{slot}"] = service
     if r["is_3t_mine"] and year >= 2014 and rng.random() < 0.4:
@@ -227,7 +380,13 @@ def _visit_row(rng, vid, number, place, year, primary, second, base_workers, gro
 def _qualification_row(vid, number, place, date, status) -> list:
     r = _empty()
     r.update(place)
-    r.update(vid=str(vid), id=str(number), source=DEMO_SOURCE, project="Qualification status",
-             visit_date=date, qualification=status,
-             geom=fmt.ewkb_hex(place["longitude"], place["latitude"]))
+    r.update(
+        vid=str(vid),
+        id=str(number),
+        source=DEMO_SOURCE,
+        project="Qualification status",
+        visit_date=date,
+        qualification=status,
+        geom=fmt.ewkb_hex(place["longitude"], place["latitude"]),
+    )
     return [r[c] for c in fmt.COLUMNS]

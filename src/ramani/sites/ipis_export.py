@@ -29,11 +29,13 @@ def iter_rows(visits=None) -> Iterator[list]:
         ids = [r[0] for r in chunk]
         minerals: defaultdict[int, dict] = defaultdict(dict)
         for visit_id, pos, *vals in VisitMineral.objects.filter(visit_id__in=ids).values_list(
-                "visit_id", "position", *fmt.MINERAL_FIELDS):
+            "visit_id", "position", *fmt.MINERAL_FIELDS
+        ):
             minerals[visit_id][pos] = dict(zip(fmt.MINERAL_FIELDS, vals))
         groups: defaultdict[int, dict] = defaultdict(dict)
         for visit_id, pos, *vals in VisitArmedGroup.objects.filter(visit_id__in=ids).values_list(
-                "visit_id", "position", *fmt.GROUP_FIELDS):
+            "visit_id", "position", *fmt.GROUP_FIELDS
+        ):
             groups[visit_id][pos] = dict(zip(fmt.GROUP_FIELDS, vals))
         for r in chunk:
             yield _row(dict(zip(_VISIT_VALUES, r)), minerals.get(r[0], {}), groups.get(r[0], {}))
@@ -82,8 +84,10 @@ def write_csv(rows: Iterator[list], out: IO[str]) -> int:
 
 def write_geojson(rows: Iterator[list], out: IO[str]) -> int:
     """A FeatureCollection with the 84 columns as properties and the point as geometry."""
-    out.write('{"type": "FeatureCollection", "name": "cod_mines_curated_all_opendata_p_ipis", '
-              f'"licence": "{LICENCE}", "attribution": "{ATTRIBUTION}", "features": [\n')
+    out.write(
+        '{"type": "FeatureCollection", "name": "cod_mines_curated_all_opendata_p_ipis", '
+        f'"licence": "{LICENCE}", "attribution": "{ATTRIBUTION}", "features": [\n'
+    )
     n = 0
     for row in rows:
         props = {}

@@ -13,22 +13,44 @@ import re
 import struct
 from dataclasses import dataclass
 
-GROUP_ACTIVITIES = ("taxation", "commerce_taxation", "entrance_taxation", "monopoly", "buying_minerals",
-                    "digging", "forced_labour", "pillaging", "pit_ownership")
+GROUP_ACTIVITIES = (
+    "taxation",
+    "commerce_taxation",
+    "entrance_taxation",
+    "monopoly",
+    "buying_minerals",
+    "digging",
+    "forced_labour",
+    "pillaging",
+    "pit_ownership",
+)
 
 
 def _columns() -> list[str]:
-    cols = ("vid cid id source project pcode name visit_date visit_onsite visit_onsite_novisitreason "
-            "geom longitude latitude location_origin province province_old territoire collectivite "
-            "groupement village workers_numb access_dry access_wet is_3t_mine is_gold_mine").split()
+    cols = (
+        "vid cid id source project pcode name visit_date visit_onsite visit_onsite_novisitreason "
+        "geom longitude latitude location_origin province province_old territoire collectivite "
+        "groupement village workers_numb access_dry access_wet is_3t_mine is_gold_mine"
+    ).split()
     for n in (1, 2, 3):
         cols += [f"mineral{n}", f"selling_points_mineral{n}", f"final_destination_mineral{n}"]
     cols += ["mercury", "presence", "interference"]
     for n in (1, 2, 3):
         cols += [f"armed_group{n}", f"type_armed_group{n}", f"frequency_armed_group{n}"]
         cols += [f"{a}_armed_group{n}" for a in GROUP_ACTIVITIES]
-    cols += ["mechanisation", "state_service1", "state_service2", "state_service3", "state_service4",
-             "traceability", "qualification", "childunder15", "childunder15work", "women", "womenwork"]
+    cols += [
+        "mechanisation",
+        "state_service1",
+        "state_service2",
+        "state_service3",
+        "state_service4",
+        "traceability",
+        "qualification",
+        "childunder15",
+        "childunder15work",
+        "women",
+        "womenwork",
+    ]
     return cols
 
 
@@ -43,17 +65,40 @@ INT_RE = re.compile(r"^[+-]?\d+$")
 # Kinds of column: how a value is read and written.
 ID, TEXT, PCODE, DATE, FLAG, FLOAT, INT, GEOM = "id", "text", "pcode", "date", "flag", "float", "int", "geom"
 
-FLAG_COLUMNS = {"visit_onsite", "is_3t_mine", "is_gold_mine", "mercury", "presence", "interference",
-                "childunder15", "women"} | {f"{a}_armed_group{n}" for a in GROUP_ACTIVITIES for n in (1, 2, 3)}
+FLAG_COLUMNS = {
+    "visit_onsite",
+    "is_3t_mine",
+    "is_gold_mine",
+    "mercury",
+    "presence",
+    "interference",
+    "childunder15",
+    "women",
+} | {f"{a}_armed_group{n}" for a in GROUP_ACTIVITIES for n in (1, 2, 3)}
 KINDS: dict[str, str] = {c: TEXT for c in COLUMNS}
 KINDS.update({c: FLAG for c in FLAG_COLUMNS})
-KINDS.update({"vid": ID, "cid": ID, "id": ID, "pcode": PCODE, "visit_date": DATE, "geom": GEOM,
-              "longitude": FLOAT, "latitude": FLOAT, "workers_numb": INT})
+KINDS.update(
+    {
+        "vid": ID,
+        "cid": ID,
+        "id": ID,
+        "pcode": PCODE,
+        "visit_date": DATE,
+        "geom": GEOM,
+        "longitude": FLOAT,
+        "latitude": FLOAT,
+        "workers_numb": INT,
+    }
+)
 
 # Column -> vocabulary its values belong to (for lists: each item).
 VOCABULARY_OF: dict[str, str] = {
-    "source": "source", "project": "project", "location_origin": "location_origin",
-    "access_dry": "access", "access_wet": "access", "mechanisation": "mechanisation",
+    "source": "source",
+    "project": "project",
+    "location_origin": "location_origin",
+    "access_dry": "access",
+    "access_wet": "access",
+    "mechanisation": "mechanisation",
     "qualification": "qualification",
 }
 for _n in (1, 2, 3):
@@ -77,7 +122,9 @@ class Target:
 def _target(column: str) -> Target:
     m = re.match(r"^(selling_points_|final_destination_)?mineral(\d)$", column)
     if m:
-        field = {"selling_points_": "selling_points", "final_destination_": "final_destination", None: "mineral"}[m.group(1)]
+        field = {"selling_points_": "selling_points", "final_destination_": "final_destination", None: "mineral"}[
+            m.group(1)
+        ]
         return Target("mineral", field, int(m.group(2)))
     m = re.match(r"^(.*)armed_group(\d)$", column)
     if m:
@@ -98,6 +145,7 @@ GROUP_FIELDS = ("name", "type", "frequency") + GROUP_ACTIVITIES
 
 
 # --- reading -------------------------------------------------------------------------
+
 
 def read_flag(text: str) -> bool:
     t = text.strip().lower()
@@ -173,7 +221,7 @@ def read_geom(text: str) -> tuple[float, float]:
         offset = 9
     if gtype & 0xFFFF != 1 or gtype & 0xC0000000 or len(raw) != offset + 16:
         raise ValueError("geom is not a 2D point")
-    x, y = struct.unpack(order + "dd", raw[offset:offset + 16])
+    x, y = struct.unpack(order + "dd", raw[offset : offset + 16])
     if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
         raise ValueError("geom point is outside WGS84 bounds")
     return x, y
@@ -185,6 +233,7 @@ def ewkb_hex(longitude: float, latitude: float) -> str:
 
 
 # --- writing -------------------------------------------------------------------------
+
 
 def format_value(kind: str, value) -> str:
     """The text of one CSV field, quoted as IPIS quotes it."""

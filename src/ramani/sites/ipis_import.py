@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from operator import itemgetter
 import hashlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -21,9 +21,9 @@ from django.utils import timezone
 from ramani import dbutil
 from ramani.sites import ipis_format as fmt
 from ramani.sites import revision, site_refresh, terms
-from ramani.sites.site_refresh import SiteFold
 from ramani.sites.ipis_read import VISIT_VALUE_FIELDS, FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
+from ramani.sites.site_refresh import SiteFold
 
 CHUNK = 2000
 MAX_PROBLEMS = 10_000
@@ -52,8 +52,9 @@ VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id"] + VISIT_FIE
 VISIT_UPDATE = ["site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
 MINERAL_INSERT = ["visit_id", "position", *fmt.MINERAL_FIELDS]
 GROUP_INSERT = ["visit_id", "position", *fmt.GROUP_FIELDS]
-VOCAB_CHECKS = ([(fmt.COLUMN_INDEX[c], v, False) for c, v in fmt.VOCABULARY_OF.items()]
-                + [(fmt.COLUMN_INDEX[c], v, True) for c, v in fmt.LIST_VOCABULARY_OF.items()])
+VOCAB_CHECKS = [(fmt.COLUMN_INDEX[c], v, False) for c, v in fmt.VOCABULARY_OF.items()] + [
+    (fmt.COLUMN_INDEX[c], v, True) for c, v in fmt.LIST_VOCABULARY_OF.items()
+]
 LON_AT, LAT_AT = VISIT_FIELDS.index("longitude"), VISIT_FIELDS.index("latitude")
 QUAL_INSERT = ["site_id", "status", "date", "visit_id", "reference"]
 
@@ -96,7 +97,9 @@ class _Importer:
         self.sites_empty = not Site.objects.exists()
 
     def run(self, progress: Progress | None) -> ImportResult:
-        self.import_run = ImportRun.objects.create(kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path))
+        self.import_run = ImportRun.objects.create(
+            kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path)
+        )
         chunk: list[ParsedRow] = []
         for row, values in read_rows(self.path, progress, self.result.warnings):
             self.result.rows += 1
@@ -138,13 +141,15 @@ class _Importer:
         for key, rows in rows_of.items():
             column = "vid" if key.startswith("vid:") else "pcode"
             for row in rows[1:]:
-                problems.append(Problem(row, column, key.split(":", 1)[1], f"the same visit appears at row {first[key]} too"))
+                problems.append(
+                    Problem(row, column, key.split(":", 1)[1], f"the same visit appears at row {first[key]} too")
+                )
         self._problem(*sorted(problems, key=lambda p: p.row))
 
     def _problem(self, *problems: Problem) -> None:
         self.problem_count += len(problems)
         room = MAX_PROBLEMS - len(self.problems)
-        self.problems.extend(problems[:max(room, 0)])
+        self.problems.extend(problems[: max(room, 0)])
 
     # -- writing one chunk ----------------------------------------------------------------
 
@@ -156,8 +161,12 @@ class _Importer:
         existing = {}
         if not self.visits_empty:
             keys = list({k for r in rows for k in (r.key, r.fallback_key)})
-            existing = {key: (pk, row_hash, site_id, vid) for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
-                'SELECT id, "key", row_hash, site_id, vid FROM sites_visit', "key", keys)}
+            existing = {
+                key: (pk, row_hash, site_id, vid)
+                for pk, key, row_hash, site_id, vid in dbutil.select_where_in(
+                    'SELECT id, "key", row_hash, site_id, vid FROM sites_visit', "key", keys
+                )
+            }
         new, changed = [], []
         site_ids = self.site_ids
         for r in rows:
@@ -175,19 +184,28 @@ class _Importer:
                 self.touched_sites.update((match[2], site_ids[r.pcode]))
         ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
         run_id = self.import_run.pk
-        dbutil.insert_many(Visit, VISIT_INSERT, [
-            (pk, site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)])
+        dbutil.insert_many(
+            Visit,
+            VISIT_INSERT,
+            [(pk, site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)],
+        )
         if changed:
             old_ids = [pk for pk, _ in changed]
             for model in (VisitMineral, VisitArmedGroup, Qualification):
                 dbutil.delete_where_in(model, "visit_id", old_ids)
-            dbutil.update_many(Visit, VISIT_UPDATE, [
-                (site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed])
+            dbutil.update_many(
+                Visit,
+                VISIT_UPDATE,
+                [(site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed],
+            )
         written = list(zip(ids, new)) + changed
         dbutil.insert_many(VisitMineral, MINERAL_INSERT, [(pk, *m) for pk, r in written for m in r.minerals])
         dbutil.insert_many(VisitArmedGroup, GROUP_INSERT, [(pk, *g) for pk, r in written for g in r.groups])
-        dbutil.insert_many(Qualification, QUAL_INSERT, [
-            (site_ids[r.pcode], r.qualification, r.visit_date, pk, "") for pk, r in written if r.qualification])
+        dbutil.insert_many(
+            Qualification,
+            QUAL_INSERT,
+            [(site_ids[r.pcode], r.qualification, r.visit_date, pk, "") for pk, r in written if r.qualification],
+        )
         fold = self.new_sites
         for pk, r in zip(ids, new):
             site_id = site_ids[r.pcode]
@@ -208,7 +226,7 @@ class _Importer:
             fresh = set(map(itemgetter(index), texts)) - seen
             for raw in fresh:
                 seen.add(raw)
-                for value in (raw.split(",") if is_list else (raw,)):
+                for value in raw.split(",") if is_list else (raw,):
                     value = value.strip()
                     pair = (vocabulary, value)
                     if value and pair not in self.known_terms and pair not in self.new_terms:
@@ -219,8 +237,11 @@ class _Importer:
         wanted = sorted({r.pcode for r in rows} - self.site_ids.keys())
         if not wanted:
             return
-        found = {} if self.sites_empty else dict(dbutil.select_where_in("SELECT pcode, id FROM sites_site", "pcode",
-                                                                          wanted))
+        found = (
+            {}
+            if self.sites_empty
+            else dict(dbutil.select_where_in("SELECT pcode, id FROM sites_site", "pcode", wanted))
+        )
         missing = [p for p in wanted if p not in found]
         ids = dbutil.reserve_ids(Site, len(missing), self.id_state)
         for pk, pcode in zip(ids, missing):

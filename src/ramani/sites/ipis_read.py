@@ -74,9 +74,14 @@ def _bad_utf8(path: Path) -> Problem:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                bad = line[exc.start:exc.start + 1].hex()
-                return Problem(number, "", "", f"line {number} is not valid UTF-8 (byte 0x{bad} at character "
-                                               f"{exc.start + 1}); save the file as UTF-8 and try again")
+                bad = line[exc.start : exc.start + 1].hex()
+                return Problem(
+                    number,
+                    "",
+                    "",
+                    f"line {number} is not valid UTF-8 (byte 0x{bad} at character "
+                    f"{exc.start + 1}); save the file as UTF-8 and try again",
+                )
     return Problem(0, "", "", "the file is not valid UTF-8; save it as UTF-8 and try again")
 
 
@@ -97,15 +102,28 @@ def _csv_rows(path: Path, progress: Progress | None, warnings: list[str]) -> Row
                 if len(fields) != width:
                     if not fields or fields == [""]:
                         continue
-                    yield record, (f"expected {width} fields, found {len(fields)}"
-                                   + (" (truncated file?)" if len(fields) < width else ""))
+                    yield (
+                        record,
+                        (
+                            f"expected {width} fields, found {len(fields)}"
+                            + (" (truncated file?)" if len(fields) < width else "")
+                        ),
+                    )
                     continue
                 if progress and record % 2000 == 0:
                     progress(raw.tell(), total)
                 yield record, fields if identity else [fields[i] for i in order]
         except csv.Error as exc:
-            raise FileProblem([Problem(reader.line_num, "", "", f"malformed CSV near line {reader.line_num}: {exc}"
-                                       " (truncated file or unbalanced quotes?)")]) from None
+            raise FileProblem(
+                [
+                    Problem(
+                        reader.line_num,
+                        "",
+                        "",
+                        f"malformed CSV near line {reader.line_num}: {exc} (truncated file or unbalanced quotes?)",
+                    )
+                ]
+            ) from None
         except UnicodeDecodeError:
             raise FileProblem([_bad_utf8(path)]) from None
     if progress:
@@ -139,8 +157,9 @@ def _geojson_rows(path: Path, progress: Progress | None, warnings: list[str]) ->
     except UnicodeDecodeError as exc:
         raise FileProblem([Problem(0, "", "", f"the file is not valid UTF-8 (byte offset {exc.start})")]) from None
     except json.JSONDecodeError as exc:
-        raise FileProblem([Problem(0, "", "", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-                                   " (truncated file?)")]) from None
+        raise FileProblem(
+            [Problem(0, "", "", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno} (truncated file?)")]
+        ) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise FileProblem([Problem(0, "", "", "not a GeoJSON FeatureCollection")])
@@ -193,20 +212,32 @@ _I = fmt.COLUMN_INDEX
 _TEXT_COLS = [c for c in fmt.VISIT_COLUMNS if fmt.KINDS[c] in (fmt.TEXT, fmt.ID) and c != "vid"]
 _FLAG_COLS = [c for c in fmt.VISIT_COLUMNS if fmt.KINDS[c] == fmt.FLAG]
 # The order of ParsedRow.values: what the importer writes to the visit table.
-VISIT_VALUE_FIELDS = ([fmt.TARGETS[c].field for c in _TEXT_COLS] + [fmt.TARGETS[c].field for c in _FLAG_COLS]
-                      + ["vid", "visit_date", "longitude", "latitude", "workers_numb", "geom_ewkb"])
+VISIT_VALUE_FIELDS = (
+    [fmt.TARGETS[c].field for c in _TEXT_COLS]
+    + [fmt.TARGETS[c].field for c in _FLAG_COLS]
+    + ["vid", "visit_date", "longitude", "latitude", "workers_numb", "geom_ewkb"]
+)
 assert sorted(VISIT_VALUE_FIELDS) == sorted(fmt.TARGETS[c].field for c in fmt.VISIT_COLUMNS)
 _texts_of = itemgetter(*(_I[c] for c in _TEXT_COLS))
 _FLAG_IDX = [_I[c] for c in _FLAG_COLS]
 _flags_of = itemgetter(*_FLAG_IDX)
-_MINERAL_SLOTS = [(n, itemgetter(_I[f"mineral{n}"], _I[f"selling_points_mineral{n}"], _I[f"final_destination_mineral{n}"]))
-                  for n in (1, 2, 3)]
-_GROUP_SLOTS = [(n, itemgetter(_I[f"armed_group{n}"], _I[f"type_armed_group{n}"], _I[f"frequency_armed_group{n}"]),
-                 [_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES],
-                 itemgetter(*(_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES))) for n in (1, 2, 3)]
+_MINERAL_SLOTS = [
+    (n, itemgetter(_I[f"mineral{n}"], _I[f"selling_points_mineral{n}"], _I[f"final_destination_mineral{n}"]))
+    for n in (1, 2, 3)
+]
+_GROUP_SLOTS = [
+    (
+        n,
+        itemgetter(_I[f"armed_group{n}"], _I[f"type_armed_group{n}"], _I[f"frequency_armed_group{n}"]),
+        [_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES],
+        itemgetter(*(_I[f"{a}_armed_group{n}"] for a in fmt.GROUP_ACTIVITIES)),
+    )
+    for n in (1, 2, 3)
+]
 _FLAG_TEXT = {"": None, "1": True, "0": False}
-_PCODE, _DATE, _GEOM, _LON, _LAT, _WORKERS = (_I[c] for c in ("pcode", "visit_date", "geom", "longitude", "latitude",
-                                                            "workers_numb"))
+_PCODE, _DATE, _GEOM, _LON, _LAT, _WORKERS = (
+    _I[c] for c in ("pcode", "visit_date", "geom", "longitude", "latitude", "workers_numb")
+)
 _QUAL, _VID, _PROJECT = _I["qualification"], _I["vid"], _I["project"]
 _MISSING = object()
 _ONE_DAY = dt.timedelta(days=1)

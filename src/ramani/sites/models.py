@@ -50,10 +50,18 @@ class Site(models.Model):
     collectivite = models.TextField(blank=True)
     groupement = models.TextField(blank=True)
     village = models.TextField(blank=True)
-    province_pcode = models.CharField(max_length=8, blank=True, db_index=True,
-                                      help_text="COD-AB admin-1 pcode, from the province name or the boundaries.")
-    adm2_pcode = models.CharField(max_length=8, blank=True, db_index=True,
-                                  help_text="COD-AB admin-2 pcode the coordinates fall in (after `ramani import boundaries`).")
+    province_pcode = models.CharField(
+        max_length=8,
+        blank=True,
+        db_index=True,
+        help_text="COD-AB admin-1 pcode, from the province name or the boundaries.",
+    )
+    adm2_pcode = models.CharField(
+        max_length=8,
+        blank=True,
+        db_index=True,
+        help_text="COD-AB admin-2 pcode the coordinates fall in (after `ramani import boundaries`).",
+    )
     first_visit_date = models.DateField(null=True, blank=True)
     last_visit_date = models.DateField(null=True, blank=True, db_index=True)
     visit_count = models.PositiveIntegerField(default=0)
@@ -101,13 +109,15 @@ class Visit(models.Model):
 
     # db_index=False: the (site, visit_date) index serves lookups by site
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visits", db_index=False)
-    key = models.CharField(max_length=120, unique=True,
-                           help_text="Import key: vid, or pcode|date|project when the row has no vid.")
+    key = models.CharField(
+        max_length=120, unique=True, help_text="Import key: vid, or pcode|date|project when the row has no vid."
+    )
     row_hash = models.CharField(max_length=40, help_text="Digest of the row as imported, to skip unchanged rows.")
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
 
-    vid = models.CharField(max_length=40, null=True, blank=True,
-                           help_text="IPIS visit id; unique through `key` (vid:<vid>).")
+    vid = models.CharField(
+        max_length=40, null=True, blank=True, help_text="IPIS visit id; unique through `key` (vid:<vid>)."
+    )
     cid = models.CharField(max_length=40, blank=True)
     ipis_id = models.CharField(max_length=40, blank=True)
     source = models.TextField(blank=True)
@@ -116,7 +126,9 @@ class Visit(models.Model):
     visit_date = models.DateField()
     visit_onsite = models.BooleanField(null=True, blank=True)
     visit_onsite_novisitreason = models.TextField(blank=True)
-    geom_ewkb = models.TextField(blank=True, help_text="The row's geom, kept only when it differs from longitude/latitude.")
+    geom_ewkb = models.TextField(
+        blank=True, help_text="The row's geom, kept only when it differs from longitude/latitude."
+    )
     longitude = models.FloatField(null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     location_origin = models.TextField(blank=True)
@@ -194,8 +206,17 @@ class VisitMineral(models.Model):
 class VisitArmedGroup(models.Model):
     """Armed-group slot 1-3 of a visit: who, what kind, how often, and what they do."""
 
-    ACTIVITIES = ("taxation", "commerce_taxation", "entrance_taxation", "monopoly", "buying_minerals",
-                  "digging", "forced_labour", "pillaging", "pit_ownership")
+    ACTIVITIES = (
+        "taxation",
+        "commerce_taxation",
+        "entrance_taxation",
+        "monopoly",
+        "buying_minerals",
+        "digging",
+        "forced_labour",
+        "pillaging",
+        "pit_ownership",
+    )
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="armed_groups", db_index=False)
     position = models.PositiveSmallIntegerField()
@@ -231,9 +252,14 @@ class Qualification(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="qualifications")
     status = models.CharField(max_length=8, choices=rules.STATUS_CHOICES)
     date = models.DateField(help_text="Date the status was decided or published.")
-    visit = models.OneToOneField(Visit, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="qualification_decision",
-                                 help_text="The IPIS row this decision was read from, if any.")
+    visit = models.OneToOneField(
+        Visit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="qualification_decision",
+        help_text="The IPIS row this decision was read from, if any.",
+    )
     reference = models.TextField(blank=True, help_text="Decree, directory or document.")
 
     history = HistoricalRecords()

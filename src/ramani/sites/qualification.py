@@ -72,10 +72,15 @@ class Status:
         if self.decided is None:
             return "no qualification recorded"
         if self.expired:
-            return f"green qualification of {self.decided_on} expired on {self.valid_until} (valid {GREEN_VALID_YEARS} year)"
+            return (
+                f"green qualification of {self.decided_on} expired on {self.valid_until} "
+                f"(valid {GREEN_VALID_YEARS} year)"
+            )
         if self.automatic:
-            return (f"blue qualification of {self.decided_on} became red automatically on {self.since} "
-                    f"(valid {BLUE_VALID_YEARS} years, decree n°677 of 12 November 2021)")
+            return (
+                f"blue qualification of {self.decided_on} became red automatically on {self.since} "
+                f"(valid {BLUE_VALID_YEARS} years, decree n°677 of 12 November 2021)"
+            )
         text = f"{self.decided} since {self.decided_on}"
         if self.valid_until:
             text += f", valid until {self.valid_until - dt.timedelta(days=1)}"

@@ -16,23 +16,44 @@ from django.utils import timezone
 
 from ramani.sites import ipis_format as fmt
 
-TEXT_ATTRS = ("name", "location_origin", "province", "province_old", "territoire", "collectivite",
-              "groupement", "village")
+TEXT_ATTRS = (
+    "name",
+    "location_origin",
+    "province",
+    "province_old",
+    "territoire",
+    "collectivite",
+    "groupement",
+    "village",
+)
 DEMO_SOURCE = "Ramani demo (synthetic)"
 _ORDER = "ORDER BY visit_date DESC, id DESC"
 _PG_AGG = ", ".join(
     [f"(array_agg({a} {_ORDER}) FILTER (WHERE {a} <> ''))[1] AS {a}" for a in TEXT_ATTRS]
-    + [f"(array_agg({c} {_ORDER}) FILTER (WHERE longitude IS NOT NULL AND latitude IS NOT NULL))[1] AS {c}"
-       for c in ("longitude", "latitude")]
-    + ["MIN(visit_date) AS first_visit_date", "MAX(visit_date) AS last_visit_date", "COUNT(*) AS visit_count",
-       "bool_or(source = %s) AS synthetic"])
+    + [
+        f"(array_agg({c} {_ORDER}) FILTER (WHERE longitude IS NOT NULL AND latitude IS NOT NULL))[1] AS {c}"
+        for c in ("longitude", "latitude")
+    ]
+    + [
+        "MIN(visit_date) AS first_visit_date",
+        "MAX(visit_date) AS last_visit_date",
+        "COUNT(*) AS visit_count",
+        "bool_or(source = %s) AS synthetic",
+    ]
+)
 _PG_UPDATE = (
     "UPDATE sites_site s SET "
-    + ", ".join([f"{a} = COALESCE(a.{a}, '')" for a in TEXT_ATTRS]
-                + [f"{c} = a.{c}" for c in ("longitude", "latitude", "first_visit_date", "last_visit_date",
-                                             "visit_count", "synthetic")])
-    + ", updated = %s FROM (SELECT site_id, " + _PG_AGG
-    + " FROM sites_visit WHERE site_id = ANY(%s) GROUP BY site_id) a WHERE s.id = a.site_id")
+    + ", ".join(
+        [f"{a} = COALESCE(a.{a}, '')" for a in TEXT_ATTRS]
+        + [
+            f"{c} = a.{c}"
+            for c in ("longitude", "latitude", "first_visit_date", "last_visit_date", "visit_count", "synthetic")
+        ]
+    )
+    + ", updated = %s FROM (SELECT site_id, "
+    + _PG_AGG
+    + " FROM sites_visit WHERE site_id = ANY(%s) GROUP BY site_id) a WHERE s.id = a.site_id"
+)
 
 
 def refresh(site_ids: list[int], admin_codes: bool = True) -> None:
@@ -52,7 +73,7 @@ def assign_admin_codes(site_ids: list[int]) -> None:
     from ramani.geo import assign
 
     for i in range(0, len(site_ids), 5000):
-        assign.admin_codes(site_ids[i:i + 5000])
+        assign.admin_codes(site_ids[i : i + 5000])
 
 
 class SiteFold:
@@ -106,17 +127,29 @@ class SiteFold:
         from ramani import dbutil
         from ramani.sites.models import Site
 
-        columns = ["id", "pcode", *TEXT_ATTRS, "longitude", "latitude", "first_visit_date", "last_visit_date",
-                   "visit_count", "synthetic", "province_pcode", "adm2_pcode", "created", "updated"]
+        columns = [
+            "id",
+            "pcode",
+            *TEXT_ATTRS,
+            "longitude",
+            "latitude",
+            "first_visit_date",
+            "last_visit_date",
+            "visit_count",
+            "synthetic",
+            "province_pcode",
+            "adm2_pcode",
+            "created",
+            "updated",
+        ]
         from ramani.geo.provinces import pcode_of
 
         rows = [(pk, *s[:15], pcode_of(s[3]), "", now, now) for pk, s in self.sites.items()]
         for i in range(0, len(rows), 5000):
-            dbutil.insert_many(Site, columns, rows[i:i + 5000])
+            dbutil.insert_many(Site, columns, rows[i : i + 5000])
         ids = list(self.sites)
         self.sites.clear()
         return ids
-
 
 
 def _refresh_sqlite(cur, site_ids: list[int], now) -> None:
@@ -139,9 +172,12 @@ def _refresh_sqlite(cur, site_ids: list[int], now) -> None:
                 pending.clear()
 
     with connection.cursor() as write:
-        cur.execute(f"SELECT v.site_id, {', '.join('v.' + a for a in TEXT_ATTRS)}, v.longitude, v.latitude, "
-                    "v.visit_date, v.source FROM sites_visit v JOIN refresh_ids r ON r.id = v.site_id "
-                    "ORDER BY v.site_id, v.visit_date, v.id", [])
+        cur.execute(
+            f"SELECT v.site_id, {', '.join('v.' + a for a in TEXT_ATTRS)}, v.longitude, v.latitude, "
+            "v.visit_date, v.source FROM sites_visit v JOIN refresh_ids r ON r.id = v.site_id "
+            "ORDER BY v.site_id, v.visit_date, v.id",
+            [],
+        )
         while rows := cur.fetchmany(5000):
             for site_id, *values in rows:
                 if site_id != current_id:
@@ -160,16 +196,22 @@ def _refresh_sqlite(cur, site_ids: list[int], now) -> None:
         if pending:
             write.executemany(update, pending)
         # sites whose last visit went away
-        write.execute("UPDATE sites_site SET visit_count = 0, first_visit_date = NULL, last_visit_date = NULL, "
-                      "updated = %s WHERE id IN (SELECT id FROM refresh_ids) AND NOT EXISTS "
-                      "(SELECT 1 FROM sites_visit v WHERE v.site_id = sites_site.id)", [now])
+        write.execute(
+            "UPDATE sites_site SET visit_count = 0, first_visit_date = NULL, last_visit_date = NULL, "
+            "updated = %s WHERE id IN (SELECT id FROM refresh_ids) AND NOT EXISTS "
+            "(SELECT 1 FROM sites_visit v WHERE v.site_id = sites_site.id)",
+            [now],
+        )
 
 
 def _refresh_postgres(cur, site_ids: list[int], now) -> None:
     """One pass over the visits with ordered aggregates; a site left with no visit gets zero counts."""
     for i in range(0, len(site_ids), 20_000):
-        batch = list(site_ids[i:i + 20_000])
+        batch = list(site_ids[i : i + 20_000])
         cur.execute(_PG_UPDATE, [now, DEMO_SOURCE, batch])
-        cur.execute("UPDATE sites_site s SET visit_count = 0, first_visit_date = NULL, last_visit_date = NULL, "
-                    "updated = %s WHERE s.id = ANY(%s) AND NOT EXISTS "
-                    "(SELECT 1 FROM sites_visit v WHERE v.site_id = s.id)", [now, batch])
+        cur.execute(
+            "UPDATE sites_site s SET visit_count = 0, first_visit_date = NULL, last_visit_date = NULL, "
+            "updated = %s WHERE s.id = ANY(%s) AND NOT EXISTS "
+            "(SELECT 1 FROM sites_visit v WHERE v.site_id = s.id)",
+            [now, batch],
+        )

@@ -35,8 +35,10 @@ def registry_summary(on: dt.date) -> dict:
         "visits": Visit.objects.count(),
         "synthetic": Site.objects.filter(synthetic=True).exists(),
         "provinces": by_province,
-        "qualification": [(code, label, rules.COLOURS[code], at_last.get(code, 0), today.get(code, 0))
-                          for code, label in rules.STATUS_CHOICES],
+        "qualification": [
+            (code, label, rules.COLOURS[code], at_last.get(code, 0), today.get(code, 0))
+            for code, label in rules.STATUS_CHOICES
+        ],
         "first_visit": Visit.objects.order_by("visit_date").values_list("visit_date", flat=True).first(),
         "last_visit": last_visit,
         "on": on,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
-from ramani.sites.models import Visit, VisitArmedGroup
+from ramani.sites.models import VisitArmedGroup
 from ramani.sites.qualification import QUALIFICATION_PROJECT
 
 BANDS = [("1-50", 1, 49), ("50-500", 50, 500), ("500+", 501, None)]
@@ -26,11 +26,24 @@ def _band(n: int | None) -> str:
 
 def field_visit_figures(visits) -> dict:
     """`visits`: a Visit queryset (already filtered). Qualification-only rows are left out."""
-    rows = list(visits.exclude(project=QUALIFICATION_PROJECT).values_list(
-        "id", "site_id", "visit_date", "presence", "mercury", "childunder15", "workers_numb", "site__province"))
-    years: dict[int, dict] = defaultdict(lambda: {
-        "visits": 0, "sites": set(), "presence": set(), "presence_recorded": set(), "mercury": set(),
-        "mercury_recorded": set(), "children": set(), "children_recorded": set(), "workers": []})
+    rows = list(
+        visits.exclude(project=QUALIFICATION_PROJECT).values_list(
+            "id", "site_id", "visit_date", "presence", "mercury", "childunder15", "workers_numb", "site__province"
+        )
+    )
+    years: dict[int, dict] = defaultdict(
+        lambda: {
+            "visits": 0,
+            "sites": set(),
+            "presence": set(),
+            "presence_recorded": set(),
+            "mercury": set(),
+            "mercury_recorded": set(),
+            "children": set(),
+            "children_recorded": set(),
+            "workers": [],
+        }
+    )
     provinces: dict[str, dict] = defaultdict(lambda: {"sites": set(), "visits": 0})
     bands: dict[str, int] = {name: 0 for name, _, _ in BANDS} | {"none": 0}
     year_of_visit = {}
@@ -52,25 +65,39 @@ def field_visit_figures(visits) -> dict:
     by_type: dict[tuple[int, str], set] = defaultdict(set)
     ids = list(year_of_visit)
     for start in range(0, len(ids), 20_000):
-        for vid, kind in VisitArmedGroup.objects.filter(visit_id__in=ids[start:start + 20_000]).exclude(
-                type="").values_list("visit_id", "type"):
+        for vid, kind in (
+            VisitArmedGroup.objects.filter(visit_id__in=ids[start : start + 20_000])
+            .exclude(type="")
+            .values_list("visit_id", "type")
+        ):
             year, site = year_of_visit[vid]
             by_type[(year, kind)].add(site)
     by_year = []
     for year in sorted(years):
         y = years[year]
-        by_year.append({
-            "year": year, "visits": y["visits"], "sites": len(y["sites"]),
-            "sites_with_presence": len(y["presence"]), "sites_presence_recorded": len(y["presence_recorded"]),
-            "sites_with_mercury": len(y["mercury"]), "sites_mercury_recorded": len(y["mercury_recorded"]),
-            "sites_with_children": len(y["children"]), "sites_children_recorded": len(y["children_recorded"]),
-            "workers_total": sum(y["workers"]), "workers_median": statistics.median(y["workers"]) if y["workers"] else None,
-        })
+        by_year.append(
+            {
+                "year": year,
+                "visits": y["visits"],
+                "sites": len(y["sites"]),
+                "sites_with_presence": len(y["presence"]),
+                "sites_presence_recorded": len(y["presence_recorded"]),
+                "sites_with_mercury": len(y["mercury"]),
+                "sites_mercury_recorded": len(y["mercury_recorded"]),
+                "sites_with_children": len(y["children"]),
+                "sites_children_recorded": len(y["children_recorded"]),
+                "workers_total": sum(y["workers"]),
+                "workers_median": statistics.median(y["workers"]) if y["workers"] else None,
+            }
+        )
     return {
         "by_year": by_year,
-        "by_province": sorted(({"province": p, "sites": len(v["sites"]), "visits": v["visits"]}
-                               for p, v in provinces.items()), key=lambda r: (-r["sites"], r["province"])),
-        "armed_group_types_by_year": [{"year": year, "type": kind, "sites": len(sites)}
-                                      for (year, kind), sites in sorted(by_type.items())],
+        "by_province": sorted(
+            ({"province": p, "sites": len(v["sites"]), "visits": v["visits"]} for p, v in provinces.items()),
+            key=lambda r: (-r["sites"], r["province"]),
+        ),
+        "armed_group_types_by_year": [
+            {"year": year, "type": kind, "sites": len(sites)} for (year, kind), sites in sorted(by_type.items())
+        ],
         "workers_bands": [{"band": name, "visits": n} for name, n in bands.items()],
     }

@@ -10,11 +10,21 @@ from __future__ import annotations
 # vocabulary -> [(value, label_fr, label_en, label_sw)]
 VOCABULARIES: dict[str, list[tuple[str, str, str, str]]] = {
     "source": [
-        ("IPIS - Ministère des Mines", "IPIS - Ministère des Mines", "IPIS - Ministry of Mines", "IPIS - Wizara ya Madini"),
+        (
+            "IPIS - Ministère des Mines",
+            "IPIS - Ministère des Mines",
+            "IPIS - Ministry of Mines",
+            "IPIS - Wizara ya Madini",
+        ),
         ("IPIS", "IPIS", "IPIS", "IPIS"),
         ("BGR", "BGR", "BGR", "BGR"),
         ("Third-party", "Tiers", "Third-party", "Mtu wa tatu"),
-        ("Ramani demo (synthetic)", "Démo Ramani (synthétique)", "Ramani demo (synthetic)", "Onyesho la Ramani (bandia)"),
+        (
+            "Ramani demo (synthetic)",
+            "Démo Ramani (synthétique)",
+            "Ramani demo (synthetic)",
+            "Onyesho la Ramani (bandia)",
+        ),
     ],
     "project": [
         ("IPIS - 2009", "IPIS - 2009", "IPIS - 2009", "IPIS - 2009"),
@@ -24,8 +34,11 @@ VOCABULARIES: dict[str, list[tuple[str, str, str, str]]] = {
         ("IPIS - Ulula 2018", "IPIS - Ulula 2018", "IPIS - Ulula 2018", "IPIS - Ulula 2018"),
         ("IPIS - CBRMT 2018", "IPIS - CBRMT 2018", "IPIS - CBRMT 2018", "IPIS - CBRMT 2018"),
         ("IPIS - PPA Mambasa 2017", "IPIS - PPA Mambasa 2017", "IPIS - PPA Mambasa 2017", "IPIS - PPA Mambasa 2017"),
-    ] + [(f"Démo - {years}", f"Démo - {years}", f"Demo - {years}", f"Onyesho - {years}")
-         for years in ("2009", "2011-2012", "2013-2015", "2016-2018", "2019-2021", "2022-2025")],
+    ]
+    + [
+        (f"Démo - {years}", f"Démo - {years}", f"Demo - {years}", f"Onyesho - {years}")
+        for years in ("2009", "2011-2012", "2013-2015", "2016-2018", "2019-2021", "2022-2025")
+    ],
     "location_origin": [
         ("GPS", "GPS", "GPS", "GPS"),
         ("GPS (Approximation)", "GPS (approximation)", "GPS (approximate)", "GPS (makadirio)"),
@@ -57,20 +70,45 @@ VOCABULARIES: dict[str, list[tuple[str, str, str, str]]] = {
         ("Aucun", "Aucun", "None", "Hakuna"),
         ("Groupe armé local", "Groupe armé local", "Local armed group", "Kundi la wapiganaji la ndani"),
         ("Groupe armé étranger", "Groupe armé étranger", "Foreign armed group", "Kundi la wapiganaji la kigeni"),
-        ("FARDC - Pas de données sur les ingérences", "FARDC - Pas de données sur les ingérences",
-         "FARDC - no data on interference", "FARDC - hakuna taarifa za uingiliaji"),
-        ("FARDC - Pas d’ingérence constatée", "FARDC - Pas d’ingérence constatée",
-         "FARDC - no interference observed", "FARDC - hakuna uingiliaji ulioonekana"),
-        ("FARDC - Éléments indisciplinés", "FARDC - Éléments indisciplinés",
-         "FARDC - undisciplined elements", "FARDC - askari wasio na nidhamu"),
-        ("PNC - Éléments indisciplinés", "PNC - Éléments indisciplinés",
-         "PNC (police) - undisciplined elements", "PNC (polisi) - askari wasio na nidhamu"),
-        ("PMH - Éléments indisciplinés", "PMH - Éléments indisciplinés",
-         "PMH (mining police) - undisciplined elements", "PMH (polisi wa migodi) - askari wasio na nidhamu"),
+        (
+            "FARDC - Pas de données sur les ingérences",
+            "FARDC - Pas de données sur les ingérences",
+            "FARDC - no data on interference",
+            "FARDC - hakuna taarifa za uingiliaji",
+        ),
+        (
+            "FARDC - Pas d’ingérence constatée",
+            "FARDC - Pas d’ingérence constatée",
+            "FARDC - no interference observed",
+            "FARDC - hakuna uingiliaji ulioonekana",
+        ),
+        (
+            "FARDC - Éléments indisciplinés",
+            "FARDC - Éléments indisciplinés",
+            "FARDC - undisciplined elements",
+            "FARDC - askari wasio na nidhamu",
+        ),
+        (
+            "PNC - Éléments indisciplinés",
+            "PNC - Éléments indisciplinés",
+            "PNC (police) - undisciplined elements",
+            "PNC (polisi) - askari wasio na nidhamu",
+        ),
+        (
+            "PMH - Éléments indisciplinés",
+            "PMH - Éléments indisciplinés",
+            "PMH (mining police) - undisciplined elements",
+            "PMH (polisi wa migodi) - askari wasio na nidhamu",
+        ),
     ],
     "frequency": [
         ("Quotidien", "Quotidien", "Daily", "Kila siku"),
-        ("Plus d'une fois par semaine", "Plus d'une fois par semaine", "More than once a week", "Zaidi ya mara moja kwa wiki"),
+        (
+            "Plus d'une fois par semaine",
+            "Plus d'une fois par semaine",
+            "More than once a week",
+            "Zaidi ya mara moja kwa wiki",
+        ),
         ("Une fois par semaine", "Une fois par semaine", "Once a week", "Mara moja kwa wiki"),
         ("Une fois tous les 15 jours", "Une fois tous les 15 jours", "Once a fortnight", "Mara moja kila siku 15"),
         ("Une fois par mois", "Une fois par mois", "Once a month", "Mara moja kwa mwezi"),
@@ -85,11 +123,21 @@ VOCABULARIES: dict[str, list[tuple[str, str, str, str]]] = {
     ],
     "state_service": [
         ("SAEMAPE", "SAEMAPE", "SAEMAPE (artisanal mining support service)", "SAEMAPE"),
-        ("SAESSCAM", "SAESSCAM (ancien nom du SAEMAPE)", "SAESSCAM (former name of SAEMAPE)", "SAESSCAM (jina la zamani la SAEMAPE)"),
+        (
+            "SAESSCAM",
+            "SAESSCAM (ancien nom du SAEMAPE)",
+            "SAESSCAM (former name of SAEMAPE)",
+            "SAESSCAM (jina la zamani la SAEMAPE)",
+        ),
         ("Division des mines", "Division des mines", "Mines division", "Idara ya madini"),
         ("PMH", "Police des mines (PMH)", "Mining police (PMH)", "Polisi wa migodi (PMH)"),
         ("PNC", "Police nationale (PNC)", "National police (PNC)", "Polisi wa taifa (PNC)"),
-        ("ANR", "Agence nationale de renseignements (ANR)", "National intelligence agency (ANR)", "Idara ya ujasusi (ANR)"),
+        (
+            "ANR",
+            "Agence nationale de renseignements (ANR)",
+            "National intelligence agency (ANR)",
+            "Idara ya ujasusi (ANR)",
+        ),
         ("Chefferie ou secteur", "Chefferie ou secteur", "Chiefdom or sector", "Uchifu au sekta"),
         ("Environnement", "Environnement", "Environment", "Mazingira"),
         ("DGRPI", "DGRPI", "DGRPI (provincial revenue)", "DGRPI (mapato ya mkoa)"),
@@ -120,12 +168,22 @@ CLOSED = {"qualification"}
 
 # Qualification text (any case, French or English) -> status code.
 QUALIFICATION_CODES = {
-    "vert": "vert", "green": "vert",
-    "jaune": "jaune", "yellow": "jaune",
-    "rouge": "rouge", "red": "rouge",
-    "bleu": "bleu", "blue": "bleu",
-    "no class": "none", "non qualifié": "none", "non qualifie": "none", "aucune": "none",
-    "aucun": "none", "none": "none", "non classé": "none", "non classe": "none",
+    "vert": "vert",
+    "green": "vert",
+    "jaune": "jaune",
+    "yellow": "jaune",
+    "rouge": "rouge",
+    "red": "rouge",
+    "bleu": "bleu",
+    "blue": "bleu",
+    "no class": "none",
+    "non qualifié": "none",
+    "non qualifie": "none",
+    "aucune": "none",
+    "aucun": "none",
+    "none": "none",
+    "non classé": "none",
+    "non classe": "none",
 }
 
 

@@ -74,8 +74,11 @@ class MaskedSettingsField(forms.JSONField):
 
 
 class ChannelForm(forms.ModelForm):
-    settings = MaskedSettingsField(required=False, help_text=Channel._meta.get_field("settings").help_text +
-                                   f" Secrets are shown as “{MASK}”: leave them so to keep them, or type a new value.")
+    settings = MaskedSettingsField(
+        required=False,
+        help_text=Channel._meta.get_field("settings").help_text
+        + f" Secrets are shown as “{MASK}”: leave them so to keep them, or type a new value.",
+    )
 
     class Meta:
         model = Channel

@@ -27,8 +27,10 @@ from ramani import config
 _SEP = r"(?:[^\w\n]|_)"
 _PHONE_LIKE = re.compile(rf"(?:\+?\d|(?<![^\W\d_])[Oo](?={_SEP}{{0,3}}[\dOo]))(?:{_SEP}{{0,3}}[\dOoIl]){{6,}}")
 # dates and times are kept: 28/11/2026, 2026-11-28, 10:30, 10h30 (checked to be real ones)
-_KEEP = re.compile(r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2})|"
-                   r"(\d{1,2})[:h](\d{2}))(?![/.\-:h]?\d)")
+_KEEP = re.compile(
+    r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2})|"
+    r"(\d{1,2})[:h](\d{2}))(?![/.\-:h]?\d)"
+)
 
 
 def _root_key() -> bytes:
@@ -84,7 +86,7 @@ def _redacted(match: re.Match) -> str:
     if match.end() < len(match.string) and match.string[match.end()].isalpha():
         # "…050ok": trailing O's and l's glued to the next word belong to the word
         kept = found.rstrip("OoIl").rstrip(" \t().-/,_")
-        tail, found = found[len(kept):], kept
+        tail, found = found[len(kept) :], kept
     digits = sum(c.isdigit() for c in found)
     if digits < 4 or sum(c.isdigit() or c in "OoIl" for c in found) < 7:
         return match.group(0)
@@ -107,7 +109,7 @@ def redact(text: str) -> str:
     out, start = [], 0
     for keep in _KEEP.finditer(text):
         if _real_date_or_time(keep):
-            out += [_PHONE_LIKE.sub(_redacted, text[start:keep.start()]), keep.group(0)]
+            out += [_PHONE_LIKE.sub(_redacted, text[start : keep.start()]), keep.group(0)]
             start = keep.end()
     out.append(_PHONE_LIKE.sub(_redacted, text[start:]))
     return "".join(out)

@@ -21,8 +21,18 @@ from ramani.sms.keywords import fold
 from ramani.sms.models import Channel, Conversation
 from ramani.sms.texts import render
 
-LANGUAGES = {"1": "sw", "2": "fr", "3": "en", "kiswahili": "sw", "swahili": "sw", "francais": "fr", "french": "fr",
-             "english": "en", "anglais": "en", "kingereza": "en"}
+LANGUAGES = {
+    "1": "sw",
+    "2": "fr",
+    "3": "en",
+    "kiswahili": "sw",
+    "swahili": "sw",
+    "francais": "fr",
+    "french": "fr",
+    "english": "en",
+    "anglais": "en",
+    "kingereza": "en",
+}
 RESTART = {"0", "anza upya", "anza", "restart", "recommencer"}
 CANCEL = {"cancel", "annuler", "ghairi", "sitisha"}
 TODAY = {"leo", "today", "aujourd'hui", "aujourdhui", "maintenant", "now", "sasa"}
@@ -44,8 +54,9 @@ def _timeout() -> dt.timedelta:
 
 
 def start(channel: Channel, sender_hash: str, language: str | None = None) -> str:
-    conv, _ = Conversation.objects.get_or_create(channel=channel, sender_hash=sender_hash,
-                                                 defaults={"state": "language"})
+    conv, _ = Conversation.objects.get_or_create(
+        channel=channel, sender_hash=sender_hash, defaults={"state": "language"}
+    )
     conv.data, conv.incident = {}, None
     if language in ("fr", "en"):  # they asked in French or English: no need to ask the language
         conv.state, conv.language = "category", language
@@ -58,8 +69,11 @@ def start(channel: Channel, sender_hash: str, language: str | None = None) -> st
 
 def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None:
     """The sender's questionnaire in progress on this channel, or their report open for follow-ups, if any."""
-    found = list(Conversation.objects.raw("SELECT * FROM sms_conversation WHERE channel_id = %s AND sender_hash = %s",
-                                          [channel.id, sender_hash]))
+    found = list(
+        Conversation.objects.raw(
+            "SELECT * FROM sms_conversation WHERE channel_id = %s AND sender_hash = %s", [channel.id, sender_hash]
+        )
+    )
     if not found:
         return None
     conv = found[0]
@@ -83,8 +97,14 @@ def step(conv: Conversation, text: str) -> str:
     if answer in CANCEL:
         conv.delete()
         return _t("cancelled", lang)
-    handler = {"language": _language, "category": _category, "where": _where, "where_choice": _where_choice,
-               "when": _when, "what": _what}[conv.state]
+    handler = {
+        "language": _language,
+        "category": _category,
+        "where": _where,
+        "where_choice": _where_choice,
+        "when": _when,
+        "what": _what,
+    }[conv.state]
     reply = handler(conv, text, answer)
     conv.save()
     return reply
@@ -118,9 +138,13 @@ def _distinct(places):
 
 
 def _accept_place(conv, place) -> str:
-    conv.data["place"] = {"name": place.name if place else "", "kind": place.kind if place else "",
-                          "province": place.province if place else "", "territoire": place.territoire if place else "",
-                          "site_id": place.site_id if place else None}
+    conv.data["place"] = {
+        "name": place.name if place else "",
+        "kind": place.kind if place else "",
+        "province": place.province if place else "",
+        "territoire": place.territoire if place else "",
+        "site_id": place.site_id if place else None,
+    }
     conv.state = "when"
     return _t("when", conv.language)
 
@@ -151,7 +175,7 @@ def _options(conv, places) -> str:
         if shown and parts(_t("where_choice", conv.language, options=candidate)) > 1:
             break
         shown.append(f"{i} {place.describe()}")
-    conv.data["options"] = conv.data["options"][:len(shown)]
+    conv.data["options"] = conv.data["options"][: len(shown)]
     return " ".join(shown)
 
 
@@ -200,19 +224,28 @@ def _what(conv, text, answer):
         return _t("empty", conv.language)
     place = conv.data.get("place", {})
     incident = Incident.objects.create(
-        category=conv.data["category"], language=conv.language, province=place.get("province", ""),
-        territoire=place.get("territoire", ""), place=place.get("name", ""), site_id=place.get("site_id"),
-        where_text=conv.data.get("where_text", ""), when_text=conv.data.get("when_text", ""),
-        occurred_on=conv.data.get("occurred_on"), description=description[:2000], reporter_hash=conv.sender_hash,
-        channel=conv.channel)
+        category=conv.data["category"],
+        language=conv.language,
+        province=place.get("province", ""),
+        territoire=place.get("territoire", ""),
+        place=place.get("name", ""),
+        site_id=place.get("site_id"),
+        where_text=conv.data.get("where_text", ""),
+        when_text=conv.data.get("when_text", ""),
+        occurred_on=conv.data.get("occurred_on"),
+        description=description[:2000],
+        reporter_hash=conv.sender_hash,
+        channel=conv.channel,
+    )
     conv.state, conv.incident, conv.data = "done", incident, {}
     return _t("done", conv.language, ref=incident.report_id)
 
 
 def status(channel: Channel, sender_hash: str, reference: str, language: str) -> str | None:
     """The status of one of the sender's own reports made on this channel (None when there is no such report)."""
-    incident = Incident.objects.filter(report_id=reference.upper()[:8], reporter_hash=sender_hash,
-                                       channel=channel).first()
+    incident = Incident.objects.filter(
+        report_id=reference.upper()[:8], reporter_hash=sender_hash, channel=channel
+    ).first()
     if incident is None:
         return None
     return _t("status", language, ref=incident.report_id, status=render(f"status_{incident.status}", language))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-BASIC = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
-            "¿abcdefghijklmnopqrstuvwxyzäöñüà")
+BASIC = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§"
+    "¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 EXTENDED = set("^{}\\[~]|€\f")
 
 
@@ -24,8 +26,21 @@ def parts(text: str) -> int:
     return 1 if n <= 70 else -(-n // 67)
 
 
-_REPLACEMENTS = {"’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "–": "-", "—": "-", "…": "...",
-                 "œ": "oe", "Œ": "OE", "\u00a0": " ", "\u202f": " "}
+_REPLACEMENTS = {
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "«": '"',
+    "»": '"',
+    "–": "-",
+    "—": "-",
+    "…": "...",
+    "œ": "oe",
+    "Œ": "OE",
+    "\u00a0": " ",
+    "\u202f": " ",
+}
 
 
 def to_gsm7(text: str) -> str:

@@ -35,9 +35,14 @@ class Received:
 
 
 def _seal(request: Request) -> str:
-    raw = {"method": request.method, "url": _without_key(request.url), "query": _without(request.query, "key"),
-           "form": request.form, "body": base64.b64encode(request.body).decode("ascii"),
-           "headers": {k: v for k, v in request.headers.items() if k in KEPT_HEADERS}}
+    raw = {
+        "method": request.method,
+        "url": _without_key(request.url),
+        "query": _without(request.query, "key"),
+        "form": request.form,
+        "body": base64.b64encode(request.body).decode("ascii"),
+        "headers": {k: v for k, v in request.headers.items() if k in KEPT_HEADERS},
+    }
     return anonymity.seal(json.dumps(raw))
 
 
@@ -55,9 +60,14 @@ def _without_key(url: str) -> str:
 
 def _request_of(sealed: str) -> Request:
     raw = json.loads(anonymity.unseal(sealed) or "{}")
-    return Request(method=raw.get("method", "POST"), url=raw.get("url", ""), query=raw.get("query", {}),
-                   form=raw.get("form", {}), body=base64.b64decode(raw.get("body", "")),
-                   headers=raw.get("headers", {}))
+    return Request(
+        method=raw.get("method", "POST"),
+        url=raw.get("url", ""),
+        query=raw.get("query", {}),
+        form=raw.get("form", {}),
+        body=base64.b64decode(raw.get("body", "")),
+        headers=raw.get("headers", {}),
+    )
 
 
 def receive(channel: Channel, request: Request) -> Received:
@@ -80,9 +90,15 @@ def receive(channel: Channel, request: Request) -> Received:
     # with the sender: a gateway whose ids restart must not turn one reporter's message into another's retry
     dedup_key = anonymity.keyed_hash("dedup", f"{sender}|{key}") if key else None
     sender_hash = anonymity.phone_hash(sender)
-    stored = store.insert_inbound(channel.id, sealed, sender_hash, anonymity.seal(sender),
-                                  anonymity.redact(incoming.provider_id), anonymity.redact(incoming.text)[:2000],
-                                  dedup_key)
+    stored = store.insert_inbound(
+        channel.id,
+        sealed,
+        sender_hash,
+        anonymity.seal(sender),
+        anonymity.redact(incoming.provider_id),
+        anonymity.redact(incoming.text)[:2000],
+        dedup_key,
+    )
     if stored is None:
         assert dedup_key is not None  # only a key can conflict
         return Received(store.count_retry(channel.id, dedup_key), retry=True, sender_hash=sender_hash)
@@ -142,5 +158,6 @@ def process_pending(limit: int = 1000) -> int:
         except Exception as exc:  # one bad message must not block the others
             log.error("inbound %s failed: %s", pk, anonymity.redact(repr(exc))[:300])
             Inbound.objects.filter(id=pk, status=Inbound.RECEIVED).update(
-                status=Inbound.FAILED, error=anonymity.redact(repr(exc))[:500])
+                status=Inbound.FAILED, error=anonymity.redact(repr(exc))[:500]
+            )
     return len(ids)

@@ -7,14 +7,22 @@ import unicodedata
 
 KEYWORDS: dict[str, dict[str, str]] = {
     # keyword -> {spelling: language}
-    "kufatilia": {"kufatilia": "sw", "kufuatilia": "sw", "kufwatilia": "sw", "kufatila": "sw", "signaler": "fr",
-                  "report": "en"},
+    "kufatilia": {
+        "kufatilia": "sw",
+        "kufuatilia": "sw",
+        "kufwatilia": "sw",
+        "kufatila": "sw",
+        "signaler": "fr",
+        "report": "en",
+    },
     "matokeo": {"matokeo": "sw", "matokeyo": "sw", "prix": "fr", "price": "en", "prices": "en"},
     "status": {"status": "en", "statut": "fr", "hali": "sw"},
     "help": {"help": "en", "aide": "fr", "msaada": "sw", "usaidizi": "sw"},
     "stop": {"stop": "en", "arret": "fr", "acha": "sw", "simama": "sw"},
 }
-_SPELLINGS = {spelling: (keyword, language) for keyword, forms in KEYWORDS.items() for spelling, language in forms.items()}
+_SPELLINGS = {
+    spelling: (keyword, language) for keyword, forms in KEYWORDS.items() for spelling, language in forms.items()
+}
 
 
 def fold(text: str) -> str:

@@ -22,9 +22,12 @@ class Channel(models.Model):
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     name = models.CharField(max_length=100, blank=True)
     number = models.CharField(max_length=30, blank=True, help_text="The service's own number or short code.")
-    settings = models.JSONField(default=dict, blank=True,
-                                help_text="Gateway settings: key (the channel's own secret, in every inbound URL), url, "
-                                          "username, password, api keys, signing secret …")
+    settings = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Gateway settings: key (the channel's own secret, in every inbound URL), url, "
+        "username, password, api keys, signing secret …",
+    )
     rate_per_minute = models.PositiveIntegerField(default=60)
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -54,8 +57,12 @@ class Inbound(models.Model):
     sealed_request = models.TextField(help_text="The raw request, encrypted (it contains the sender's number).")
     status = models.CharField(max_length=10, choices=STATUSES, default=RECEIVED, db_index=True)
     provider_id = models.CharField(max_length=100, blank=True, db_index=True)
-    dedup_key = models.CharField(max_length=64, null=True, blank=True,
-                                 help_text="Keyed hash of what identifies a gateway retry; unique per channel.")
+    dedup_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text="Keyed hash of what identifies a gateway retry; unique per channel.",
+    )
     retries = models.PositiveIntegerField(default=0, help_text="Gateway retries of this message, not stored again.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Times its processing failed (3: given up).")
     sender_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -82,8 +89,14 @@ class Outbound(models.Model):
     to_hash = models.CharField(max_length=64, db_index=True)
     to_sealed = models.TextField(blank=True, help_text="Erased after the retention period.")
     text = models.TextField()
-    in_reply_to = models.OneToOneField(Inbound, null=True, blank=True, on_delete=models.SET_NULL,
-                                       related_name="reply", help_text="At most one reply per inbound message.")
+    in_reply_to = models.OneToOneField(
+        Inbound,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reply",
+        help_text="At most one reply per inbound message.",
+    )
     status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt = models.DateTimeField(db_index=True)

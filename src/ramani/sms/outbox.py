@@ -52,7 +52,8 @@ def _give_up_on_interrupted() -> None:
     have it already, so it is NOT sent again (duplicates are what reporters complain of most);
     a delivery report still moves it to delivered, else it stays failed for a person to look at."""
     Outbound.objects.filter(status=Outbound.SENDING, next_attempt__lte=timezone.now() - LEASE).update(
-        status=Outbound.FAILED, error="worker stopped during the send; not retried to avoid a duplicate")
+        status=Outbound.FAILED, error="worker stopped during the send; not retried to avoid a duplicate"
+    )
 
 
 def _rate_allows(channel: Channel) -> bool:
@@ -69,8 +70,9 @@ def send_due(limit: int = 50) -> int:
         if message is None:
             break
         if not _rate_allows(message.channel):
-            Outbound.objects.filter(id=message.id).update(status=Outbound.QUEUED,
-                                                          next_attempt=timezone.now() + dt.timedelta(seconds=5))
+            Outbound.objects.filter(id=message.id).update(
+                status=Outbound.QUEUED, next_attempt=timezone.now() + dt.timedelta(seconds=5)
+            )
             continue
         try:
             provider_id = send(message)
@@ -80,13 +82,16 @@ def send_due(limit: int = 50) -> int:
             attempts = message.attempts + 1
             failed = attempts >= MAX_ATTEMPTS
             Outbound.objects.filter(id=message.id).update(
-                status=Outbound.FAILED if failed else Outbound.QUEUED, attempts=attempts,
+                status=Outbound.FAILED if failed else Outbound.QUEUED,
+                attempts=attempts,
                 next_attempt=timezone.now() + dt.timedelta(seconds=BACKOFF_SECONDS * 2 ** (attempts - 1)),
-                error=anonymity.redact(str(exc))[:500])
+                error=anonymity.redact(str(exc))[:500],
+            )
             log.warning("outbound %s attempt %s failed: %s", message.id, attempts, anonymity.redact(str(exc)))
             continue
-        Outbound.objects.filter(id=message.id).update(sent=timezone.now(), attempts=message.attempts + 1,
-                                                      provider_id=provider_id[:100])
+        Outbound.objects.filter(id=message.id).update(
+            sent=timezone.now(), attempts=message.attempts + 1, provider_id=provider_id[:100]
+        )
         # a delivery report may have come back already: it wins
         Outbound.objects.filter(id=message.id, status=Outbound.SENDING).update(status=Outbound.SENT)
         sent += 1
@@ -99,7 +104,8 @@ def status_url(channel: Channel, outbound_id: int) -> str:
 
     base = str(channel.settings.get("dlr_base", "http://127.0.0.1:8000")).rstrip("/")
     return f"{base}/sms/{channel.kind}/{channel.slug}/status?" + urlencode(
-        {"key": channel.settings.get("key", ""), "id": outbound_id})
+        {"key": channel.settings.get("key", ""), "id": outbound_id}
+    )
 
 
 def send(message: Outbound) -> str:
@@ -120,6 +126,7 @@ def erase_expired_numbers(days: int) -> int:
     cutoff = timezone.now() - dt.timedelta(days=days)
     # every stored request, whatever became of it (rejected, failed, never processed): its raw copy has the number
     n = Inbound.objects.filter(Q(received__lt=cutoff) & (~Q(sender_sealed="") | ~Q(sealed_request=""))).update(
-        sender_sealed="", sealed_request="")
+        sender_sealed="", sealed_request=""
+    )
     n += Outbound.objects.filter(created__lt=cutoff).exclude(to_sealed="").update(to_sealed="")
     return n

@@ -6,11 +6,13 @@ import re
 
 from ramani.prices import matokeo
 from ramani.sms import dialogue
-from ramani.sms.texts import render
 from ramani.sms.keywords import match
 from ramani.sms.models import Channel, OptOut
+from ramani.sms.texts import render
 
 REF = re.compile(r"[0-9a-f]{8}")
+
+
 def _continues(conversation, found) -> bool:
     """Whether a text goes to the sender's open questionnaire rather than to a keyword's service.
 
@@ -21,8 +23,12 @@ def _continues(conversation, found) -> bool:
     if found is None:
         return True
     keyword, _language, words = found
-    return (conversation.state in dialogue.FREE_TEXT and bool(words) and keyword != "stop"
-            and not (keyword == "status" and len(words) == 1 and REF.fullmatch(words[0])))
+    return (
+        conversation.state in dialogue.FREE_TEXT
+        and bool(words)
+        and keyword != "stop"
+        and not (keyword == "status" and len(words) == 1 and REF.fullmatch(words[0]))
+    )
 
 
 def _opted_out(channel: Channel, sender_hash: str):

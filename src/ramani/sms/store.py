@@ -35,25 +35,45 @@ def _datetime(value) -> dt.datetime:
 
 def channel(kind: str, slug: str) -> Channel | None:
     with connection.cursor() as cur:
-        cur.execute("SELECT id, slug, kind, name, number, settings, rate_per_minute, active FROM sms_channel "
-                    "WHERE kind = %s AND slug = %s AND active = %s", [kind, slug, True])
+        cur.execute(
+            "SELECT id, slug, kind, name, number, settings, rate_per_minute, active FROM sms_channel "
+            "WHERE kind = %s AND slug = %s AND active = %s",
+            [kind, slug, True],
+        )
         row = cur.fetchone()
     if row is None:
         return None
     pk, slug, kind, name, number, settings, rate, active = row
-    return Channel(id=pk, slug=slug, kind=kind, name=name, number=number, settings=_settings(settings),
-                   rate_per_minute=rate, active=active)
+    return Channel(
+        id=pk,
+        slug=slug,
+        kind=kind,
+        name=name,
+        number=number,
+        settings=_settings(settings),
+        rate_per_minute=rate,
+        active=active,
+    )
 
 
-def insert_inbound(channel_id: int, sealed_request: str, sender_hash: str, sender_sealed: str, provider_id: str,
-                   text: str, dedup_key: str | None) -> int | None:
+def insert_inbound(
+    channel_id: int,
+    sealed_request: str,
+    sender_hash: str,
+    sender_sealed: str,
+    provider_id: str,
+    text: str,
+    dedup_key: str | None,
+) -> int | None:
     """Store one message as RECEIVED; None when the channel already has one with this dedup key (a retry)."""
     with connection.cursor() as cur:
-        cur.execute("INSERT INTO sms_inbound (channel_id, received, sealed_request, status, provider_id, dedup_key, "
-                    "retries, attempts, sender_hash, sender_sealed, text, error) "
-                    "VALUES (%s, %s, %s, 'received', %s, %s, 0, 0, %s, %s, %s, '') "
-                    "ON CONFLICT (channel_id, dedup_key) DO NOTHING RETURNING id",
-                    [channel_id, _now(), sealed_request, provider_id, dedup_key, sender_hash, sender_sealed, text])
+        cur.execute(
+            "INSERT INTO sms_inbound (channel_id, received, sealed_request, status, provider_id, dedup_key, "
+            "retries, attempts, sender_hash, sender_sealed, text, error) "
+            "VALUES (%s, %s, %s, 'received', %s, %s, 0, 0, %s, %s, %s, '') "
+            "ON CONFLICT (channel_id, dedup_key) DO NOTHING RETURNING id",
+            [channel_id, _now(), sealed_request, provider_id, dedup_key, sender_hash, sender_sealed, text],
+        )
         row = cur.fetchone()
     return row[0] if row else None
 
@@ -61,18 +81,22 @@ def insert_inbound(channel_id: int, sealed_request: str, sender_hash: str, sende
 def insert_rejected(channel_id: int, sealed_request: str, error: str) -> int:
     """Keep an authenticated request that is not a message we can read (sealed, for the record)."""
     with connection.cursor() as cur:
-        cur.execute("INSERT INTO sms_inbound (channel_id, received, processed, sealed_request, status, provider_id, "
-                    "retries, attempts, sender_hash, sender_sealed, text, error) "
-                    "VALUES (%s, %s, %s, %s, 'rejected', '', 0, 0, '', '', '', %s) RETURNING id",
-                    [channel_id, _now(), _now(), sealed_request, error])
+        cur.execute(
+            "INSERT INTO sms_inbound (channel_id, received, processed, sealed_request, status, provider_id, "
+            "retries, attempts, sender_hash, sender_sealed, text, error) "
+            "VALUES (%s, %s, %s, %s, 'rejected', '', 0, 0, '', '', '', %s) RETURNING id",
+            [channel_id, _now(), _now(), sealed_request, error],
+        )
         return cur.fetchone()[0]
 
 
 def count_retry(channel_id: int, dedup_key: str) -> int:
     """Count a gateway retry on the message it repeats; returns that message's id."""
     with connection.cursor() as cur:
-        cur.execute("UPDATE sms_inbound SET retries = retries + 1 WHERE channel_id = %s AND dedup_key = %s "
-                    "RETURNING id", [channel_id, dedup_key])
+        cur.execute(
+            "UPDATE sms_inbound SET retries = retries + 1 WHERE channel_id = %s AND dedup_key = %s RETURNING id",
+            [channel_id, dedup_key],
+        )
         return cur.fetchone()[0]
 
 
@@ -103,41 +127,53 @@ def pending_of_sender(channel_id: int, sender_hash: str, upto: int) -> list[tupl
     """(id, sealed request, sealed sender, received) of the sender's unprocessed messages up to `upto`, in
     arrival order. Call with the sender's lock held."""
     with connection.cursor() as cur:
-        cur.execute("SELECT id, sealed_request, sender_sealed, received FROM sms_inbound WHERE channel_id = %s "
-                    "AND sender_hash = %s AND status = 'received' AND id <= %s ORDER BY id",
-                    [channel_id, sender_hash, upto])
+        cur.execute(
+            "SELECT id, sealed_request, sender_sealed, received FROM sms_inbound WHERE channel_id = %s "
+            "AND sender_hash = %s AND status = 'received' AND id <= %s ORDER BY id",
+            [channel_id, sender_hash, upto],
+        )
         return [(pk, sealed, sender, _datetime(received)) for pk, sealed, sender, received in cur.fetchall()]
 
 
 def finish_inbound(inbound_id: int, status: str, error: str = "") -> None:
     with connection.cursor() as cur:
-        cur.execute("UPDATE sms_inbound SET status = %s, error = %s, processed = %s WHERE id = %s",
-                    [status, error, _now(), inbound_id])
+        cur.execute(
+            "UPDATE sms_inbound SET status = %s, error = %s, processed = %s WHERE id = %s",
+            [status, error, _now(), inbound_id],
+        )
 
 
 def failed_attempt(inbound_id: int, error: str, max_attempts: int) -> bool:
     """Count a failed processing; True when it was the last allowed (the message is now FAILED)."""
     with connection.cursor() as cur:
-        cur.execute("UPDATE sms_inbound SET attempts = attempts + 1, error = %s, status = CASE WHEN attempts + 1 >= %s "
-                    "THEN 'failed' ELSE status END, processed = %s WHERE id = %s RETURNING status",
-                    [error, max_attempts, _now(), inbound_id])
+        cur.execute(
+            "UPDATE sms_inbound SET attempts = attempts + 1, error = %s, status = CASE WHEN attempts + 1 >= %s "
+            "THEN 'failed' ELSE status END, processed = %s WHERE id = %s RETURNING status",
+            [error, max_attempts, _now(), inbound_id],
+        )
         return cur.fetchone()[0] == "failed"
 
 
 def queue_outbound(channel_id: int, to_hash: str, to_sealed: str, text: str, in_reply_to: int | None) -> int:
     now = _now()
     with connection.cursor() as cur:
-        cur.execute("INSERT INTO sms_outbound (channel_id, to_hash, to_sealed, text, in_reply_to_id, status, attempts, "
-                    "next_attempt, created, provider_id, error) VALUES (%s, %s, %s, %s, %s, 'queued', 0, %s, %s, '', '') "
-                    "RETURNING id", [channel_id, to_hash, to_sealed, text, in_reply_to, now, now])
+        cur.execute(
+            "INSERT INTO sms_outbound (channel_id, to_hash, to_sealed, text, in_reply_to_id, status, attempts, "
+            "next_attempt, created, provider_id, error) VALUES (%s, %s, %s, %s, %s, 'queued', 0, %s, %s, '', '') "
+            "RETURNING id",
+            [channel_id, to_hash, to_sealed, text, in_reply_to, now, now],
+        )
         return cur.fetchone()[0]
 
 
 def reply_in_response(inbound_id: int) -> str | None:
     """The reply to a message, marked sent because it travels in this HTTP answer (again, for a retry)."""
     with connection.cursor() as cur:
-        cur.execute("UPDATE sms_outbound SET status = 'sent', sent = %s, provider_id = 'in-http-response' "
-                    "WHERE in_reply_to_id = %s AND status IN ('queued', 'sending')", [_now(), inbound_id])
+        cur.execute(
+            "UPDATE sms_outbound SET status = 'sent', sent = %s, provider_id = 'in-http-response' "
+            "WHERE in_reply_to_id = %s AND status IN ('queued', 'sending')",
+            [_now(), inbound_id],
+        )
         cur.execute("SELECT text FROM sms_outbound WHERE in_reply_to_id = %s", [inbound_id])
         row = cur.fetchone()
     return row[0] if row else None
@@ -151,6 +187,9 @@ def record_delivery(channel_id: int, outbound_id: int, status: str) -> bool:
     """Apply a delivery report to one of this channel's messages; False when it would move it back."""
     allowed = DELIVERY_FROM[status]
     with connection.cursor() as cur:
-        cur.execute(f"UPDATE sms_outbound SET status = %s WHERE id = %s AND channel_id = %s "
-                    f"AND status IN ({', '.join(['%s'] * len(allowed))})", [status, outbound_id, channel_id, *allowed])
+        cur.execute(
+            f"UPDATE sms_outbound SET status = %s WHERE id = %s AND channel_id = %s "
+            f"AND status IN ({', '.join(['%s'] * len(allowed))})",
+            [status, outbound_id, channel_id, *allowed],
+        )
         return cur.rowcount == 1

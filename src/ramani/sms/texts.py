@@ -17,8 +17,10 @@ LANGUAGES = ("sw", "fr", "en")
 
 TEXTS: dict[str, Promise] = {
     # router
-    "help": pgettext_lazy("sms", "Ramani: send KUFATILIA to report an incident anonymously, MATOKEO GOLD/TIN/COBALT "
-                                 "for prices, STOP to stop."),
+    "help": pgettext_lazy(
+        "sms",
+        "Ramani: send KUFATILIA to report an incident anonymously, MATOKEO GOLD/TIN/COBALT for prices, STOP to stop.",
+    ),
     "stopped": pgettext_lazy("sms", "You are unsubscribed: no more messages. Send HELP to come back."),
     "status_unknown": pgettext_lazy("sms", "Report not found. Check the report ID."),
     # the Kufatilia questionnaire
@@ -53,8 +55,9 @@ TEXTS: dict[str, Promise] = {
     # Matokeo
     "matokeo_options": pgettext_lazy("sms", "Matokeo: send MATOKEO GOLD, MATOKEO TIN or MATOKEO COBALT."),
     "matokeo_none": pgettext_lazy("sms", "Matokeo: no %(name)s price yet."),
-    "matokeo_price": pgettext_lazy("sms", "%(name)s: %(price)s %(currency)s/%(unit)s %(market)s, %(date)s "
-                                          "(source: %(source)s)"),
+    "matokeo_price": pgettext_lazy(
+        "sms", "%(name)s: %(price)s %(currency)s/%(unit)s %(market)s, %(date)s (source: %(source)s)"
+    ),
     "matokeo_stale": pgettext_lazy("sms", " OLD PRICE: %(days)s days."),
     "mineral_gold": pgettext_lazy("sms", "Gold"),
     "mineral_tin": pgettext_lazy("sms", "Tin"),

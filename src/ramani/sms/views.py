@@ -41,12 +41,19 @@ def _request(request: HttpRequest, limit: int) -> Request:
         raise RequestRejected(f"body over {limit} bytes", 413)
     body = request.body
     form = {}
-    if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
-                                                            "multipart/form-data"):
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         form = {k: request.POST.get(k, "") for k in request.POST}
-    return Request(method=request.method or "GET", url=request.build_absolute_uri(),
-                   query={k: request.GET.get(k, "") for k in request.GET}, form=form, body=body,
-                   headers={k.lower(): v for k, v in request.headers.items()})
+    return Request(
+        method=request.method or "GET",
+        url=request.build_absolute_uri(),
+        query={k: request.GET.get(k, "") for k in request.GET},
+        form=form,
+        body=body,
+        headers={k.lower(): v for k, v in request.headers.items()},
+    )
 
 
 @csrf_exempt
@@ -54,7 +61,7 @@ def _request(request: HttpRequest, limit: int) -> Request:
 def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     channel, refusal = _authenticated(request, kind, slug)
     if channel is None:
-        return refusal  # type: ignore[return-value]
+        return refusal
     adapter = ADAPTERS[kind]
     try:
         incoming = _request(request, adapter.MAX_BODY)
@@ -86,7 +93,7 @@ def kannel_status(request: HttpRequest, slug: str) -> HttpResponse:
     """Kannel's delivery report (dlr-url): moves one of this channel's messages forward, never back."""
     channel, refusal = _authenticated(request, "kannel", slug)
     if channel is None:
-        return refusal  # type: ignore[return-value]
+        return refusal
     try:
         outbound_id, status = parse_status(_request(request, 4096))
     except RequestRejected as exc:

@@ -21,26 +21,53 @@ def charts() -> list[dict]:
         {"id": "provinces", "title": _("Sites and visits by province"), "note": _("Sites visited and field visits.")},
         {"id": "years", "title": _("Sites visited by year")},
         {"id": "minerals", "title": _("Minerals"), "note": _("Sites where the mineral was found at a visit.")},
-        {"id": "armed", "title": _("Armed presence over time"),
-         "note": _("Share of the sites visited each year where armed men were seen, and by type of group.")},
+        {
+            "id": "armed",
+            "title": _("Armed presence over time"),
+            "note": _("Share of the sites visited each year where armed men were seen, and by type of group."),
+        },
         {"id": "workers", "title": _("Diggers"), "note": _("Median number of diggers per visit, by year.")},
-        {"id": "mercury", "title": _("Mercury use"),
-         "note": _("Share of the sites visited each year where mercury was used (recorded from 2015).")},
-        {"id": "children", "title": _("Child labour"),
-         "note": _("Share of the sites visited each year where children under 15 were working.")},
-        {"id": "qualification", "title": _("Qualification status"),
-         "note": _("Sites by status on the chosen date (legal validity applied).")},
+        {
+            "id": "mercury",
+            "title": _("Mercury use"),
+            "note": _("Share of the sites visited each year where mercury was used (recorded from 2015)."),
+        },
+        {
+            "id": "children",
+            "title": _("Child labour"),
+            "note": _("Share of the sites visited each year where children under 15 were working."),
+        },
+        {
+            "id": "qualification",
+            "title": _("Qualification status"),
+            "note": _("Sites by status on the chosen date (legal validity applied)."),
+        },
     ]
 
 
 def strings() -> dict[str, str]:
     return {
-        "sites": _("sites"), "visits": _("visits"), "year": _("Year"), "province": _("Province"),
-        "mineral": _("Mineral"), "share": _("Share"), "armed_presence": _("Armed presence"),
-        "sites_visited": _("Sites visited"), "field_visits": _("Field visits"), "median": _("Median diggers"),
-        "mercury": _("Mercury used"), "children": _("Children under 15 working"), "status": _("Status"),
-        "table": _("Table"), "chart": _("Chart"), "type": _("Type"), "count": _("Count"), "band": _("Diggers"),
-        "no_data": _("No data for these filters."), "unknown": _("Unknown"), "loading": _("Loading…"),
+        "sites": _("sites"),
+        "visits": _("visits"),
+        "year": _("Year"),
+        "province": _("Province"),
+        "mineral": _("Mineral"),
+        "share": _("Share"),
+        "armed_presence": _("Armed presence"),
+        "sites_visited": _("Sites visited"),
+        "field_visits": _("Field visits"),
+        "median": _("Median diggers"),
+        "mercury": _("Mercury used"),
+        "children": _("Children under 15 working"),
+        "status": _("Status"),
+        "table": _("Table"),
+        "chart": _("Chart"),
+        "type": _("Type"),
+        "count": _("Count"),
+        "band": _("Diggers"),
+        "no_data": _("No data for these filters."),
+        "unknown": _("Unknown"),
+        "loading": _("Loading…"),
         "error": _("The figures could not be loaded."),
     }
 
@@ -48,17 +75,33 @@ def strings() -> dict[str, str]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     lang = request.LANGUAGE_CODE[:2]
     statuses = {c["value"]: {"label": c["label"], "colour": c["colour"]} for c in legend.layers()[0]["classes"]}
-    config = {"filters": list(FILTERS), "statuses": statuses, "colours": COLOURS,
-              "minerals": dict(filter_choices(lang)["minerals"]), "strings": strings(),
-              "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")},
-              # what each download accepts: visit downloads refuse qualification/on/q with a 400
-              "download_params": {"sites": list(query.SITE_PARAMS), "visits": list(query.VISIT_PARAMS),
-                                  "ipis": list(query.VISIT_PARAMS)}}
-    return render(request, "web/dashboard.html", {
-        "page": "dashboard", "charts": charts(), "config": config, "choices": filter_choices(lang),
-        "download_collections": ("sites", "visits"),
-        "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
-        "qualification_classes": legend.layers()[0]["classes"], "today": dt.date.today().isoformat(),
-        "years": list(range(2009, dt.date.today().year + 1))[::-1],
-        "synthetic": Site.objects.filter(synthetic=True).exists(),
-    })
+    config = {
+        "filters": list(FILTERS),
+        "statuses": statuses,
+        "colours": COLOURS,
+        "minerals": dict(filter_choices(lang)["minerals"]),
+        "strings": strings(),
+        "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")},
+        # what each download accepts: visit downloads refuse qualification/on/q with a 400
+        "download_params": {
+            "sites": list(query.SITE_PARAMS),
+            "visits": list(query.VISIT_PARAMS),
+            "ipis": list(query.VISIT_PARAMS),
+        },
+    }
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "page": "dashboard",
+            "charts": charts(),
+            "config": config,
+            "choices": filter_choices(lang),
+            "download_collections": ("sites", "visits"),
+            "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
+            "qualification_classes": legend.layers()[0]["classes"],
+            "today": dt.date.today().isoformat(),
+            "years": list(range(2009, dt.date.today().year + 1))[::-1],
+            "synthetic": Site.objects.filter(synthetic=True).exists(),
+        },
+    )

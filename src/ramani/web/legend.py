@@ -14,67 +14,206 @@ from ramani.sites.qualification import COLOURS
 def layers() -> list[dict]:
     """[{id, label, property, classes: [{value, label, colour, info}]}] in the reader's language."""
     return [
-        {"id": "qualification", "label": _("Qualification status"), "property": "q", "classes": [
-            {"value": "vert", "label": _("Green"), "colour": COLOURS["vert"],
-             "info": _("Green (vert): the site meets the conditions (no armed interference, no child labour). "
-                       "Minerals may be mined and exported. A green qualification is valid for one year.")},
-            {"value": "jaune", "label": _("Yellow"), "colour": COLOURS["jaune"],
-             "info": _("Yellow (jaune): problems were found that the site can correct; it may keep producing. "
-                       "It must be re-evaluated after six months.")},
-            {"value": "rouge", "label": _("Red"), "colour": COLOURS["rouge"],
-             "info": _("Red (rouge): armed interference, child labour or another serious breach; no mineral "
-                       "from this site may be traded. A blue site becomes red automatically after three years.")},
-            {"value": "bleu", "label": _("Blue"), "colour": COLOURS["bleu"],
-             "info": _("Blue (bleu): created by ministerial decree n°677 of 12 November 2021. An exporter asks for "
-                       "it and hands the mining authorities a risk assessment; if within 10 days no yellow or red "
-                       "risk is found, minerals can be mined and exported. Valid 3 years, after which the site "
-                       "automatically becomes red. The first directory, on 15 March 2023, listed 22 blue sites "
-                       "in Sud-Kivu (Fizi, Kabare, Kalehe, Mwenga, Shabunda).")},
-            {"value": "none", "label": _("No qualification"), "colour": COLOURS["none"],
-             "info": _("No qualification in force: never qualified, or the qualification has lapsed.")},
-        ]},
-        {"id": "workers", "label": _("Number of diggers"), "property": "w", "classes": [
-            {"value": 3, "label": _("More than 500"), "colour": "#7a0177", "radius": 2.0,
-             "info": _("More than 500 diggers at the latest visit: a large site; the bigger the circle, the more diggers.")},
-            {"value": 2, "label": _("50 to 500"), "colour": "#c51b8a", "radius": 1.5,
-             "info": _("Between 50 and 500 diggers counted or estimated at the latest visit.")},
-            {"value": 1, "label": _("1 to 50"), "colour": "#f768a1", "radius": 1.0,
-             "info": _("Fewer than 50 diggers at the latest visit.")},
-            {"value": 0, "label": _("No data"), "colour": "#bdbdbd", "radius": 0.8,
-             "info": _("The number of diggers was not recorded at the latest visit.")},
-        ]},
-        {"id": "mercury", "label": _("Mercury use"), "property": "hg", "classes": [
-            {"value": 1, "label": _("Mercury used"), "colour": "#b2182b",
-             "info": _("Mercury was used to process gold at the latest visit: a danger for the miners' health and the rivers.")},
-            {"value": 0, "label": _("No mercury seen"), "colour": "#4393c3",
-             "info": _("The team saw no use of mercury at the latest visit.")},
-            {"value": None, "label": _("Not recorded"), "colour": "#bdbdbd",
-             "info": _("Mercury use is recorded from 2015 on; earlier visits do not say.")},
-        ]},
-        {"id": "child", "label": _("Children under 15 working"), "property": "ch", "classes": [
-            {"value": 1, "label": _("Children under 15 seen working"), "colour": "#d95f02",
-             "info": _("Children under 15 were seen working at the latest visit (digging, washing, carrying…). A site with child labour cannot be qualified green.")},
-            {"value": 0, "label": _("None seen"), "colour": "#1b9e77",
-             "info": _("No child under 15 was seen working at the latest visit.")},
-            {"value": None, "label": _("Not recorded"), "colour": "#bdbdbd",
-             "info": _("The latest visit did not record whether children were working.")},
-        ]},
-        {"id": "armed", "label": _("Armed interference"), "property": "a", "classes": [
-            {"value": "foreign", "label": _("Foreign armed group"), "colour": "#67001f",
-             "info": _("A foreign armed group (e.g. FDLR) interferes at the site: taxes, pillage, forced labour, "
-                       "control of the trade.")},
-            {"value": "local", "label": _("Local armed group"), "colour": "#d6604d",
-             "info": _("A local armed group (e.g. Raïa Mutomboki, Maï-Maï, CODECO, NDC-R) interferes at the site.")},
-            {"value": "state", "label": _("Undisciplined state forces"), "colour": "#8073ac",
-             "info": _("Undisciplined elements of the army (FARDC), police (PNC) or mining police (PMH) interfere "
-                       "at the site.")},
-            {"value": "presence", "label": _("Armed presence, no interference seen"), "colour": "#f4a582",
-             "info": _("Armed men were at or near the site at the latest visit, but no interference in mining or trade was recorded.")},
-            {"value": "none", "label": _("No armed presence"), "colour": "#4d9221",
-             "info": _("No armed group or state security force was seen at the latest visit.")},
-            {"value": "unknown", "label": _("No data"), "colour": "#bdbdbd",
-             "info": _("The latest visit did not record armed presence.")},
-        ]},
+        {
+            "id": "qualification",
+            "label": _("Qualification status"),
+            "property": "q",
+            "classes": [
+                {
+                    "value": "vert",
+                    "label": _("Green"),
+                    "colour": COLOURS["vert"],
+                    "info": _(
+                        "Green (vert): the site meets the conditions (no armed interference, no child labour). "
+                        "Minerals may be mined and exported. A green qualification is valid for one year."
+                    ),
+                },
+                {
+                    "value": "jaune",
+                    "label": _("Yellow"),
+                    "colour": COLOURS["jaune"],
+                    "info": _(
+                        "Yellow (jaune): problems were found that the site can correct; it may keep producing. "
+                        "It must be re-evaluated after six months."
+                    ),
+                },
+                {
+                    "value": "rouge",
+                    "label": _("Red"),
+                    "colour": COLOURS["rouge"],
+                    "info": _(
+                        "Red (rouge): armed interference, child labour or another serious breach; no mineral "
+                        "from this site may be traded. A blue site becomes red automatically after three years."
+                    ),
+                },
+                {
+                    "value": "bleu",
+                    "label": _("Blue"),
+                    "colour": COLOURS["bleu"],
+                    "info": _(
+                        "Blue (bleu): created by ministerial decree n°677 of 12 November 2021. An exporter asks for "
+                        "it and hands the mining authorities a risk assessment; if within 10 days no yellow or red "
+                        "risk is found, minerals can be mined and exported. Valid 3 years, after which the site "
+                        "automatically becomes red. The first directory, on 15 March 2023, listed 22 blue sites "
+                        "in Sud-Kivu (Fizi, Kabare, Kalehe, Mwenga, Shabunda)."
+                    ),
+                },
+                {
+                    "value": "none",
+                    "label": _("No qualification"),
+                    "colour": COLOURS["none"],
+                    "info": _("No qualification in force: never qualified, or the qualification has lapsed."),
+                },
+            ],
+        },
+        {
+            "id": "workers",
+            "label": _("Number of diggers"),
+            "property": "w",
+            "classes": [
+                {
+                    "value": 3,
+                    "label": _("More than 500"),
+                    "colour": "#7a0177",
+                    "radius": 2.0,
+                    "info": _(
+                        "More than 500 diggers at the latest visit: a large site; "
+                        "the bigger the circle, the more diggers."
+                    ),
+                },
+                {
+                    "value": 2,
+                    "label": _("50 to 500"),
+                    "colour": "#c51b8a",
+                    "radius": 1.5,
+                    "info": _("Between 50 and 500 diggers counted or estimated at the latest visit."),
+                },
+                {
+                    "value": 1,
+                    "label": _("1 to 50"),
+                    "colour": "#f768a1",
+                    "radius": 1.0,
+                    "info": _("Fewer than 50 diggers at the latest visit."),
+                },
+                {
+                    "value": 0,
+                    "label": _("No data"),
+                    "colour": "#bdbdbd",
+                    "radius": 0.8,
+                    "info": _("The number of diggers was not recorded at the latest visit."),
+                },
+            ],
+        },
+        {
+            "id": "mercury",
+            "label": _("Mercury use"),
+            "property": "hg",
+            "classes": [
+                {
+                    "value": 1,
+                    "label": _("Mercury used"),
+                    "colour": "#b2182b",
+                    "info": _(
+                        "Mercury was used to process gold at the latest visit: "
+                        "a danger for the miners' health and the rivers."
+                    ),
+                },
+                {
+                    "value": 0,
+                    "label": _("No mercury seen"),
+                    "colour": "#4393c3",
+                    "info": _("The team saw no use of mercury at the latest visit."),
+                },
+                {
+                    "value": None,
+                    "label": _("Not recorded"),
+                    "colour": "#bdbdbd",
+                    "info": _("Mercury use is recorded from 2015 on; earlier visits do not say."),
+                },
+            ],
+        },
+        {
+            "id": "child",
+            "label": _("Children under 15 working"),
+            "property": "ch",
+            "classes": [
+                {
+                    "value": 1,
+                    "label": _("Children under 15 seen working"),
+                    "colour": "#d95f02",
+                    "info": _(
+                        "Children under 15 were seen working at the latest visit (digging, washing, carrying…). "
+                        "A site with child labour cannot be qualified green."
+                    ),
+                },
+                {
+                    "value": 0,
+                    "label": _("None seen"),
+                    "colour": "#1b9e77",
+                    "info": _("No child under 15 was seen working at the latest visit."),
+                },
+                {
+                    "value": None,
+                    "label": _("Not recorded"),
+                    "colour": "#bdbdbd",
+                    "info": _("The latest visit did not record whether children were working."),
+                },
+            ],
+        },
+        {
+            "id": "armed",
+            "label": _("Armed interference"),
+            "property": "a",
+            "classes": [
+                {
+                    "value": "foreign",
+                    "label": _("Foreign armed group"),
+                    "colour": "#67001f",
+                    "info": _(
+                        "A foreign armed group (e.g. FDLR) interferes at the site: taxes, pillage, forced labour, "
+                        "control of the trade."
+                    ),
+                },
+                {
+                    "value": "local",
+                    "label": _("Local armed group"),
+                    "colour": "#d6604d",
+                    "info": _(
+                        "A local armed group (e.g. Raïa Mutomboki, Maï-Maï, CODECO, NDC-R) interferes at the site."
+                    ),
+                },
+                {
+                    "value": "state",
+                    "label": _("Undisciplined state forces"),
+                    "colour": "#8073ac",
+                    "info": _(
+                        "Undisciplined elements of the army (FARDC), police (PNC) or mining police (PMH) interfere "
+                        "at the site."
+                    ),
+                },
+                {
+                    "value": "presence",
+                    "label": _("Armed presence, no interference seen"),
+                    "colour": "#f4a582",
+                    "info": _(
+                        "Armed men were at or near the site at the latest visit, "
+                        "but no interference in mining or trade was recorded."
+                    ),
+                },
+                {
+                    "value": "none",
+                    "label": _("No armed presence"),
+                    "colour": "#4d9221",
+                    "info": _("No armed group or state security force was seen at the latest visit."),
+                },
+                {
+                    "value": "unknown",
+                    "label": _("No data"),
+                    "colour": "#bdbdbd",
+                    "info": _("The latest visit did not record armed presence."),
+                },
+            ],
+        },
     ]
 
 

@@ -21,8 +21,19 @@ from ramani.sites import revision
 from ramani.sites.models import Site, Term
 from ramani.web import legend
 
-FILTERS = ("province", "territoire", "mineral", "year", "armed_presence", "armed_group_type", "mercury",
-           "child_labour", "qualification", "on", "q")
+FILTERS = (
+    "province",
+    "territoire",
+    "mineral",
+    "year",
+    "armed_presence",
+    "armed_group_type",
+    "mercury",
+    "child_labour",
+    "qualification",
+    "on",
+    "q",
+)
 MAX_ZOOM = 22
 
 _tiles: OrderedDict = OrderedDict()
@@ -117,8 +128,12 @@ def map_page(request: HttpRequest) -> HttpResponse:
 
         lon = idx.mx * 360.0 - 180.0
         lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * idx.my))))
-        bounds = [round(float(lon.min()), 4), round(float(lat.min()), 4),
-                  round(float(lon.max()), 4), round(float(lat.max()), 4)]
+        bounds = [
+            round(float(lon.min()), 4),
+            round(float(lat.min()), 4),
+            round(float(lon.max()), 4),
+            round(float(lat.max()), 4),
+        ]
     lang = request.LANGUAGE_CODE[:2]
     map_config = {
         "version": f"{idx.revision}-{today.isoformat()}",
@@ -134,12 +149,22 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "maplibre_locale": legend.maplibre_locale(),
     }
     layers = legend.layers()
-    return render(request, "web/map.html", {
-        "page": "map", "map_config": map_config, "choices": filter_choices(lang), "layers": layers,
-        "qualification_classes": layers[0]["classes"], "strings": legend.strings(), "terms": _terms(lang),
-        "synthetic": Site.objects.filter(synthetic=True).exists(),
-        "years": list(range(2009, today.year + 1))[::-1], "today": today.isoformat(),
-    })
+    return render(
+        request,
+        "web/map.html",
+        {
+            "page": "map",
+            "map_config": map_config,
+            "choices": filter_choices(lang),
+            "layers": layers,
+            "qualification_classes": layers[0]["classes"],
+            "strings": legend.strings(),
+            "terms": _terms(lang),
+            "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "years": list(range(2009, today.year + 1))[::-1],
+            "today": today.isoformat(),
+        },
+    )
 
 
 def site_list(request: HttpRequest) -> HttpResponse:
@@ -152,16 +177,41 @@ def site_list(request: HttpRequest) -> HttpResponse:
         page = paginator.get_page(request.GET.get("page"))
         rows = features.site_features(list(page.object_list), on)
     except query.FilterError as error:
-        return render(request, "web/site_list.html", {"page": "sites", "error": error, "rows": [],
-                                                      "choices": filter_choices(request.LANGUAGE_CODE[:2]), "params": params}, status=400)
+        return render(
+            request,
+            "web/site_list.html",
+            {
+                "page": "sites",
+                "error": error,
+                "rows": [],
+                "choices": filter_choices(request.LANGUAGE_CODE[:2]),
+                "params": params,
+            },
+            status=400,
+        )
     keep = urlencode(params)
     labels = {c["value"]: c["label"] for c in legend.layers()[0]["classes"]}
-    return render(request, "web/site_list.html", {
-        "page": "sites", "rows": [r["properties"] | {"qualification_label": labels.get(r["properties"]["qualification"], ""),
-                                                      "colour": rules.COLOURS.get(r["properties"]["qualification"])}
-                                  for r in rows],
-        "pager": page, "count": paginator.count, "params": params, "keep": keep,
-        "choices": filter_choices(request.LANGUAGE_CODE[:2]),
-        "colours": rules.COLOURS, "on": on, "synthetic": Site.objects.filter(synthetic=True).exists(),
-        "years": list(range(2009, dt.date.today().year + 1))[::-1],
-    })
+    return render(
+        request,
+        "web/site_list.html",
+        {
+            "page": "sites",
+            "rows": [
+                r["properties"]
+                | {
+                    "qualification_label": labels.get(r["properties"]["qualification"], ""),
+                    "colour": rules.COLOURS.get(r["properties"]["qualification"]),
+                }
+                for r in rows
+            ],
+            "pager": page,
+            "count": paginator.count,
+            "params": params,
+            "keep": keep,
+            "choices": filter_choices(request.LANGUAGE_CODE[:2]),
+            "colours": rules.COLOURS,
+            "on": on,
+            "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "years": list(range(2009, dt.date.today().year + 1))[::-1],
+        },
+    )

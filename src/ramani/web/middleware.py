@@ -10,8 +10,9 @@ def reject_nul(get_response):
     in text: answer 400 up front instead of failing deep in a query."""
 
     def middleware(request):
-        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in request.GET.getlist(k))
-                                         for k in request.GET):
+        if "\x00" in request.path or any(
+            "\x00" in k or any("\x00" in v for v in request.GET.getlist(k)) for k in request.GET
+        ):
             return JsonResponse({"detail": "NUL characters are not allowed in requests"}, status=400)
         return get_response(request)
 
@@ -45,4 +46,3 @@ def language(get_response):
         return response
 
     return middleware
-

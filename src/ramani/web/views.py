@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,7 +21,9 @@ def about(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest, code: str) -> HttpResponse:
     """Remember the reader's language in a cookie and go back where they were (a plain link, no form)."""
     target = request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = HttpResponseRedirect(target)
     if code in dict(settings.LANGUAGES):

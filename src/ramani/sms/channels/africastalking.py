@@ -22,8 +22,12 @@ def parse(request: Request, settings: dict) -> Incoming:
     sender = clean_text(request.param("from"), 40)
     if not sender:
         raise RequestRejected("'from' is required")
-    return Incoming(provider_id=clean_text(request.param("id"), 100), sender=sender,
-                    to=clean_text(request.param("to"), 40), text=clean_text(request.param("text")))
+    return Incoming(
+        provider_id=clean_text(request.param("id"), 100),
+        sender=sender,
+        to=clean_text(request.param("to"), 40),
+        text=clean_text(request.param("text")),
+    )
 
 
 def dedup_key(incoming: Incoming) -> str | None:
@@ -43,8 +47,15 @@ def send_request(settings: dict, to: str, text: str) -> tuple[str, dict, bytes]:
     if settings.get("from"):
         body["from"] = settings["from"]
     url = settings.get("url", "https://api.africastalking.com").rstrip("/") + "/version1/messaging"
-    return url, {"apikey": settings.get("apikey", ""), "Accept": "application/json",
-                 "Content-Type": "application/x-www-form-urlencoded"}, urlencode(body).encode()
+    return (
+        url,
+        {
+            "apikey": settings.get("apikey", ""),
+            "Accept": "application/json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        urlencode(body).encode(),
+    )
 
 
 def send(settings: dict, to: str, text: str, status_url: str) -> str:

@@ -32,8 +32,10 @@ def verify(request: Request, settings: dict, now: float | None = None) -> None:
     if not secret:
         raise RequestRejected("channel has no signing secret (settings.secret)", 403)
     timestamp = request.headers.get("x-timestamp", "")
-    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) or \
-            abs((now or time.time()) - int(timestamp)) > MAX_SKEW_SECONDS:
+    if (
+        not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12)
+        or abs((now or time.time()) - int(timestamp)) > MAX_SKEW_SECONDS
+    ):
         raise RequestRejected("missing or stale X-Timestamp", 403)
     if not same_secret(request.headers.get("x-signature", "").lower(), signature(secret, request.body, timestamp)):
         raise RequestRejected("bad X-Signature", 403)
@@ -55,9 +57,13 @@ def parse(request: Request, settings: dict) -> Incoming:
     message = payload.get("message")
     if message is not None and not isinstance(message, str):
         raise RequestRejected("payload.message must be a string")
-    return Incoming(provider_id=clean_text(payload.get("messageId"), 100), sender=clean_text(sender, 40),
-                    to=clean_text(payload.get("simNumber"), 40), text=clean_text(message),
-                    extra=clean_text(payload.get("receivedAt"), 60))
+    return Incoming(
+        provider_id=clean_text(payload.get("messageId"), 100),
+        sender=clean_text(sender, 40),
+        to=clean_text(payload.get("simNumber"), 40),
+        text=clean_text(message),
+        extra=clean_text(payload.get("receivedAt"), 60),
+    )
 
 
 def dedup_key(incoming: Incoming) -> str | None:

@@ -22,7 +22,7 @@ def parse(request: Request, settings: dict) -> Incoming:
     try:
         data = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise RequestRejected("body must be JSON: {\"from\", \"to\", \"text\", \"id\"}") from None
+        raise RequestRejected('body must be JSON: {"from", "to", "text", "id"}') from None
     if not isinstance(data, dict) or not isinstance(data.get("from"), str) or not clean_text(data["from"]):
         raise RequestRejected("'from' is required")
     text = data.get("text", "")
@@ -31,8 +31,12 @@ def parse(request: Request, settings: dict) -> Incoming:
     provider_id = data.get("id")
     if provider_id is not None and not isinstance(provider_id, (str, int)):
         raise RequestRejected("'id' must be a string")
-    return Incoming(provider_id=clean_text(provider_id, 100), sender=clean_text(data["from"], 40),
-                    to=clean_text(data.get("to"), 40), text=clean_text(text))
+    return Incoming(
+        provider_id=clean_text(provider_id, 100),
+        sender=clean_text(data["from"], 40),
+        to=clean_text(data.get("to"), 40),
+        text=clean_text(text),
+    )
 
 
 def dedup_key(incoming: Incoming) -> str | None:

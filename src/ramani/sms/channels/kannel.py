@@ -43,8 +43,13 @@ def parse(request: Request, settings: dict) -> Incoming:
             received = dt.datetime.fromtimestamp(int(ts), tz=dt.timezone.utc)
         except (OverflowError, OSError, ValueError):
             received = None
-    return Incoming(provider_id=clean_text(request.param("id"), 100), sender=sender,
-                    to=clean_text(request.param("to"), 40), text=clean_text(text), received_at=received)
+    return Incoming(
+        provider_id=clean_text(request.param("id"), 100),
+        sender=sender,
+        to=clean_text(request.param("to"), 40),
+        text=clean_text(text),
+        received_at=received,
+    )
 
 
 def dedup_key(incoming: Incoming) -> str | None:
@@ -61,8 +66,13 @@ def reply(text: str) -> tuple[str, str]:
 
 def sendsms_url(settings: dict, to: str, text: str, dlr_url: str) -> str:
     """The sendsms request for one message (coding=2 + UTF-16BE when the text is not GSM-7)."""
-    params = {"username": settings.get("username", ""), "password": settings.get("password", ""),
-              "to": to, "dlr-mask": str(DLR_MASK), "dlr-url": dlr_url}
+    params = {
+        "username": settings.get("username", ""),
+        "password": settings.get("password", ""),
+        "to": to,
+        "dlr-mask": str(DLR_MASK),
+        "dlr-url": dlr_url,
+    }
     if settings.get("from"):
         params["from"] = settings["from"]
     if settings.get("smsc"):

@@ -21,8 +21,9 @@ SETTINGS = ("auth_token", "public_url", "account_sid", "from", "url")
 
 def signature(auth_token: str, url: str, params: dict[str, str]) -> str:
     data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
-    return base64.b64encode(hmac.new(auth_token.encode(), data.encode("utf-8", "replace"),
-                                     hashlib.sha1).digest()).decode()
+    return base64.b64encode(
+        hmac.new(auth_token.encode(), data.encode("utf-8", "replace"), hashlib.sha1).digest()
+    ).decode()
 
 
 def verify(request: Request, settings: dict) -> None:
@@ -38,8 +39,12 @@ def parse(request: Request, settings: dict) -> Incoming:
     sender = clean_text(request.form.get("From"), 40)
     if not sender:
         raise RequestRejected("'From' is required")
-    return Incoming(provider_id=clean_text(request.form.get("MessageSid"), 100), sender=sender,
-                    to=clean_text(request.form.get("To"), 40), text=clean_text(request.form.get("Body")))
+    return Incoming(
+        provider_id=clean_text(request.form.get("MessageSid"), 100),
+        sender=sender,
+        to=clean_text(request.form.get("To"), 40),
+        text=clean_text(request.form.get("Body")),
+    )
 
 
 def dedup_key(incoming: Incoming) -> str | None:
@@ -60,8 +65,9 @@ def send(settings: dict, to: str, text: str, status_url: str) -> str:
     auth = base64.b64encode(f"{sid}:{settings.get('auth_token', '')}".encode()).decode()
     url = settings.get("url", "https://api.twilio.com").rstrip("/") + f"/2010-04-01/Accounts/{sid}/Messages.json"
     body = urlencode({"To": "+" + to.lstrip("+"), "From": settings.get("from", ""), "Body": text}).encode()
-    answer = http_post("twilio", url, {"Authorization": f"Basic {auth}",
-                                       "Content-Type": "application/x-www-form-urlencoded"}, body)
+    answer = http_post(
+        "twilio", url, {"Authorization": f"Basic {auth}", "Content-Type": "application/x-www-form-urlencoded"}, body
+    )
     try:
         return clean_text(json.loads(answer).get("sid", ""), 100)
     except (ValueError, AttributeError):
