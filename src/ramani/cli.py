@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -256,6 +257,84 @@ def check_sites_cmd(tolerance_km: float) -> None:
             )
         console.print(table)
     console.print(f"{len(problems)} of {checked} located sites disagree with their coordinates")
+
+
+@main.group()
+def sample() -> None:
+    """Draw probability samples from a sampling frame."""
+
+
+def _sample_report(sample, out: Path) -> None:
+    from ramani.analysis.sampling_design import outputs
+
+    design_path, rep_path = outputs(out)
+    d = sample.design
+    certain = sum(s["certainty"] for s in d["strata_table"])
+    click.echo(
+        f"{len(sample.rows)} units drawn ({d['method']}, {len(d['strata_table'])} strata, {certain} take-all) "
+        f"into {out}; design in {design_path.name}, replacements in {rep_path.name}"
+    )
+    for w in d["warnings"]:
+        _console().print(f"[yellow]warning[/] {w}")
+
+
+def _sample_failed(exc) -> NoReturn:
+    console = _console()
+    console.print(f"[red bold]No sample drawn:[/] {exc.total} problem(s).")
+    for p in exc.problems[:50]:
+        console.print(f"  row {p.row or '-'} · {p.column or '-'} · {p.value[:40]!r} · {p.reason}")
+    sys.exit(1)
+
+
+@sample.command(name="draw")
+@click.argument("frame", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--n", "n", type=int, default=None, help="Sample size (split over strata unless --allocate).")
+@click.option("--strata", default="", help="Stratum columns, comma-separated.")
+@click.option("--size", default=None, help="Size-measure column (pps; also drives proportional allocation).")
+@click.option("--seed", type=int, required=True)
+@click.option("--method", type=click.Choice(["pps", "srs", "stratified-srs"]), default="pps", show_default=True)
+@click.option("--allocate", multiple=True, metavar="STRATUM=N", help="Sample size of one stratum (repeat).")
+@click.option("--order", default=None, help="Column ordering units before the systematic pass (default frame order).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def sample_draw_cmd(frame: Path, n, strata: str, size, seed: int, method: str, allocate, order, out: Path) -> None:
+    """Draw a sample (CSV, XLSX or GPKG frame and output); the design and replacements are written beside it."""
+    from ramani.analysis.frame_io import TableError
+    from ramani.analysis.sampling_design import DesignFailed, Spec, draw_file
+
+    allocation = None
+    if allocate:
+        allocation = {}
+        for item in allocate:
+            key, sep, value = item.rpartition("=")
+            if not sep or not value.strip().isdigit():
+                raise click.BadParameter(f"{item!r} is not STRATUM=N", param_hint="--allocate")
+            allocation[key.strip()] = int(value)
+    spec = Spec(method, n, [c.strip() for c in strata.split(",") if c.strip()], size, seed, allocation, order)
+    try:
+        result = draw_file(frame, spec, out)
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DesignFailed as exc:
+        _sample_failed(exc)
+    _sample_report(result, out)
+
+
+@sample.command(name="redraw")
+@click.argument("design", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("frame", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def sample_redraw_cmd(design: Path, frame: Path, out: Path) -> None:
+    """Redraw the sample a design file records, from the same frame file (checked by checksum)."""
+    from ramani.analysis.frame_io import TableError
+    from ramani.analysis.sampling_design import DesignFailed, redraw_file
+
+    try:
+        result = redraw_file(design, frame, out)
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DesignFailed as exc:
+        _sample_failed(exc)
+    _sample_report(result, out)
 
 
 @main.group()
