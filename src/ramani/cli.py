@@ -211,6 +211,30 @@ def import_prices_cmd(path: Path) -> None:
     click.echo(f"{created} prices imported, {unchanged} already there")
 
 
+@import_.command(name="roadblocks")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--project", default="", help="Project of the records that name none (the webmap API names none).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_roadblocks_cmd(path: Path, project: str, report: Path | None) -> None:
+    """Import roadblocks (.csv, .xlsx, .geojson, or the webmap API's .json). All or nothing; re-running is safe."""
+    _django()
+    from ramani.roadblocks.importer import import_roadblocks
+    from ramani.sites.ipis_import import ImportFailed
+
+    console = _console()
+    try:
+        result = import_roadblocks(path, project=project)
+    except ImportFailed as exc:
+        _print_problems(console, exc, report)
+        sys.exit(1)
+    console.print(
+        f"{path.name}: {result.rows} rows — {result.created} roadblocks created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
+    for warning in result.warnings[:20]:
+        console.print(f"[yellow]warning[/] {warning}")
+
+
 @main.group()
 def export() -> None:
     """Export data files."""
@@ -225,6 +249,20 @@ def export_ipis_cmd(path: Path) -> None:
 
     n = export_ipis(path)
     click.echo(f"wrote {n} visits to {path}")
+
+
+@export.command(name="roadblocks")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_roadblocks_cmd(path: Path) -> None:
+    """Write every roadblock (.csv, .xlsx, .geojson, or .json in the webmap API's shape)."""
+    _django()
+    from ramani.roadblocks.export import ExportError, export_roadblocks
+
+    try:
+        n = export_roadblocks(path)
+    except (ExportError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {n} roadblocks to {path}")
 
 
 @main.group()

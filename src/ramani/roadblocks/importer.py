@@ -1,0 +1,140 @@
+"""`ramani import roadblocks`: all or nothing, re-runnable.
+
+Every record is checked first; if any has a problem, nothing is written and every problem is
+reported (row, column, value, reason). A roadblock is matched on its key (the file's `key`
+column, else a digest of place name, coordinates and date): a re-import updates what changed and
+leaves the rest untouched. Each point gets its admin units by point-in-polygon (ramani.geo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ramani.geo.assign import units_at
+from ramani.roadblocks.formats import parse_record
+from ramani.roadblocks.models import Roadblock
+from ramani.roadblocks.read import read_records
+from ramani.sites import revision
+from ramani.sites.ipis_import import ImportFailed
+from ramani.sites.ipis_read import FileProblem, Problem
+
+MAX_PROBLEMS = 10_000
+FIELDS = [
+    "place_name",
+    "latitude",
+    "longitude",
+    "date",
+    "date_text",
+    "operators",
+    "operator_types",
+    "barrier_types",
+    "tax_targets",
+    "toll_text",
+    "toll_amount",
+    "toll_currency",
+    "toll_unit",
+    "resources",
+    "road_class",
+    "violence_count",
+    "violence_kinds",
+    "source",
+    "project",
+    "synthetic",
+    "province_pcode",
+    "adm2_pcode",
+    "territoire",
+]
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_roadblocks(path: Path, project: str = "", today: dt.date | None = None) -> ImportResult:
+    """Import a roadblock file (.csv, .xlsx, .geojson, or the webmap API's .json); raises ImportFailed
+    (nothing written) on bad input. `project` fills the project of records that name none."""
+    path = Path(path)
+    today = today or dt.date.today()
+    result = ImportResult()
+    problems: list[Problem] = []
+    parsed: list[dict] = []
+    first_row: dict[str, int] = {}
+    try:
+        for row, record in read_records(path, result.warnings):
+            result.rows += 1
+            if "" in record:
+                problems.append(Problem(row, "", "", record[""]))
+                continue
+            values = parse_record(row, record, today, project)
+            if isinstance(values, list):
+                problems.extend(values)
+                continue
+            if values["key"] in first_row:
+                column = "key" if record.get("key") else "place_name"
+                problems.append(
+                    Problem(
+                        row,
+                        column,
+                        record.get(column, ""),
+                        f"the same roadblock appears at row "
+                        f"{first_row[values['key']]} too (same key, or same place, coordinates and date)",
+                    )
+                )
+                continue
+            first_row[values["key"]] = row
+            parsed.append(values)
+    except FileProblem as exc:
+        raise ImportFailed(exc.problems, len(exc.problems)) from None
+    if result.rows == 0:
+        problems.append(Problem(0, "", "", "the file has no rows"))
+    if problems:
+        raise ImportFailed(problems[:MAX_PROBLEMS], len(problems))
+    locate(parsed)
+    with transaction.atomic():
+        _write(parsed, result)
+        if result.created or result.updated:
+            revision.bump()
+    return result
+
+
+def locate(rows: list[dict]) -> None:
+    """Set province_pcode, adm2_pcode and territoire of each row from its point (empty without boundaries)."""
+    units = units_at([(r["longitude"], r["latitude"]) for r in rows])
+    for r, unit in zip(rows, units):
+        r["adm2_pcode"] = unit.pcode if unit else ""
+        r["province_pcode"] = unit.parent_pcode if unit else ""
+        r["territoire"] = unit.name if unit else ""
+
+
+def _write(rows: list[dict], result: ImportResult) -> None:
+    existing = {rb.key: rb for rb in Roadblock.objects.filter(key__in=[r["key"] for r in rows])}
+    new, changed = [], []
+    now = timezone.now()
+    for r in rows:
+        old = existing.get(r["key"])
+        if old is None:
+            new.append(Roadblock(key=r["key"], **{f: r[f] for f in FIELDS}))
+            continue
+        if all(getattr(old, f) == r[f] for f in FIELDS):
+            result.unchanged += 1
+            continue
+        for f in FIELDS:
+            setattr(old, f, r[f])
+        old.updated = now
+        changed.append(old)
+    if new:
+        bulk_create_with_history(new, Roadblock, batch_size=500)
+    if changed:
+        bulk_update_with_history(changed, Roadblock, [*FIELDS, "updated"], batch_size=500)
+    result.created, result.updated = len(new), len(changed)
