@@ -107,6 +107,10 @@ def demo(sites: int, seed: int, output: Path | None) -> None:
     finally:
         target.unlink(missing_ok=True)
         target.parent.rmdir()
+    from ramani.fieldwork.demo import load_villages
+
+    v = load_villages(seed)
+    click.echo(f"{v.created} synthetic villages created, {v.updated} updated, {v.unchanged} unchanged")
 
 
 @main.group(name="import")
@@ -194,6 +198,27 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
         f"{result.units} admin-{level} units imported from {path.name} ({result.crs}); "
         f"{result.provinces} provinces built from them; sites located"
     )
+
+
+@import_.command(name="settlements")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_settlements_cmd(path: Path, report: Path | None) -> None:
+    """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
+    _django()
+    from ramani.fieldwork.settlements import SettlementImportFailed, import_settlements
+
+    try:
+        result = import_settlements(path)
+    except SettlementImportFailed as exc:
+        _print_problems(_console(), exc, report)
+        sys.exit(1)
+    click.echo(
+        f"{path.name}: {result.rows} settlements — {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged; {result.located} located in admin units"
+    )
+    for w in result.warnings:
+        _console().print(f"[yellow]warning[/] {w}")
 
 
 @import_.command(name="prices")
@@ -295,6 +320,39 @@ def check_sites_cmd(tolerance_km: float) -> None:
             )
         console.print(table)
     console.print(f"{len(problems)} of {checked} located sites disagree with their coordinates")
+
+
+@main.group()
+def frame() -> None:
+    """Sampling frames of mining communities."""
+
+
+@frame.command(name="build")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help=".csv, .xlsx or .gpkg")
+@click.option("--radius-km", default=5.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--active-years", default=3.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
+@click.option("--project", default=None, help="Active = visited with diggers in this project (instead of years).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Reference date (default today).")
+def frame_build_cmd(out: Path, radius_km: float, active_years: float, project, as_of) -> None:
+    """Build a frame: settlements with the active mines near them, and mines with no settlement near."""
+    _django()
+    from ramani.analysis.frame_inputs import build_frame, write_frame
+    from ramani.analysis.frame_io import FORMATS, TableError
+
+    if out.suffix.lower() not in FORMATS:
+        raise click.BadParameter(f"expected a {', '.join(FORMATS)} file", param_hint="--out")
+    result = build_frame(radius_km, active_years, project, as_of.date() if as_of else None)
+    if not result.units:
+        raise click.ClickException("no active mine: nothing to build a frame from (see --active-years, --project)")
+    try:
+        about = write_frame(result, out)
+    except TableError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{len(result.units)} units ({result.communities} communities, {result.lone_mines} mines with no settlement "
+        f"within {radius_km:g} km) from {result.active_mines} active mines and {result.settlements} settlements "
+        f"into {out}; how it was built in {about.name}"
+    )
 
 
 @main.group()

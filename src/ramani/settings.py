@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ramani.sites",
     "ramani.incidents",
     "ramani.prices",
+    "ramani.fieldwork",
     "ramani.roadblocks",
     "ramani.sms",
     "ramani.opendata",

@@ -1,0 +1,1 @@
+"""Field research: settlements (for sampling frames) and field surveys."""
