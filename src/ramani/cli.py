@@ -290,6 +290,56 @@ def export_roadblocks_cmd(path: Path) -> None:
     click.echo(f"wrote {n} roadblocks to {path}")
 
 
+@main.group(name="analyse")
+def analyse() -> None:
+    """Analyses: every figure with its definition and its numerator and denominator."""
+
+
+@analyse.command(name="roadblocks")
+@click.option("--project", default=None, help="Only the roadblocks of this project.")
+@click.option("--year", default=None, type=click.IntRange(1990, 2100), help="Only those surveyed this year.")
+@click.option("--source", default=None, help="Only those of this source.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def analyse_roadblocks_cmd(project: str | None, year: int | None, source: str | None, as_json: bool) -> None:
+    """Shares of roadblocks taxing minerals, solely for mining, taxing agricultural or market goods; by operator
+    type and territoire; density per 1,000 km²."""
+    _django()
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ramani.analysis.roadblocks import analyse as run_analysis
+
+    result = run_analysis(project, year, source)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+
+    def table(title: str, figures: list[dict]) -> None:
+        t = Table("figure", "value", "of", "definition", title=title, show_lines=True)
+        for f in figures:
+            shown = (
+                "—"
+                if f["value"] is None
+                else (f"{f['value'] * 100:.1f}%" if f["unit"] == "share" else f"{f['value']:.2f} {f['unit']}")
+            )
+            of = f"{f['numerator']} / {f['denominator']:g}" + (" km²" if f["unit"] != "share" else "")
+            t.add_row(f["label"], shown, of, f["definition"])
+        console.print(t)
+
+    console.print(f"{result['roadblocks']} roadblocks; shares are out of {result['denominator']}.")
+    if not result["roadblocks"]:
+        return
+    table("Roadblocks", result["headline"])
+    table("By operator type", result["by_operator_type"])
+    for group in result["by_territoire"]:
+        table(f"{group['territoire']} {group['adm2_pcode']}: {group['roadblocks']} roadblocks", group["figures"])
+    if result["density"]:
+        table("Density per admin-2 unit", result["density"])
+
+
 @main.group()
 def check() -> None:
     """Consistency checks."""
@@ -614,6 +664,90 @@ def sms_simulate(url: str, channel: str, number: str | None, key: str | None) ->
             click.echo(f"! cannot reach {url}: {exc.__class__.__name__}")
             continue
         click.echo(f"< {reply}" if reply else "< (no reply)")
+
+
+@main.group()
+def orgs() -> None:
+    """The partner network's organisations."""
+
+
+@orgs.command(name="add")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organisation's full name.")
+@click.option("--short-name", default="", help="Its acronym.")
+@click.option(
+    "--kind", type=click.Choice(["network_administrator", "partner", "research"]), default="partner", show_default=True
+)
+@click.option("--covers", default="", metavar="PCODE,PCODE", help="Province or territoire pcodes it answers for.")
+@click.option("--categories", default="", metavar="CODE,CODE", help="Only these incident categories (default: all).")
+@click.option("--contact", default="")
+def orgs_add(slug: str, name: str, short_name: str, kind: str, covers: str, categories: str, contact: str) -> None:
+    """Create or update an organisation and its coverage areas (admin units of `ramani import boundaries`)."""
+    _django()
+    from django.db import transaction
+
+    from ramani.geo.models import AdminUnit
+    from ramani.incidents import categories as incident_categories
+    from ramani.orgs.models import Coverage, Organisation
+
+    pcodes = [p.strip().upper() for p in covers.split(",") if p.strip()]
+    codes = [c.strip() for c in categories.split(",") if c.strip()]
+    known = set(AdminUnit.objects.filter(pcode__in=pcodes).values_list("pcode", flat=True))
+    if set(pcodes) - known:
+        raise click.ClickException(
+            f"unknown admin units: {', '.join(sorted(set(pcodes) - known))} (import boundaries first: "
+            "`ramani import boundaries PATH`)"
+        )
+    if set(codes) - set(incident_categories.CODES):
+        raise click.ClickException(f"unknown categories; choose from {', '.join(incident_categories.CODES)}")
+    with transaction.atomic():
+        organisation, created = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "short_name": short_name, "kind": kind, "contact": contact}
+        )
+        for pcode in pcodes:
+            Coverage.objects.update_or_create(organisation=organisation, pcode=pcode, defaults={"categories": codes})
+    click.echo(f"{'created' if created else 'updated'} {slug}: covers {', '.join(pcodes) or 'nothing yet'}")
+
+
+@main.group()
+def users() -> None:
+    """People of the partner network."""
+
+
+@users.command(name="add")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--role", type=click.Choice(["network_admin", "manager", "field_officer", "analyst"]), required=True)
+@click.option("--email", default="")
+def users_add(username: str, org_slug: str, role: str, email: str) -> None:
+    """Create a person (or change their organisation and role); the password is read from standard input."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+    from django.db import transaction
+
+    from ramani.orgs.models import Membership, Organisation
+
+    organisation = Organisation.objects.filter(slug=org_slug).first()
+    if organisation is None:
+        raise click.ClickException(f"no organisation {org_slug!r}: create it with `ramani orgs add`")
+    password = (
+        click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if sys.stdin.isatty()
+        else sys.stdin.readline().rstrip("\n")
+    )
+    User = get_user_model()
+    user = User.objects.filter(username=username).first() or User(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        user.email = email or user.email
+        user.set_password(password)
+        user.save()
+        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation, "role": role})
+    click.echo(f"{username}: {role} of {org_slug}")
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

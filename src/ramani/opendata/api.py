@@ -14,6 +14,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.opendata import features, query, risk
+from ramani.roadblocks.api import router as roadblocks_router
 from ramani.sites import stats, trends
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
 from ramani.sites.qualification import QUALIFICATION_PROJECT
@@ -298,3 +299,6 @@ def _validation_error(request, exc: ValidationError):
         for e in exc.errors
     ]
     return api.create_response(request, {"detail": "invalid request", "errors": errors}, status=422)
+
+
+api.add_router("/roadblocks", roadblocks_router)

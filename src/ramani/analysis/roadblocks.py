@@ -1,0 +1,228 @@
+"""Roadblock statistics as pure functions over rows, each figure with its definition in words.
+
+The institute's findings these reproduce (SPEC §3): of 110 roadblocks surveyed in Masisi and Walikale
+in 2023, half taxed minerals or mineral traders, one in six existed solely to tax artisanal mining or
+the mineral trade, and agricultural and market goods were taxed too.
+
+Every share has the same denominator unless its definition says otherwise: all roadblocks of the
+selection, those with nothing recorded as taxed included (the survey counted them). What a tax target
+counts as is one rule, `ramani.roadblocks.vocabularies.tax_category`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+from ramani.roadblocks import vocabularies as vocab
+
+DENOMINATOR = "all roadblocks of the selection, including those where nothing taxed was recorded"
+
+
+@dataclass(frozen=True)
+class Row:
+    """What the analyses need of one roadblock."""
+
+    key: str
+    operator_types: tuple[str, ...] = ()
+    tax_categories: tuple[str, ...] = ()
+    adm2_pcode: str = ""
+    territoire: str = ""
+    province_pcode: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    id: str
+    label: str
+    definition: str
+    numerator: int
+    denominator: float
+    value: float | None  # numerator / denominator (a share 0-1), or a density; None when the denominator is 0
+    unit: str = "share"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def shown(self) -> str:
+        if self.value is None:
+            return "—"
+        if self.unit == "share":
+            return f"{self.value * 100:.1f}%"
+        return f"{self.value:.2f} {self.unit}"
+
+
+def _share(id: str, label: str, definition: str, numerator: int, denominator: int) -> Figure:
+    return Figure(id, label, definition, numerator, denominator, numerator / denominator if denominator else None)
+
+
+def taxes_minerals_or_traders(row: Row) -> bool:
+    return bool(vocab.MINING_CATEGORIES.intersection(row.tax_categories))
+
+
+def solely_mining(row: Row) -> bool:
+    return bool(row.tax_categories) and set(row.tax_categories) <= vocab.MINING_CATEGORIES
+
+
+def taxes_agricultural_or_market(row: Row) -> bool:
+    return bool({"agricultural_goods", "market_goods"}.intersection(row.tax_categories))
+
+
+def headline(rows: Sequence[Row]) -> list[Figure]:
+    """The three shares the institute publishes."""
+    n = len(rows)
+    return [
+        _share(
+            "taxing_minerals_or_traders",
+            "Roadblocks taxing minerals or mineral traders",
+            "Roadblocks where at least one thing taxed is minerals or mineral traders, out of " + DENOMINATOR + ".",
+            sum(map(taxes_minerals_or_traders, rows)),
+            n,
+        ),
+        _share(
+            "solely_mining",
+            "Roadblocks existing solely to tax artisanal mining or the mineral trade",
+            "Roadblocks where something taxed is recorded and everything taxed is minerals or mineral traders "
+            "(nothing else: no people, vehicles, agricultural or market goods), out of " + DENOMINATOR + ".",
+            sum(map(solely_mining, rows)),
+            n,
+        ),
+        _share(
+            "taxing_agricultural_or_market",
+            "Roadblocks taxing agricultural or market goods",
+            "Roadblocks where at least one thing taxed is agricultural goods or market goods, out of "
+            + DENOMINATOR
+            + ".",
+            sum(map(taxes_agricultural_or_market, rows)),
+            n,
+        ),
+    ]
+
+
+def by_operator_type(rows: Sequence[Row], language: str = "en") -> list[Figure]:
+    """For each operator type, the share of roadblocks it operates (several types may hold one roadblock, so the
+    shares add up to more than 100%), then the share with no operator type recorded."""
+    n = len(rows)
+    figures = [
+        _share(
+            f"operator_{code}",
+            vocab.label(vocab.OPERATOR_TYPES, code, language),
+            f"Roadblocks where '{entry[0]}' ({entry[3]}) is among the operator types, out of {DENOMINATOR}. "
+            "A roadblock held by several types counts for each.",
+            sum(code in r.operator_types for r in rows),
+            n,
+        )
+        for code, entry in vocab.OPERATOR_TYPES.items()
+    ]
+    figures.append(
+        _share(
+            "operator_no_data",
+            vocab.NO_DATA_LABELS[{"fr": 0, "en": 1, "sw": 2}.get(language[:2], 1)],
+            f"Roadblocks with no operator type recorded, out of {DENOMINATOR}.",
+            sum(not r.operator_types for r in rows),
+            n,
+        )
+    )
+    return figures
+
+
+def by_territoire(rows: Sequence[Row]) -> list[dict]:
+    """The headline shares within each admin-2 unit (territoire or ville) the roadblocks fall in, largest first;
+    roadblocks outside every imported boundary form the group with an empty pcode."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[r.adm2_pcode].append(r)
+    names = {r.adm2_pcode: r.territoire for r in rows}
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return [
+        {
+            "adm2_pcode": pcode,
+            "territoire": names[pcode] or "(outside the imported boundaries)",
+            "roadblocks": len(members),
+            "figures": [f.as_dict() for f in headline(members)],
+        }
+        for pcode, members in ordered
+    ]
+
+
+def density(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]]) -> list[Figure]:
+    """Roadblocks per 1,000 km² of each admin-2 unit that has at least one; `areas_km2`: pcode -> (name, km²)."""
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if r.adm2_pcode in areas_km2:
+            counts[r.adm2_pcode] += 1
+    figures = []
+    for pcode, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        name, area = areas_km2[pcode]
+        figures.append(
+            Figure(
+                f"density_{pcode}",
+                f"{name} ({pcode})",
+                "Roadblocks of the selection located in the unit (point in its imported boundary), per 1,000 km² "
+                "of the unit's area (geodesic, WGS84 ellipsoid). Only units with at least one roadblock are "
+                "listed: elsewhere the survey may simply not have been.",
+                count,
+                round(area, 3),
+                count / area * 1000 if area else None,
+                "per 1,000 km²",
+            )
+        )
+    return figures
+
+
+def summary(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]], language: str = "en") -> dict:
+    """Every roadblock figure of the selection, as JSON-ready data."""
+    return {
+        "roadblocks": len(rows),
+        "denominator": DENOMINATOR,
+        "headline": [f.as_dict() for f in headline(rows)],
+        "by_operator_type": [f.as_dict() for f in by_operator_type(rows, language)],
+        "by_territoire": by_territoire(rows),
+        "density": [f.as_dict() for f in density(rows, areas_km2)],
+    }
+
+
+# -- reading the rows (the only part that touches the database) ----------------------------------
+
+
+def load_rows(project: str | None = None, year: int | None = None, source: str | None = None) -> list[Row]:
+    """The roadblocks of the selection as Rows; `year` is the survey year (roadblocks without a date are left out)."""
+    from ramani.roadblocks.models import Roadblock
+
+    qs = Roadblock.objects.all()
+    if project:
+        qs = qs.filter(project=project)
+    if source:
+        qs = qs.filter(source=source)
+    if year:
+        qs = qs.filter(date__year=year)
+    return [
+        Row(key, tuple(types), tuple(vocab.tax_categories(targets)), adm2, territoire, province)
+        for key, types, targets, adm2, territoire, province in qs.order_by("id").values_list(
+            "key", "operator_types", "tax_targets", "adm2_pcode", "territoire", "province_pcode"
+        )
+    ]
+
+
+def unit_areas(pcodes: Iterable[str]) -> dict[str, tuple[str, float]]:
+    """pcode -> (name, geodesic area in km²) of the admin-2 units given that have an imported boundary."""
+    import shapely
+    from pyproj import Geod
+
+    from ramani.geo.models import AdminUnit
+
+    geod = Geod(ellps="WGS84")
+    areas = {}
+    for unit in AdminUnit.objects.filter(pcode__in=set(pcodes) - {""}, geometry__isnull=False):
+        area, _perimeter = geod.geometry_area_perimeter(shapely.from_wkb(bytes(unit.geometry)))
+        areas[unit.pcode] = (unit.name, abs(area) / 1e6)
+    return areas
+
+
+def analyse(project: str | None = None, year: int | None = None, source: str | None = None, language: str = "en"):
+    """The summary of the roadblocks of a selection, read from the database."""
+    rows = load_rows(project, year, source)
+    result = summary(rows, unit_areas(r.adm2_pcode for r in rows), language)
+    result["selection"] = {"project": project, "year": year, "source": source}
+    return result

@@ -1,0 +1,40 @@
+"""The roadblock endpoints of the REST API (mounted on /api/roadblocks by ramani.opendata.api)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Query, Router, Schema
+
+from ramani.analysis import roadblocks as analysis
+
+router = Router(tags=["roadblocks"])
+
+
+class Error(Schema):
+    detail: str
+    param: str | None = None
+
+
+class Invalid(Schema):
+    detail: str
+    errors: list[dict]
+
+
+@router.get(
+    "/analysis",
+    response={200: dict, 400: Error, 422: Invalid},
+    summary="Roadblock shares, by operator type, by territoire, density",
+)
+def roadblock_analysis(
+    request,
+    project: str | None = Query(None, max_length=200, description="Only the roadblocks of this project"),
+    year: int | None = Query(None, ge=1990, le=2100, description="Only those surveyed this year"),
+    source: str | None = Query(None, max_length=200, description="Only those of this source"),
+    lang: Literal["fr", "en", "sw"] = Query("en", description="Language of the operator-type labels"),
+):
+    """Each figure comes with its definition in words, its numerator and its denominator: the share of roadblocks
+    taxing minerals or mineral traders, existing solely to tax artisanal mining or the mineral trade, taxing
+    agricultural or market goods; the same by territoire; the share held by each operator type; roadblocks per
+    1,000 km² of each admin-2 unit."""
+    return analysis.analyse(project or None, year, source or None, lang)
