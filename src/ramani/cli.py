@@ -406,6 +406,38 @@ def frame_build_cmd(out: Path, radius_km: float, active_years: float, project, a
 
 
 @main.group()
+def form() -> None:
+    """Survey forms for field visits."""
+
+
+@form.command(name="xlsform")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="FILE.xlsx")
+@click.option(
+    "--sample",
+    "sample_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Sample (or frame) file whose sites make the pcode choice list (default: every site).",
+)
+@click.option("--title", default="", help="Form title.")
+@click.option("--version", "form_version", default="1", show_default=True, help="Form version.")
+def form_xlsform_cmd(out: Path, sample_path: Path | None, title: str, form_version: str) -> None:
+    """Write the site-visit XLSForm (ODK, KoboToolbox) in French, English and Swahili."""
+    _django()
+    from ramani.analysis.frame_io import TableError
+    from ramani.fieldwork.xlsform import form_sites, sample_pcodes, write_xlsform
+
+    if out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("an XLSForm is an .xlsx file", param_hint="--out")
+    try:
+        sites = form_sites(sample_pcodes(sample_path) if sample_path else None)
+        write_xlsform(out, sites, title=title, version=form_version)
+    except (ValueError, TableError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote the site-visit form with {len(sites)} sites to {out}")
+
+
+@main.group()
 def sample() -> None:
     """Draw probability samples from a sampling frame."""
 
