@@ -698,6 +698,90 @@ def sms_simulate(url: str, channel: str, number: str | None, key: str | None) ->
         click.echo(f"< {reply}" if reply else "< (no reply)")
 
 
+@main.group()
+def orgs() -> None:
+    """The partner network's organisations."""
+
+
+@orgs.command(name="add")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organisation's full name.")
+@click.option("--short-name", default="", help="Its acronym.")
+@click.option(
+    "--kind", type=click.Choice(["network_administrator", "partner", "research"]), default="partner", show_default=True
+)
+@click.option("--covers", default="", metavar="PCODE,PCODE", help="Province or territoire pcodes it answers for.")
+@click.option("--categories", default="", metavar="CODE,CODE", help="Only these incident categories (default: all).")
+@click.option("--contact", default="")
+def orgs_add(slug: str, name: str, short_name: str, kind: str, covers: str, categories: str, contact: str) -> None:
+    """Create or update an organisation and its coverage areas (admin units of `ramani import boundaries`)."""
+    _django()
+    from django.db import transaction
+
+    from ramani.geo.models import AdminUnit
+    from ramani.incidents import categories as incident_categories
+    from ramani.orgs.models import Coverage, Organisation
+
+    pcodes = [p.strip().upper() for p in covers.split(",") if p.strip()]
+    codes = [c.strip() for c in categories.split(",") if c.strip()]
+    known = set(AdminUnit.objects.filter(pcode__in=pcodes).values_list("pcode", flat=True))
+    if set(pcodes) - known:
+        raise click.ClickException(
+            f"unknown admin units: {', '.join(sorted(set(pcodes) - known))} (import boundaries first: "
+            "`ramani import boundaries PATH`)"
+        )
+    if set(codes) - set(incident_categories.CODES):
+        raise click.ClickException(f"unknown categories; choose from {', '.join(incident_categories.CODES)}")
+    with transaction.atomic():
+        organisation, created = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "short_name": short_name, "kind": kind, "contact": contact}
+        )
+        for pcode in pcodes:
+            Coverage.objects.update_or_create(organisation=organisation, pcode=pcode, defaults={"categories": codes})
+    click.echo(f"{'created' if created else 'updated'} {slug}: covers {', '.join(pcodes) or 'nothing yet'}")
+
+
+@main.group()
+def users() -> None:
+    """People of the partner network."""
+
+
+@users.command(name="add")
+@click.argument("username")
+@click.option("--org", "org_slug", required=True, help="The organisation's slug.")
+@click.option("--role", type=click.Choice(["network_admin", "manager", "field_officer", "analyst"]), required=True)
+@click.option("--email", default="")
+def users_add(username: str, org_slug: str, role: str, email: str) -> None:
+    """Create a person (or change their organisation and role); the password is read from standard input."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+    from django.db import transaction
+
+    from ramani.orgs.models import Membership, Organisation
+
+    organisation = Organisation.objects.filter(slug=org_slug).first()
+    if organisation is None:
+        raise click.ClickException(f"no organisation {org_slug!r}: create it with `ramani orgs add`")
+    password = (
+        click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if sys.stdin.isatty()
+        else sys.stdin.readline().rstrip("\n")
+    )
+    User = get_user_model()
+    user = User.objects.filter(username=username).first() or User(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(exc.messages)) from None
+    with transaction.atomic():
+        user.email = email or user.email
+        user.set_password(password)
+        user.save()
+        Membership.objects.update_or_create(user=user, defaults={"organisation": organisation, "role": role})
+    click.echo(f"{username}: {role} of {org_slug}")
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy header
     "ramani.geo",
     "ramani.sites",
+    "ramani.orgs",
     "ramani.incidents",
     "ramani.prices",
     "ramani.fieldwork",
@@ -146,6 +147,9 @@ WHITENOISE_MAX_AGE = 3600  # our own scripts and styles: an hour
 WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: "/static/vendor/" in url  # noqa: E731
 
 SESSION_COOKIE_HTTPONLY = True
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/cases/"
+LOGOUT_REDIRECT_URL = "/"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("ramani.sms.urls")),
     path("", include("ramani.opendata.urls")),
     path("", include("ramani.web.urls")),

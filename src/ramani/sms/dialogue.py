@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ramani import config
 from ramani.geo import gazetteer
-from ramani.incidents import categories
+from ramani.incidents import categories, workflow
 from ramani.incidents.models import Incident, IncidentMessage
 from ramani.sms.anonymity import redact
 from ramani.sms.keywords import fold
@@ -237,6 +237,7 @@ def _what(conv, text, answer):
         reporter_hash=conv.sender_hash,
         channel=conv.channel,
     )
+    workflow.receive(incident)  # to the organisation covering the place (or the triage queue)
     conv.state, conv.incident, conv.data = "done", incident, {}
     return _t("done", conv.language, ref=incident.report_id)
 

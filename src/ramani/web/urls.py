@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ramani.web import dashboard, map_views, views
+from ramani.web import cases, dashboard, kufatilia, map_views, views
 
 urlpatterns = [
     path("", map_views.map_page, name="map"),
@@ -11,4 +11,11 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
+    path("cases/", cases.inbox, name="cases"),
+    path("cases/export.csv", cases.export, name="cases-export"),
+    path("cases/bulk/", cases.bulk, name="cases-bulk"),
+    re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/$", cases.incident_page, name="case"),
+    re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/(?P<verb>[a-z_]{2,30})/$", cases.act, name="case-act"),
+    path("kufatilia/", kufatilia.dashboard, name="kufatilia"),
+    path("kufatilia/api/pcode/<str:pcode>", kufatilia.by_pcode, name="kufatilia-pcode"),
 ]

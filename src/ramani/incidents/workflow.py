@@ -1,0 +1,333 @@
+"""The life of an incident as domain verbs.
+
+Each verb checks that the person may use it on this incident (ramani.orgs.roles.ALLOWED, within
+`Incident.objects.visible_to`), checks that the transition is legal, changes the incident and writes
+its IncidentAction in the same transaction. Views only parse and call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ramani.incidents import assignment, categories
+from ramani.incidents.models import Incident, IncidentAction, Status, Verification
+from ramani.orgs.models import Organisation, membership_of
+from ramani.orgs.roles import may
+
+
+class WorkflowError(Exception):
+    """A verb refused: the reason, in words a user can act on."""
+
+
+class NotVisible(WorkflowError):
+    """The incident is outside the person's scope (answered as if it did not exist)."""
+
+
+ACTION_KINDS = {
+    "sensitisation": gettext_lazy("Sensitisation"),
+    "mediation": gettext_lazy("Mediation with a company or cooperative"),
+    "referral": gettext_lazy("Referral to the authorities"),
+    "child_labour_prevention": gettext_lazy("Child-labour prevention"),
+    "advocacy": gettext_lazy("Advocacy"),
+    "other": gettext_lazy("Other"),
+}
+CORRECTABLE = (
+    "category",
+    "subcategory",
+    "province",
+    "territoire",
+    "collectivite",
+    "groupement",
+    "place",
+    "occurred_on",
+    "site_id",
+    "title",
+)
+MESSAGE_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None  # None: the system (receipt, automatic assignment)
+    organisation: Organisation | None
+    role: str | None
+
+
+def actor_of(user) -> Actor:
+    membership = membership_of(user)
+    if membership is None:
+        return Actor(user, None, None)
+    return Actor(user, membership.organisation, membership.role)
+
+
+SYSTEM = Actor(None, None, None)
+
+
+def _value(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Organisation):
+        return value.slug
+    return value
+
+
+def _record(incident: Incident, actor: Actor, verb: str, old: dict, new: dict, note: str = "") -> IncidentAction:
+    return IncidentAction.objects.create(
+        incident=incident,
+        actor=actor.user if actor.user is not None and getattr(actor.user, "pk", None) else None,
+        organisation=actor.organisation,
+        verb=verb,
+        old={k: _value(v) for k, v in old.items()},
+        new={k: _value(v) for k, v in new.items()},
+        note=note,
+    )
+
+
+def _locked(incident: Incident, actor: Actor, verb: str) -> Incident:
+    """The incident, re-read under a row lock, once the actor may use `verb` on it."""
+    if actor is not SYSTEM:
+        if not Incident.objects.visible_to(actor.user).filter(pk=incident.pk).exists():
+            raise NotVisible(_("No such incident."))
+        if not may(actor.role, verb):
+            raise WorkflowError(_("Your role does not allow this."))
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _open(incident: Incident) -> None:
+    if incident.closed is not None:
+        raise WorkflowError(_("This incident is closed: reopen it first."))
+
+
+@transaction.atomic
+def receive(incident: Incident) -> Incident:
+    """A new report: its place's pcode, then the organisation covering it (or the triage queue)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident.territoire_pcode = assignment.territoire_pcode(incident.province, incident.territoire, incident.site_id)
+    province_pcode = assignment.province_pcode(incident.province, incident.territoire_pcode)
+    organisation = assignment.responsible(incident.category, incident.territoire_pcode, province_pcode)
+    incident.organisation = organisation
+    incident.save(update_fields=["territoire_pcode", "organisation", "updated"])
+    _record(
+        incident, SYSTEM, "receive", {}, {"organisation": organisation, "territoire_pcode": incident.territoire_pcode}
+    )
+    return incident
+
+
+@transaction.atomic
+def assign(incident: Incident, by, organisation: Organisation | None, note: str = "") -> Incident:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "assign")
+    _open(incident)
+    if organisation is not None and not organisation.active:
+        raise WorkflowError(_("This organisation is not active."))
+    old = {"organisation": incident.organisation}
+    incident.organisation, incident.accepted = organisation, None
+    incident.save(update_fields=["organisation", "accepted", "updated"])
+    _record(incident, actor, "assign", old, {"organisation": organisation}, note)
+    return incident
+
+
+@transaction.atomic
+def accept(incident: Incident, by) -> Incident:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "accept")
+    _open(incident)
+    if incident.organisation is None:
+        raise WorkflowError(_("Assign the incident to an organisation first."))
+    if incident.accepted is not None:
+        raise WorkflowError(_("This incident was accepted already."))
+    incident.accepted = timezone.now()
+    incident.save(update_fields=["accepted", "updated"])
+    _record(incident, actor, "accept", {}, {"accepted": incident.accepted})
+    return incident
+
+
+@transaction.atomic
+def verify(incident: Incident, by, outcome: str, note: str = "", duplicate_of: Incident | None = None) -> Incident:
+    """Fact-checked: confirmed, not confirmed, a duplicate of another report (merged into it), or spam."""
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "verify")
+    _open(incident)
+    if outcome not in Verification.values or outcome == Verification.PENDING:
+        raise WorkflowError(_("Unknown verification outcome."))
+    if incident.organisation is None:
+        raise WorkflowError(_("Assign the incident to an organisation first."))
+    old = {"verification": incident.verification}
+    new: dict = {"verification": outcome}
+    incident.verification, incident.verified = outcome, timezone.now()
+    fields = ["verification", "verified", "updated"]
+    if outcome == Verification.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == incident.pk:
+            raise WorkflowError(_("Say which report this one duplicates."))
+        if actor is not SYSTEM and not Incident.objects.visible_to(actor.user).filter(pk=duplicate_of.pk).exists():
+            raise WorkflowError(_("Say which report this one duplicates."))
+        incident.duplicate_of = duplicate_of
+        new["duplicate_of"] = duplicate_of.report_id
+        fields.append("duplicate_of")
+    if outcome != Verification.CONFIRMED:  # nothing left to act on: closed, and never public
+        incident.closed, incident.published = timezone.now(), False
+        fields += ["closed", "published"]
+    incident.save(update_fields=fields)
+    _record(incident, actor, "verify", old, new, note)
+    return incident
+
+
+@transaction.atomic
+def correct(incident: Incident, by, note: str = "", **changes) -> Incident:
+    """Correct what the report says (the reporter's own words are kept as they were, beside it)."""
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "correct")
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise WorkflowError(_("These fields cannot be corrected: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    if "category" in changes and changes["category"] not in categories.CODES:
+        raise WorkflowError(_("Unknown category."))
+    if "title" in changes and len(changes["title"] or "") > 140:
+        raise WorkflowError(_("A title has at most 140 characters."))
+    old, new = {}, {}
+    for field, value in changes.items():
+        if getattr(incident, field) != value:
+            old[field], new[field] = getattr(incident, field), value
+            setattr(incident, field, value)
+    if not new:
+        raise WorkflowError(_("Nothing was changed."))
+    if {"province", "territoire", "site_id"} & set(new):
+        incident.territoire_pcode = assignment.territoire_pcode(
+            incident.province, incident.territoire, incident.site_id
+        )
+        new["territoire_pcode"] = incident.territoire_pcode
+    incident.save()
+    _record(incident, actor, "correct", old, new, note)
+    return incident
+
+
+@transaction.atomic
+def add_note(incident: Incident, by, text: str) -> IncidentAction:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "note")
+    if not text.strip():
+        raise WorkflowError(_("Write the note."))
+    return _record(incident, actor, "note", {}, {}, text.strip())
+
+
+@transaction.atomic
+def record_action(incident: Incident, by, kind: str, on: dt.date, text: str) -> IncidentAction:
+    """An action taken about the incident (sensitisation, mediation …), with its date."""
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "record_action")
+    _open(incident)
+    if kind not in ACTION_KINDS:
+        raise WorkflowError(_("Unknown kind of action."))
+    if on > timezone.localdate():
+        raise WorkflowError(_("An action taken cannot be in the future."))
+    return _record(incident, actor, "record_action", {}, {"kind": kind, "on": on}, text.strip())
+
+
+@transaction.atomic
+def set_status(incident: Incident, by, status: str, note: str = "") -> Incident:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "set_status")
+    _open(incident)
+    if status not in Status.values or status == Status.NEW:
+        raise WorkflowError(_("Unknown status."))
+    if incident.verification != Verification.CONFIRMED:
+        raise WorkflowError(_("Verify the incident before following it up."))
+    if status == incident.status:
+        raise WorkflowError(_("The incident has this status already."))
+    old = {"status": incident.status}
+    incident.status = status
+    incident.resolved = timezone.now() if status == Status.RESOLVED else None
+    incident.save(update_fields=["status", "resolved", "updated"])
+    _record(incident, actor, "set_status", old, {"status": status}, note)
+    return incident
+
+
+@transaction.atomic
+def reopen(incident: Incident, by, note: str = "") -> Incident:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "reopen")
+    if incident.closed is None and incident.status != Status.RESOLVED:
+        raise WorkflowError(_("Only a closed or resolved incident can be reopened."))
+    old = {"closed": incident.closed, "status": incident.status, "verification": incident.verification}
+    incident.closed, incident.resolved = None, None
+    if incident.status == Status.RESOLVED:
+        incident.status = Status.MONITORING
+    if incident.verification != Verification.CONFIRMED:
+        incident.verification, incident.duplicate_of = Verification.PENDING, None
+    incident.save()
+    _record(incident, actor, "reopen", old, {"status": incident.status, "verification": incident.verification}, note)
+    return incident
+
+
+@transaction.atomic
+def close(incident: Incident, by, note: str) -> Incident:
+    """Close as not actionable (the note says why)."""
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "close")
+    _open(incident)
+    if not note.strip():
+        raise WorkflowError(_("Say why the incident is closed."))
+    incident.closed, incident.published = timezone.now(), False
+    incident.save(update_fields=["closed", "published", "updated"])
+    _record(incident, actor, "close", {}, {"closed": incident.closed}, note.strip())
+    return incident
+
+
+@transaction.atomic
+def publish(incident: Incident, by) -> Incident:
+    """Make the incident public (province, territoire, date, title, category, status; nothing else)."""
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "publish")
+    _open(incident)
+    if incident.verification != Verification.CONFIRMED:
+        raise WorkflowError(_("Only a confirmed incident can be published."))
+    if not incident.title.strip():
+        raise WorkflowError(_("Give the incident a public title first."))
+    if incident.published:
+        raise WorkflowError(_("The incident is published already."))
+    incident.published, incident.published_on = True, timezone.now()
+    incident.save(update_fields=["published", "published_on", "updated"])
+    _record(incident, actor, "publish", {"published": False}, {"published": True})
+    return incident
+
+
+@transaction.atomic
+def unpublish(incident: Incident, by, note: str = "") -> Incident:
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "unpublish")
+    if not incident.published:
+        raise WorkflowError(_("The incident is not published."))
+    incident.published = False
+    incident.save(update_fields=["published", "updated"])
+    _record(incident, actor, "unpublish", {"published": True}, {"published": False}, note)
+    return incident
+
+
+@transaction.atomic
+def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
+    """Send the reporter one SMS through the channel the report came in on, without anyone seeing the number.
+
+    Refused once retention has erased the sealed number. The reporter's answer threads onto the incident."""
+    from ramani.sms import reporter
+
+    actor = actor_of(by)
+    incident = _locked(incident, actor, "message_reporter")
+    text = " ".join(text.split())
+    if not text:
+        raise WorkflowError(_("Write the message."))
+    if len(text) > MESSAGE_LIMIT:
+        raise WorkflowError(_("A message has at most %(n)s characters.") % {"n": MESSAGE_LIMIT})
+    sent = reporter.send(incident, f"Kufatilia {incident.report_id}: {text}")
+    if sent is reporter.Sent.ERASED:
+        raise WorkflowError(
+            _("The reporter's number was erased after the retention period: no message can be sent any more.")
+        )
+    if sent is reporter.Sent.NO_PUSH:
+        raise WorkflowError(_("This channel can only answer the reporter's own messages: no message can be sent."))
+    return _record(incident, actor, "message_reporter", {}, {}, text)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    name = "ramani.orgs"
+    verbose_name = "Organisations"
+    default_auto_field = "django.db.models.BigAutoField"

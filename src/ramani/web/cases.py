@@ -1,0 +1,285 @@
+"""The partner network's follow-up platform at /cases/: an inbox, an incident page, the verbs, exports.
+
+Every read goes through `Incident.objects.visible_to(user)`; an incident outside the user's scope is
+a 404 (a 403 would confirm it exists). Views parse the form, call one workflow verb and render.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ramani.incidents import categories, workflow
+from ramani.incidents.models import Incident, Status, Verification
+from ramani.opendata.exports import neutralise
+from ramani.orgs.models import Organisation, membership_of
+from ramani.orgs.roles import ALLOWED, Role, may
+
+PAGE_SIZE = 50
+FILTERS = ("status", "category", "province", "organisation", "verification", "published", "q", "since", "until")
+
+
+def _scope(request: HttpRequest):
+    membership = membership_of(request.user)
+    if membership is None:
+        raise Http404  # logged in, but in no organisation of the network: nothing to see
+    return membership
+
+
+def _filtered(request: HttpRequest):
+    qs = Incident.objects.visible_to(request.user).select_related("organisation")
+    get = request.GET
+    if get.get("status") in Status.values:
+        qs = qs.filter(status=get["status"])
+    if get.get("category") in categories.CODES:
+        qs = qs.filter(category=get["category"])
+    if get.get("province"):
+        qs = qs.filter(province=get["province"][:60])
+    if get.get("organisation") == "none":
+        qs = qs.filter(organisation__isnull=True)
+    elif get.get("organisation"):
+        qs = qs.filter(organisation__slug=get["organisation"][:50])
+    if get.get("verification") in Verification.values:
+        qs = qs.filter(verification=get["verification"])
+    if get.get("published") in ("0", "1"):
+        qs = qs.filter(published=get["published"] == "1")
+    if get.get("q"):
+        qs = qs.filter(report_id=get["q"].strip().upper()[:8])
+    for name, lookup in (("since", "created__date__gte"), ("until", "created__date__lte")):
+        try:
+            qs = qs.filter(**{lookup: dt.date.fromisoformat(get.get(name, ""))})
+        except ValueError:
+            pass
+    return qs
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    membership = _scope(request)
+    page = Paginator(_filtered(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page_obj": page,
+        "membership": membership,
+        "is_admin": membership.role == Role.NETWORK_ADMIN,
+        "may_status": may(membership.role, "set_status"),
+        "statuses": Status.choices,
+        "verifications": Verification.choices,
+        "categories": [(code, categories.label(code, request.LANGUAGE_CODE)) for code in categories.CODES],
+        "organisations": Organisation.objects.filter(active=True) if membership.role == Role.NETWORK_ADMIN else [],
+        "provinces": sorted(
+            set(Incident.objects.visible_to(request.user).exclude(province="").values_list("province", flat=True))
+        ),
+        "filters": {k: request.GET.get(k, "") for k in FILTERS},
+        "query": query.urlencode(),
+        "page": "cases",
+    }
+    return render(request, "web/cases/inbox.html", context)
+
+
+def _incident(request: HttpRequest, report_id: str) -> Incident:
+    found = Incident.objects.visible_to(request.user).filter(report_id=report_id.upper()[:8]).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def incident_page(request: HttpRequest, report_id: str) -> HttpResponse:
+    membership = _scope(request)
+    incident = _incident(request, report_id)
+    timeline = sorted(
+        [("action", a.at, a) for a in incident.actions.select_related("actor", "organisation")]
+        + [("message", m.created, m) for m in incident.messages.all()],
+        key=lambda item: item[1],
+    )
+    context = {
+        "incident": incident,
+        "timeline": timeline,
+        "membership": membership,
+        "can": {verb: may(membership.role, verb) for verb in ALLOWED},
+        "statuses": [(v, label) for v, label in Status.choices if v != Status.NEW],
+        "outcomes": [(v, label) for v, label in Verification.choices if v],
+        "action_kinds": list(workflow.ACTION_KINDS.items()),
+        "categories": [(code, categories.label(code, request.LANGUAGE_CODE)) for code in categories.CODES],
+        "organisations": Organisation.objects.filter(active=True),
+        "category_label": categories.label(incident.category, request.LANGUAGE_CODE),
+        "suggested_sites": _suggested_sites(incident),
+        "today": dt.date.today().isoformat(),
+        "page": "cases",
+    }
+    return render(request, "web/cases/incident.html", context)
+
+
+def _suggested_sites(incident: Incident, limit: int = 5):
+    """Mining sites the incident may be about: its resolved place, then the same territoire by name likeness."""
+    import difflib
+
+    from ramani.geo.names import normalise
+    from ramani.sites.models import Site
+
+    if not incident.territoire:
+        return []
+    candidates = list(Site.objects.filter(territoire=incident.territoire).only("id", "pcode", "name", "village")[:2000])
+    words = normalise(f"{incident.place} {incident.where_text}")
+
+    def likeness(site) -> float:
+        return max(difflib.SequenceMatcher(None, words, normalise(n)).ratio() for n in (site.name, site.village or ""))
+
+    return sorted(candidates, key=lambda s: (s.id != incident.site_id, -likeness(s)))[:limit]
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise workflow.WorkflowError(_("Give a date as YYYY-MM-DD.")) from None
+
+
+def _run(verb: str, incident: Incident, request: HttpRequest):
+    post, user = request.POST, request.user
+    note = post.get("note", "").strip()[:2000]
+    if verb == "accept":
+        return workflow.accept(incident, user)
+    if verb == "verify":
+        duplicate = None
+        if post.get("duplicate_of"):
+            duplicate = Incident.objects.visible_to(user).filter(report_id=post["duplicate_of"].upper()[:8]).first()
+        return workflow.verify(incident, user, post.get("outcome", ""), note, duplicate_of=duplicate)
+    if verb == "assign":
+        organisation = Organisation.objects.filter(slug=post.get("organisation", "")).first()
+        if organisation is None and post.get("organisation") != "":
+            raise workflow.WorkflowError(_("Unknown organisation."))
+        return workflow.assign(incident, user, organisation, note)
+    if verb == "correct":
+        changes = {
+            f: post[f].strip() for f in workflow.CORRECTABLE if f in post and f not in ("occurred_on", "site_id")
+        }
+        if post.get("occurred_on"):
+            changes["occurred_on"] = _date(post["occurred_on"])
+        if "site_id" in post:
+            from ramani.sites.models import Site
+
+            site = Site.objects.filter(pcode=post["site_id"]).first() if post["site_id"] else None
+            if post["site_id"] and site is None:
+                raise workflow.WorkflowError(_("Unknown mining site."))
+            changes["site_id"] = site.id if site else None
+        return workflow.correct(incident, user, note, **changes)
+    if verb == "note":
+        return workflow.add_note(incident, user, note)
+    if verb == "record_action":
+        return workflow.record_action(incident, user, post.get("kind", ""), _date(post.get("on", "")), note)
+    if verb == "set_status":
+        return workflow.set_status(incident, user, post.get("status", ""), note)
+    if verb == "reopen":
+        return workflow.reopen(incident, user, note)
+    if verb == "close":
+        return workflow.close(incident, user, note)
+    if verb == "publish":
+        return workflow.publish(incident, user)
+    if verb == "unpublish":
+        return workflow.unpublish(incident, user, note)
+    if verb == "message_reporter":
+        return workflow.message_reporter(incident, user, post.get("text", ""))
+    raise Http404
+
+
+VERBS = {"accept", "verify", "assign", "correct", "note", "record_action", "set_status", "reopen", "close",
+         "publish", "unpublish", "message_reporter"}  # fmt: skip
+
+
+@login_required
+def act(request: HttpRequest, report_id: str, verb: str) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _scope(request)
+    if verb not in VERBS:
+        raise Http404
+    incident = _incident(request, report_id)
+    try:
+        _run(verb, incident, request)
+    except workflow.NotVisible:
+        raise Http404 from None
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return _back(incident)
+    messages.success(request, _("Done."))
+    return _back(incident)
+
+
+def _back(incident: Incident) -> HttpResponse:
+    """303 See Other back to the incident page (a reload does not post again)."""
+    response = redirect(f"/cases/{incident.report_id}/")
+    response.status_code = 303
+    return response
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """One verb (assign, set_status) on the selected incidents; each goes through the verb, with its own checks."""
+    _scope(request)
+    ids = [r.upper()[:8] for r in request.POST.getlist("incident")][:500]
+    done, refused = 0, 0
+    for incident in Incident.objects.visible_to(request.user).filter(report_id__in=ids):
+        try:
+            _run(request.POST.get("verb", ""), incident, request)
+            done += 1
+        except (workflow.WorkflowError, Http404):
+            refused += 1
+    messages.info(request, _("%(done)s done, %(refused)s refused.") % {"done": done, "refused": refused})
+    response = redirect("/cases/?" + request.POST.get("back", "")[:500])
+    response.status_code = 303
+    return response
+
+
+EXPORT_COLUMNS = ("report_id", "created", "category", "subcategory", "status", "verification", "published",
+                  "title", "province", "territoire", "territoire_pcode", "place", "occurred_on", "organisation",
+                  "description")  # fmt: skip
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """CSV or XLSX of exactly the incidents the user may see, with the inbox's filters."""
+    membership = _scope(request)
+    if not may(membership.role, "export"):
+        raise Http404
+    rows = [
+        [
+            neutralise(str(getattr(i, c).slug if c == "organisation" and i.organisation else getattr(i, c) or ""))
+            for c in EXPORT_COLUMNS
+        ]
+        for i in _filtered(request)[:100_000]
+    ]
+    if request.GET.get("format") == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("incidents")
+        sheet.append(list(EXPORT_COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        out = io.BytesIO()
+        book.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="incidents.xlsx"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
+    return response

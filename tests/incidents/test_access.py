@@ -1,0 +1,141 @@
+"""Who may and who may NOT, on every platform URL: an incident outside one's scope is a 404, exactly
+like an ID that does not exist; anonymous callers are sent to the login page; nothing changes."""
+
+import csv
+import io
+
+import pytest
+
+from ramani.incidents.models import IncidentAction
+from ramani.sms.models import Outbound
+
+pytestmark = pytest.mark.django_db
+POSTS = {
+    "accept": {},
+    "verify": {"outcome": "confirmed"},
+    "note": {"note": "seen"},
+    "record_action": {"kind": "sensitisation", "on": "2026-11-20", "note": "talked"},
+    "message_reporter": {"text": "Asante"},
+    "correct": {"title": "A title"},
+    "set_status": {"status": "monitoring"},
+    "publish": {},
+    "unpublish": {},
+    "close": {"note": "not actionable"},
+    "reopen": {},
+    "assign": {"organisation": "beta"},
+}
+
+
+def pages(report_id):
+    return [f"/cases/{report_id}/"] + [f"/cases/{report_id}/{verb}/" for verb in POSTS]
+
+
+def test_anonymous_visitors_see_nothing(client, network):
+    for url in ["/cases/", "/cases/export.csv", *pages(network.in_alpha.report_id)]:
+        response = (
+            client.post(url, POSTS.get(url.rstrip("/").rsplit("/", 1)[-1], {}))
+            if url.count("/") > 3
+            else client.get(url)
+        )
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+    assert IncidentAction.objects.exclude(verb="receive").count() == 0
+
+
+def test_a_logged_in_person_outside_the_network_sees_nothing(client, network, django_user_model):
+    client.force_login(django_user_model.objects.create_user("stranger", password="x"))
+    for url in ["/cases/", "/cases/export.csv", f"/cases/{network.in_alpha.report_id}/"]:
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["beta_officer"])
+def test_another_organisation_gets_404_everywhere(client, network, who):
+    client.force_login(network.users()[who])
+    theirs = network.in_alpha.report_id
+    assert client.get(f"/cases/{theirs}/").status_code == 404
+    for verb, form in POSTS.items():
+        assert client.post(f"/cases/{theirs}/{verb}/", form).status_code == 404, verb
+    guessed = "ABCDEF12" if theirs != "ABCDEF12" else "ABCDEF13"
+    assert client.get(f"/cases/{guessed}/").status_code == 404  # the same answer as for a real one
+    inbox = client.get("/cases/").content.decode()
+    assert network.in_beta.report_id in inbox and theirs not in inbox and network.in_triage.report_id not in inbox
+    searched = client.get(f"/cases/?q={theirs}").content.decode()
+    assert f"/cases/{theirs}/" not in searched and "<strong>0</strong>" in searched
+    export = client.get("/cases/export.csv").content.decode()
+    assert network.in_beta.report_id in export and theirs not in export
+    response = client.post("/cases/bulk/", {"incident": [theirs], "verb": "set_status", "status": "resolved"})
+    assert response.status_code == 303
+    assert IncidentAction.objects.exclude(verb="receive").count() == 0 and not Outbound.objects.exists()
+
+
+def test_what_each_role_may_do_on_its_own_incident(client, network):
+    expected = {  # verbs that change something, per role, on an alpha incident
+        "alpha_officer": {"accept", "verify", "note", "record_action", "message_reporter", "correct", "set_status"},
+        "alpha_manager": set(POSTS) - {"assign"},
+        "alpha_analyst": set(),
+        "admin": set(POSTS),
+    }
+    for who, allowed in expected.items():
+        from tests.incidents.conftest import report
+
+        incident = report(network.channel, "Kalehe", "Sud-Kivu", sender=f"+24399{abs(hash(who)) % 10**7:07d}")
+        client.force_login(network.users()[who])
+        assert client.get(f"/cases/{incident.report_id}/").status_code == 200
+        done = set()
+        for verb, form in POSTS.items():
+            before = incident.actions.count()
+            response = client.post(f"/cases/{incident.report_id}/{verb}/", form)
+            assert response.status_code == 303, (who, verb)
+            if incident.actions.count() > before:
+                done.add(verb)
+        # what the role may do and the state allows; a refused verb changed nothing
+        assert done <= allowed, (who, done - allowed)
+        if who == "alpha_officer":
+            assert {"accept", "verify", "note", "record_action", "message_reporter", "correct"} <= done
+        if who == "alpha_analyst":
+            assert done == set() and client.get("/cases/export.csv").status_code == 200
+
+
+def test_the_administrator_sees_every_scope_and_triage(client, network):
+    client.force_login(network.admin)
+    inbox = client.get("/cases/?organisation=none").content.decode()
+    assert network.in_triage.report_id in inbox and network.in_alpha.report_id not in inbox
+    everything = client.get("/cases/").content.decode()
+    assert all(i.report_id in everything for i in (network.in_alpha, network.in_beta, network.in_triage))
+    response = client.post("/cases/bulk/", {"incident": [network.in_triage.report_id], "verb": "assign",
+                                            "organisation": "alpha"})  # fmt: skip
+    assert response.status_code == 303
+    network.in_triage.refresh_from_db()
+    assert network.in_triage.organisation == network.alpha
+
+
+def test_exports_hold_exactly_the_scope_and_no_number(client, network):
+    client.force_login(network.alpha_officer)
+    rows = list(csv.DictReader(io.StringIO(client.get("/cases/export.csv").content.decode())))
+    assert [r["report_id"] for r in rows] == [network.in_alpha.report_id]
+    assert "reporter_hash" not in rows[0]
+    xlsx = client.get("/cases/export.csv?format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    for url in ("/cases/", f"/cases/{network.in_alpha.report_id}/", "/cases/export.csv"):
+        assert "997100050" not in client.get(url).content.decode().replace(" ", "")
+
+
+def test_the_public_sees_only_what_is_safe(client, network):
+    from ramani.incidents import workflow
+    from ramani.sites.models import Site
+
+    site = Site.objects.create(pcode="codmine00001", name="Kalimbi", territoire="Kalehe", province="Sud-Kivu")
+    incident = network.in_alpha
+    workflow.verify(incident, network.alpha_officer, "confirmed")
+    workflow.correct(incident, network.alpha_officer, title="Soldiers taxed diggers", site_id=site.id,
+                     place="Kalimbi village")  # fmt: skip
+    assert client.get("/kufatilia/api/pcode/codmine00001").json() == {"incidents": []}  # not published yet
+    workflow.publish(incident, network.alpha_manager)
+    answer = client.get("/kufatilia/api/pcode/codmine00001").json()
+    assert answer == {"incidents": [{"date": incident.created.strftime("%Y/%m/%d"), "title": "Soldiers taxed diggers",
+                                     "category": "Violence or theft", "subcategory": ""}]}  # fmt: skip
+    page = client.get("/kufatilia/").content.decode()
+    assert incident.report_id in page and "Soldiers taxed diggers" in page and "Kalehe" in page
+    assert network.in_beta.report_id not in page
+    downloads = [client.get(f"/kufatilia/?format={f}").content.decode() for f in ("csv", "json")]
+    for text in (*downloads, page):
+        assert "Askari walichukua" not in text and "Kalimbi village" not in text and "997100050" not in text

@@ -1,0 +1,142 @@
+"""The incident's life through its verbs: each checks who may, refuses illegal transitions, and writes
+its audit row in the same transaction."""
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from ramani.incidents import workflow
+from ramani.incidents.models import AppendOnly, Incident, IncidentAction
+from ramani.sms.models import Outbound
+
+pytestmark = pytest.mark.django_db
+
+
+def test_receipt_assigns_by_place_most_specific_first(network):
+    assert network.in_alpha.organisation == network.alpha  # territoire coverage
+    assert network.in_alpha.territoire_pcode == "CD6204"
+    assert network.in_beta.organisation == network.beta  # province coverage holds Masisi
+    assert network.in_triage.organisation is None  # no place: the administrator's triage queue
+    from ramani.orgs.models import Coverage
+
+    Coverage.objects.create(organisation=network.alpha, pcode="CD61")  # now both cover Nord-Kivu
+    from tests.incidents.conftest import report
+
+    assert report(network.channel, "Masisi", "Nord-Kivu", sender="+243990000009").organisation is None  # a tie
+    Coverage.objects.create(organisation=network.alpha, pcode="CD6104")  # alpha names Masisi itself: it wins
+    assert report(network.channel, "Masisi", "Nord-Kivu", sender="+243990000008").organisation == network.alpha
+    assert IncidentAction.objects.filter(verb="receive").count() == 5
+
+
+def test_the_life_of_an_incident(network):
+    incident, officer, manager = network.in_alpha, network.alpha_officer, network.alpha_manager
+    with pytest.raises(workflow.WorkflowError, match="Verify"):
+        workflow.set_status(incident, officer, "resolved")
+    workflow.accept(incident, officer)
+    with pytest.raises(workflow.WorkflowError, match="already"):
+        workflow.accept(incident, officer)
+    workflow.verify(incident, officer, "confirmed", "two witnesses")
+    workflow.correct(incident, officer, "from the call", title="Soldiers took gold at a mine in Kalehe",
+                     occurred_on=dt.date(2026, 11, 20))  # fmt: skip
+    workflow.record_action(incident, officer, "mediation", dt.date(2026, 11, 25), "met the cooperative")
+    workflow.set_status(incident, officer, "resolved")
+    with pytest.raises(workflow.WorkflowError, match="role"):
+        workflow.publish(incident, officer)  # publishing is a separate permission
+    workflow.publish(incident, manager)
+    incident.refresh_from_db()
+    assert (incident.status, incident.verification, incident.published) == ("resolved", "confirmed", True)
+    assert incident.description == "Askari walichukua dhahabu"  # the reporter's words are never edited
+    verbs = list(incident.actions.values_list("verb", flat=True))
+    assert verbs == ["receive", "accept", "verify", "correct", "record_action", "set_status", "publish"]
+    correction = incident.actions.get(verb="correct")
+    assert correction.old == {"title": "", "occurred_on": None}
+    assert correction.new == {"title": "Soldiers took gold at a mine in Kalehe", "occurred_on": "2026-11-20"}
+    assert correction.actor == officer and correction.organisation == network.alpha and correction.note
+
+
+def test_illegal_transitions_are_clear_errors(network):
+    incident, officer, manager = network.in_alpha, network.alpha_officer, network.alpha_manager
+    with pytest.raises(workflow.WorkflowError, match="confirmed"):
+        workflow.publish(incident, manager)
+    workflow.verify(incident, officer, "confirmed")
+    with pytest.raises(workflow.WorkflowError, match="title"):
+        workflow.publish(incident, manager)
+    with pytest.raises(workflow.WorkflowError, match="future"):
+        workflow.record_action(incident, officer, "advocacy", dt.date.today() + dt.timedelta(days=2), "x")
+    with pytest.raises(workflow.WorkflowError, match="Unknown"):
+        workflow.verify(incident, officer, "maybe")
+    with pytest.raises(workflow.WorkflowError, match="cannot be corrected"):
+        workflow.correct(incident, officer, reporter_hash="x")
+    with pytest.raises(workflow.WorkflowError, match="role"):
+        workflow.assign(incident, manager, network.beta)
+    workflow.close(incident, manager, "not about mining")
+    with pytest.raises(workflow.WorkflowError, match="closed"):
+        workflow.set_status(incident, officer, "monitoring")
+    workflow.reopen(incident, manager)
+    workflow.set_status(incident, officer, "monitoring")
+
+
+def test_another_organisation_cannot_act(network):
+    before = IncidentAction.objects.count()
+    for verb, args in (("accept", ()), ("verify", ("confirmed",)), ("add_note", ("x",)),
+                       ("set_status", ("resolved",)), ("message_reporter", ("hello",))):  # fmt: skip
+        with pytest.raises(workflow.NotVisible):
+            getattr(workflow, verb)(network.in_alpha, network.beta_officer, *args)
+    assert IncidentAction.objects.count() == before and not Outbound.objects.exists()
+
+
+def test_duplicates_merge_and_spam_closes(network):
+    from tests.incidents.conftest import report
+
+    again = report(network.channel, "Kalehe", "Sud-Kivu", sender="+243990000007")
+    workflow.verify(again, network.alpha_officer, "duplicate", duplicate_of=network.in_alpha)
+    again.refresh_from_db()
+    assert again.duplicate_of == network.in_alpha and again.closed is not None
+    with pytest.raises(workflow.WorkflowError, match="duplicates"):
+        workflow.verify(network.in_alpha, network.alpha_officer, "duplicate", duplicate_of=network.in_beta)
+
+
+def test_the_audit_trail_is_append_only(network):
+    action = network.in_alpha.actions.first()
+    action.note = "rewritten"
+    with pytest.raises(AppendOnly):
+        action.save()
+    with pytest.raises(AppendOnly):
+        action.delete()
+
+
+def test_writing_to_the_reporter_without_knowing_them(network, client):
+    from ramani.sms import anonymity
+    from ramani.sms.models import Inbound
+
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani? Tuma jina lake.")
+    sent = Outbound.objects.get()
+    assert sent.text == f"Kufatilia {network.in_alpha.report_id}: Ni mgodi gani? Tuma jina lake."
+    assert anonymity.unseal(sent.to_sealed) == "243997100050" and sent.channel == network.channel
+    # the answer threads onto the incident
+    client.get(
+        "/sms/kannel/kan/receive", {"key": "k", "sender": "+243997100050", "text": "Mgodi wa Kalimbi", "id": "a1"}
+    )
+    assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["Mgodi wa Kalimbi"]
+    # after retention, a clear refusal
+    Inbound.objects.update(sender_sealed="")
+    translation.activate("en")  # the request above set its own language
+    with pytest.raises(workflow.WorkflowError, match="erased"):
+        workflow.message_reporter(network.in_alpha, network.alpha_officer, "Hello?")
+
+
+def test_status_by_sms_follows_the_workflow(network, client):
+    incident = network.in_alpha
+    workflow.verify(incident, network.alpha_officer, "confirmed")
+    workflow.set_status(incident, network.alpha_officer, "resolved")
+    client.get("/sms/kannel/kan/receive", {"key": "k", "sender": "+243997100050", "text": f"HALI {incident.report_id}",
+                                           "id": "s1"})  # fmt: skip
+    assert Outbound.objects.get().text == f"Ripoti {incident.report_id}: imetatuliwa."
+
+
+def test_report_ids_never_look_like_numbers():
+    from ramani.incidents.models import new_report_id
+
+    assert not any(new_report_id().isdigit() for _ in range(2000))
+    assert Incident._meta.get_field("report_id").max_length == 8
