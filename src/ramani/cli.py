@@ -111,6 +111,10 @@ def demo(sites: int, seed: int, output: Path | None) -> None:
 
     v = load_villages(seed)
     click.echo(f"{v.created} synthetic villages created, {v.updated} updated, {v.unchanged} unchanged")
+    from ramani.roadblocks.demo import load as load_roadblocks
+
+    r = load_roadblocks(seed=seed)
+    click.echo(f"{r.created} synthetic roadblocks created, {r.updated} updated, {r.unchanged} unchanged")
 
 
 @main.group(name="import")

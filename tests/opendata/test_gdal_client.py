@@ -17,7 +17,7 @@ def test_gdal_reads_every_feature_across_pages(live_server_process):
     server = live_server_process
     source = f"OAPIF:{server.url}/ogcapi"
     layers = [name for name, _ in pyogrio.list_layers(source)]
-    assert layers == ["sites", "visits"]
+    assert layers[:2] == ["sites", "visits"]  # then the other domains' collections (roadblocks…)
     for layer, table in (("sites", "sites_site"), ("visits", "sites_visit")):
         expected = server.sql(f"SELECT count(*) FROM {table}")[0][0]
         before = _count_requests(server, f"/ogcapi/collections/{layer}/items")

@@ -9,11 +9,14 @@ QGIS need: landing links `service-desc` and `data`, `rel=next` links followed ve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from ramani.opendata import features, query
+from ramani.roadblocks import features as roadblock_features
+from ramani.roadblocks.models import Roadblock
 from ramani.sites.models import Site, Visit
 
 DEFAULT_LIMIT = 100
@@ -47,6 +50,17 @@ class Collection:
     description: str
     params: dict[str, str]
     extent_field: str
+    # a collection of another domain brings its model, filter (params -> queryset), features (page -> list)
+    model: Any = None
+    filter: Callable[[dict[str, str]], Any] | None = None
+    features: Callable[[Any], list[dict]] | None = None
+
+
+def _roadblocks(params: dict[str, str]):
+    try:
+        return roadblock_features.filter_roadblocks(params)
+    except roadblock_features.BadParameter as exc:
+        raise query.FilterError(exc.param, exc.message) from None
 
 
 COLLECTIONS = {
@@ -64,6 +78,18 @@ COLLECTIONS = {
         "One feature per visit, with every column of the IPIS open-data format.",
         query.VISIT_PARAMS,
         "visit_date",
+    ),
+    "roadblocks": Collection(
+        "roadblocks",
+        "Roadblocks",
+        "One feature per surveyed roadblock (barrière routière): operators and their types, barrier types, what "
+        "is taxed and the toll (as written, and read into amount, currency and unit), resources, road class, "
+        "violence, source, project, admin units. Multi-values are comma-joined.",
+        roadblock_features.PARAMS,
+        "date",
+        Roadblock,
+        _roadblocks,
+        roadblock_features.features,
     ),
 }
 
@@ -101,7 +127,7 @@ def conformance() -> Answer:
 
 
 def _extent(c: Collection) -> dict:
-    model = Site if c.id == "sites" else Visit
+    model = c.model or (Site if c.id == "sites" else Visit)
     from django.db.models import Max, Min
 
     agg = model.objects.aggregate(
@@ -187,12 +213,18 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
         limit = _int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
         offset = _int(params, "offset", 0, 0, MAX_OFFSET)
         filters = {k: v for k, v in params.items() if k in c.params}
-        qs = query.filter_sites(filters) if c.id == "sites" else query.filter_visits(filters)
+        if c.filter:
+            qs = c.filter(filters)
+        else:
+            qs = query.filter_sites(filters) if c.id == "sites" else query.filter_visits(filters)
     except query.FilterError as exc:
         return _error(400, "InvalidParameterValue", str(exc))
     matched = qs.count()
     page = qs.order_by("id")[offset : offset + limit]
-    feats = features.site_features(list(page)) if c.id == "sites" else features.visit_features(page)
+    if c.features:
+        feats = c.features(page)
+    else:
+        feats = features.site_features(list(page)) if c.id == "sites" else features.visit_features(page)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
 
@@ -224,7 +256,9 @@ def item(base: str, collection_id: str, feature_id: str) -> Answer:
     c = COLLECTIONS.get(collection_id)
     if c is None:
         return _error(404, "NotFound", f"no collection {collection_id!r}")
-    if c.id == "sites":
+    if c.features:
+        feats = c.features(c.model.objects.filter(key=feature_id))
+    elif c.id == "sites":
         site = Site.objects.filter(pcode=feature_id).first()
         feats = features.site_features([site]) if site else []
     else:
