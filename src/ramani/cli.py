@@ -85,7 +85,13 @@ def migrate() -> None:
     default=None,
     help="Write the IPIS-format CSV here instead of loading it.",
 )
-def demo(sites: int, seed: int, output: Path | None) -> None:
+@click.option(
+    "--incidents",
+    default=None,
+    type=click.IntRange(0),
+    help="Synthetic Kufatilia incidents (default: a third of the sites), made once through the workflow verbs.",
+)
+def demo(sites: int, seed: int, output: Path | None, incidents: int | None) -> None:
     """Load (or write) a synthetic eastern-DRC dataset, clearly labelled as such."""
     _django()
     import tempfile
@@ -115,6 +121,12 @@ def demo(sites: int, seed: int, output: Path | None) -> None:
 
     r = load_roadblocks(seed=seed)
     click.echo(f"{r.created} synthetic roadblocks created, {r.updated} updated, {r.unchanged} unchanged")
+    from ramani.incidents.demo import load as load_incidents
+
+    k = load_incidents(sites // 3 if incidents is None else incidents, seed=seed)
+    click.echo(f"{k.organisations} synthetic organisations, {k.incidents} synthetic incidents made")
+    for username, password in k.credentials.items():  # new accounts only; stored hashed, shown this once
+        click.echo(f"  demo login (shown once): {username} / {password}")
 
 
 @main.group(name="import")

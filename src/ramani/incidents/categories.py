@@ -14,11 +14,11 @@ CATEGORIES = [
         {"sw": "Rushwa au udanganyifu", "fr": "Corruption ou fraude", "en": "Corruption or fraud"},
         ["illegal_tax", "fraud", "other"],
     ),
-    ("roadblock", {"sw": "Kizuizi barabarani", "fr": "Barriere routiere", "en": "Roadblock"}, ["illegal_tax", "other"]),
+    ("roadblock", {"sw": "Kizuizi barabarani", "fr": "Barrière routière", "en": "Roadblock"}, ["illegal_tax", "other"]),
     ("child_labour", {"sw": "Ajira ya watoto", "fr": "Travail des enfants", "en": "Child labour"}, ["other"]),
     (
         "environment",
-        {"sw": "Tatizo la mazingira", "fr": "Probleme environnemental", "en": "Environmental issue"},
+        {"sw": "Tatizo la mazingira", "fr": "Problème environnemental", "en": "Environmental issue"},
         ["mercury", "water_pollution", "deforestation", "other"],
     ),
     (

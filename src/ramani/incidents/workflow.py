@@ -37,6 +37,21 @@ ACTION_KINDS = {
     "advocacy": gettext_lazy("Advocacy"),
     "other": gettext_lazy("Other"),
 }
+VERB_LABELS = {
+    "receive": gettext_lazy("Received and assigned by place"),
+    "assign": gettext_lazy("Assigned"),
+    "accept": gettext_lazy("Accepted"),
+    "verify": gettext_lazy("Verified"),
+    "correct": gettext_lazy("Corrected"),
+    "note": gettext_lazy("Note"),
+    "record_action": gettext_lazy("Action taken"),
+    "set_status": gettext_lazy("Status changed"),
+    "reopen": gettext_lazy("Reopened"),
+    "close": gettext_lazy("Closed as not actionable"),
+    "publish": gettext_lazy("Published"),
+    "unpublish": gettext_lazy("Unpublished"),
+    "message_reporter": gettext_lazy("Message to the reporter"),
+}
 CORRECTABLE = (
     "category",
     "subcategory",

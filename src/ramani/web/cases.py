@@ -66,6 +66,8 @@ def _filtered(request: HttpRequest):
 def inbox(request: HttpRequest) -> HttpResponse:
     membership = _scope(request)
     page = Paginator(_filtered(request), PAGE_SIZE).get_page(request.GET.get("page"))
+    for incident in page:
+        incident.category_label = categories.label(incident.category, request.LANGUAGE_CODE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -98,9 +100,11 @@ def _incident(request: HttpRequest, report_id: str) -> Incident:
 def incident_page(request: HttpRequest, report_id: str) -> HttpResponse:
     membership = _scope(request)
     incident = _incident(request, report_id)
+    actions = list(incident.actions.select_related("actor", "organisation"))
+    for action in actions:
+        action.label = workflow.VERB_LABELS.get(action.verb, action.verb)
     timeline = sorted(
-        [("action", a.at, a) for a in incident.actions.select_related("actor", "organisation")]
-        + [("message", m.created, m) for m in incident.messages.all()],
+        [("action", a.at, a) for a in actions] + [("message", m.created, m) for m in incident.messages.all()],
         key=lambda item: item[1],
     )
     context = {
