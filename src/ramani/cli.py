@@ -237,6 +237,73 @@ def import_settlements_cmd(path: Path, report: Path | None) -> None:
         _console().print(f"[yellow]warning[/] {w}")
 
 
+def _survey_failed(exc, report: Path | None) -> NoReturn:
+    import csv
+
+    console = _console()
+    console.print(f"[red bold]Nothing was imported:[/] {exc.total} problem(s) found.")
+    for p in exc.problems[:50]:
+        console.print(f"  submission {p.submission} · {p.field or '-'} · {p.value[:40]!r} · {p.reason}")
+    if exc.total > 50:
+        console.print(f"… {exc.total - 50} more" + ("" if report else " (use --report FILE to get them all)"))
+    if report:
+        with report.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["submission", "field", "value", "reason"])
+            w.writerows([p.submission, p.field, p.value, p.reason] for p in exc.problems)
+    sys.exit(1)
+
+
+@import_.command(name="kobo")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--asset", default=None, help="Pull this form's submissions from RAMANI_KOBO_URL (API v2).")
+@click.option("--url", default=None, help="KoboToolbox server (default RAMANI_KOBO_URL).")
+@click.option("--all", "pull_all", is_flag=True, help="Pull every submission, not only those since the last pull.")
+@click.option("--project", default="Ramani survey", show_default=True, help="The visits' project.")
+@click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
+@click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report) -> None:
+    """Import KoboToolbox site-visit submissions (API JSON pages, XLSX or CSV exports) as visits. All or nothing."""
+    _django()
+    from ramani import config
+    from ramani.fieldwork import kobo
+    from ramani.fieldwork.survey_import import SurveyImportFailed, import_submissions, sample_weights
+
+    if bool(paths) == bool(asset):
+        raise click.UsageError("give export or page files, or --asset to pull from the server")
+    warnings: list[str] = []
+    try:
+        weights = sample_weights(sample_path) if sample_path else None
+        if asset:
+            server = url or config.get("RAMANI_KOBO_URL")
+            token = config.get("RAMANI_KOBO_TOKEN")
+            if not server or not token:
+                raise click.UsageError("set RAMANI_KOBO_URL (or --url) and RAMANI_KOBO_TOKEN to pull from a server")
+            origin = f"kobo:{asset}"
+            since = None if pull_all else kobo.last_submission(origin)
+            records = kobo.pull(server, asset, token, since)
+        else:
+            origin = "kobo:" + ",".join(p.name for p in paths)
+            records = []
+            for p in paths:
+                got, said = kobo.read_file(p)
+                records += got
+                warnings += said
+        result = import_submissions([kobo.submission(r) for r in records], source, project, origin, weights)
+    except (kobo.KoboError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except SurveyImportFailed as exc:
+        _survey_failed(exc, report)
+    click.echo(
+        f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+        + (f"; {result.superseded} older versions of edited ones" if result.superseded else "")
+    )
+    for w in [*warnings, *result.warnings][:30]:
+        _console().print(f"[yellow]warning[/] {w}")
+
+
 @import_.command(name="prices")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_prices_cmd(path: Path) -> None:

@@ -110,6 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Wrong passwords from one address, whatever the user names, before every login from it is refused "
         "for RAMANI_LOGIN_LOCKOUT_MINUTES (0: no such limit).",
     ),
+    Setting("RAMANI_KOBO_URL", "", "KoboToolbox server for `ramani import kobo --asset` (https://kf.kobotoolbox.org)."),
+    Setting("RAMANI_KOBO_TOKEN", "", "KoboToolbox API token for that server (sent as `Authorization: Token …`)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

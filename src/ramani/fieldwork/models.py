@@ -36,3 +36,25 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
+
+
+class SurveySubmission(models.Model):
+    """One received version of a survey submission (KoboToolbox, ODK) and the visit it became.
+
+    An edited submission arrives with a new instanceID; `root` is the first instanceID of the chain
+    (Kobo's meta/rootUuid, or found through meta/deprecatedID) and is the visit's vid."""
+
+    instance_id = models.CharField(max_length=80, unique=True)
+    root = models.CharField(max_length=80, db_index=True)
+    source = models.CharField(max_length=200, help_text="kobo:<asset uid>, or the file it came from.")
+    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    visit = models.ForeignKey("sites.Visit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    stratum = models.CharField(max_length=200, blank=True, help_text="Sample stratum of the visited site.")
+    weight = models.FloatField(null=True, blank=True, help_text="Design weight (1/π) of the sampled unit.")
+    received = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return self.instance_id
