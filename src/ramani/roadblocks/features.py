@@ -69,6 +69,7 @@ def features(roadblocks) -> list[dict]:
         props["violence_count"] = values["violence_count"]
         props["synthetic"] = bool(values["synthetic"])
         props["operator_type_codes"] = ",".join(values["operator_types"])
+        props["operator_type"] = values["operator_types"][0] if values["operator_types"] else None
         out.append(
             {
                 "type": "Feature",

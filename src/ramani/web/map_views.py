@@ -19,7 +19,7 @@ from ramani.opendata import features, maptiles, query
 from ramani.sites import qualification as rules
 from ramani.sites import revision
 from ramani.sites.models import Site, Term
-from ramani.web import legend
+from ramani.web import legend, overlays
 
 FILTERS = (
     "province",
@@ -157,6 +157,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "map_config": map_config,
             "choices": filter_choices(lang),
             "layers": layers,
+            "overlays": overlays.overlays(),
             "qualification_classes": layers[0]["classes"],
             "strings": legend.strings(),
             "terms": _terms(lang),

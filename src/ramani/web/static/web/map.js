@@ -275,6 +275,61 @@
     showCard(b.dataset.pcode, b);
   });
 
+  /* ---- overlays: other domains' layers (roadblocks…) from their OGC API collection, off until asked for ---- */
+  var OVERLAYS = data("map-overlays");
+  function overlayClass(o, value) {
+    return o.classes.filter(function (c) { return c.value === value; })[0] || o.classes[o.classes.length - 1];
+  }
+  function overlayPopup(o, p) {
+    var html = '<div class="ov-pop"><h3>' + esc(p.place_name || o.label) + "</h3><dl>";
+    o.fields.forEach(function (f) {
+      var v = p[f[0]];
+      if (v == null || v === "") return;
+      if (f[2] === "classes") {
+        v = String(v).split(",").map(function (code) { var c = overlayClass(o, code); return dot(c.colour) + esc(c.label); }).join(" ");
+      } else v = esc(v);
+      html += "<dt>" + esc(f[1]) + "</dt><dd>" + v + "</dd>";
+    });
+    html += "</dl>";
+    if (p.synthetic === true || p.synthetic === "true") html += "<p><small>" + esc(o.synthetic_note) + "</small></p>";
+    return html + "</div>";
+  }
+  function showOverlay(o, on) {
+    var map = state.map, box = $("legend-" + o.id);
+    box.hidden = !on;
+    box.innerHTML = "<h2>" + esc(o.legend_title) + "</h2><ul>" + o.classes.map(function (c) {
+      return "<li>" + dot(c.colour) + esc(c.label) + "</li>";
+    }).join("") + "</ul>";
+    if (!map) return;
+    if (map.getLayer("ov-" + o.id)) { map.setLayoutProperty("ov-" + o.id, "visibility", on ? "visible" : "none"); return; }
+    if (!on) return;
+    var colour = ["match", ["coalesce", ["get", o.property], ""]];
+    o.classes.forEach(function (c) { if (c.value !== null) colour.push(c.value, c.colour); });
+    colour.push(overlayClass(o, null).colour);
+    map.addSource("ov-" + o.id, {type: "geojson", data: o.url});
+    map.addLayer({id: "ov-" + o.id, type: "circle", source: "ov-" + o.id, paint: {"circle-color": colour,
+      "circle-radius": ["interpolate", ["linear"], ["zoom"], 4, 3, 10, 6, 14, 9], "circle-stroke-color": "#111", "circle-stroke-width": 1}});
+    map.on("click", "ov-" + o.id, function (e) {
+      var f = e.features && e.features[0];
+      if (!f) return;
+      new maplibregl.Popup({maxWidth: "320px", className: "ov-popup"}).setLngLat(f.geometry.coordinates).setHTML(overlayPopup(o, f.properties)).addTo(map);
+    });
+    map.on("mouseenter", "ov-" + o.id, function () { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", "ov-" + o.id, function () { map.getCanvas().style.cursor = ""; });
+    map.on("sourcedata", function loaded(e) {
+      if (e.sourceId !== "ov-" + o.id || !e.isSourceLoaded) return;
+      map.off("sourcedata", loaded);
+      state.overlays = state.overlays || {};
+      state.overlays[o.id] = true;
+    });
+  }
+  document.querySelectorAll("input[name=overlay]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      var o = OVERLAYS.filter(function (x) { return x.id === box.value; })[0];
+      if (o) showOverlay(o, box.checked);
+    });
+  });
+
   /* ---- wiring ---- */
   function onFilters() {
     limitTerritoires();
@@ -341,6 +396,8 @@
     });
   });
   map.on("click", "sites", function (e) {
+    var over = OVERLAYS.map(function (o) { return "ov-" + o.id; }).filter(function (id) { return map.getLayer(id); });
+    if (over.length && map.queryRenderedFeatures(e.point, {layers: over}).length) return;  /* its popup opens instead */
     var f = e.features && e.features[0];
     if (f) showCard(f.properties.pcode, map.getCanvas());
   });
