@@ -304,6 +304,53 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
         _console().print(f"[yellow]warning[/] {w}")
 
 
+@import_.command(name="odk")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--odk-project", default=None, help="Central project id to pull from RAMANI_ODK_URL.")
+@click.option("--form", "form_id", default="ramani_site_visit", show_default=True, help="The form's xmlFormId.")
+@click.option("--url", default=None, help="ODK Central server (default RAMANI_ODK_URL).")
+@click.option("--all", "pull_all", is_flag=True, help="Pull every submission, not only those since the last pull.")
+@click.option("--project", default="Ramani survey", show_default=True, help="The visits' project.")
+@click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
+@click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report) -> None:
+    """Import ODK Central site-visit submissions (OData Submissions JSON) as visits. All or nothing."""
+    _django()
+    from ramani import config
+    from ramani.fieldwork import kobo, odk
+    from ramani.fieldwork.survey_import import SurveyImportFailed, import_submissions, sample_weights
+
+    if bool(paths) == bool(odk_project):
+        raise click.UsageError("give OData JSON files, or --odk-project to pull from the server")
+    try:
+        weights = sample_weights(sample_path) if sample_path else None
+        if odk_project:
+            server = url or config.get("RAMANI_ODK_URL")
+            email, password = config.get("RAMANI_ODK_EMAIL"), config.get("RAMANI_ODK_PASSWORD")
+            if not (server and email and password):
+                raise click.UsageError("set RAMANI_ODK_URL (or --url), RAMANI_ODK_EMAIL and RAMANI_ODK_PASSWORD")
+            origin = f"odk:{odk_project}/{form_id}"
+            since = None if pull_all else kobo.last_submission(origin)
+            rows = odk.pull(server, odk_project, form_id, email, password, since)
+        else:
+            origin = "odk:" + ",".join(p.name for p in paths)
+            rows = [r for p in paths for r in odk.read_file(p)]
+        rows, warnings = odk.kept(rows)
+        result = import_submissions([odk.submission(r) for r in rows], source, project, origin, weights)
+    except (odk.ODKError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    except SurveyImportFailed as exc:
+        _survey_failed(exc, report)
+    click.echo(
+        f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+        + (f"; {result.superseded} older versions of edited ones" if result.superseded else "")
+    )
+    for w in [*warnings, *result.warnings][:30]:
+        _console().print(f"[yellow]warning[/] {w}")
+
+
 @import_.command(name="prices")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_prices_cmd(path: Path) -> None:

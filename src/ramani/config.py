@@ -112,6 +112,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RAMANI_KOBO_URL", "", "KoboToolbox server for `ramani import kobo --asset` (https://kf.kobotoolbox.org)."),
     Setting("RAMANI_KOBO_TOKEN", "", "KoboToolbox API token for that server (sent as `Authorization: Token …`)."),
+    Setting(
+        "RAMANI_ODK_URL", "", "ODK Central server for `ramani import odk --odk-project` (https://central.example.org)."
+    ),
+    Setting("RAMANI_ODK_EMAIL", "", "ODK Central web user (e-mail) that may read the form's submissions."),
+    Setting("RAMANI_ODK_PASSWORD", "", "That user's password (sent with HTTP Basic auth to that server only)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
