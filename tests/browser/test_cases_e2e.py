@@ -1,0 +1,127 @@
+"""The whole Kufatilia loop with real components: a fake phone reports through a real Kannel; the
+organisation covering the place follows it up in Chromium, writes to the reporter (who answers), acts and
+resolves; a manager publishes; the public page, the per-site API and the reporter's HALI agree."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.sms.test_kannel_e2e import kannel_stack  # noqa: F401 (the real Kannel, worker and fake phone)
+
+SHOTS = Path(os.environ.get("RAMANI_SCREENSHOTS", "/tmp/ramani-screenshots"))
+PASSWORD = "correct horse battery staple 42"
+
+
+def add_user(server, username, org, role):
+    subprocess.run([sys.executable, "-m", "ramani.cli", "users", "add", username, "--org", org, "--role", role],
+                   input=PASSWORD + "\n", text=True, env=server.env, check=True, capture_output=True)  # fmt: skip
+
+
+def log_in(browser, server, username, page_errors=None):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page() if page_errors is None else page_errors(context.new_page())
+    page.set_default_timeout(20_000)
+    page.goto(server.url + "/accounts/login/?next=/cases/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/cases/")
+    return context, page
+
+
+def wait_for_text(page, url, text, seconds=30):
+    end = time.time() + seconds
+    while time.time() < end:
+        page.goto(url)
+        if text in page.content():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{text!r} never showed on {url}")
+
+
+def test_a_report_followed_up_published_and_told(kannel_stack, browser, page_errors):  # noqa: F811
+    server, phone, _folder = kannel_stack
+    territoire, province = server.sql("SELECT territoire, province FROM sites_site ORDER BY id LIMIT 1")[0]
+    for n, answer in enumerate(["kufatilia", "1", "1", territoire, "jana", "Askari walichukua dhahabu yetu"]):
+        phone.send(answer)
+        got = phone.wait_for(n + 1)
+    report_id = got[-1].split("Ripoti yako: ")[1][:8]
+    organisation = server.sql("SELECT o.slug FROM incidents_incident i JOIN orgs_organisation o "
+                              "ON o.id = i.organisation_id WHERE i.report_id = ?", report_id)[0][0]  # fmt: skip
+    other = server.sql("SELECT slug FROM orgs_organisation WHERE slug <> ? AND kind = 'partner' LIMIT 1",
+                       organisation)[0][0]  # fmt: skip
+    add_user(server, "officer", organisation, "field_officer")
+    add_user(server, "manager", organisation, "manager")
+    add_user(server, "stranger", other, "field_officer")
+
+    # another organisation's officer: the report does not exist for them
+    context, page = log_in(browser, server, "stranger")
+    assert page.goto(f"{server.url}/cases/{report_id}/").status == 404
+    context.close()
+
+    context, page = log_in(browser, server, "officer", page_errors)
+    assert report_id in page.content()
+    case = f"{server.url}/cases/{report_id}/"
+    page.goto(case)
+    page.click("form[action='accept/'] button")
+    page.select_option("form[action='verify/'] select[name=outcome]", "confirmed")
+    page.click("form[action='verify/'] button")
+    page.fill("form[action='message_reporter/'] textarea", "Ilikuwa mgodi gani? Tuma jina lake.")
+    page.click("form[action='message_reporter/'] button")
+    question = phone.wait_for(7)[-1].rstrip(">")  # fakesmsc ends each logged message with ">"
+    assert question == f"Kufatilia {report_id}: Ilikuwa mgodi gani? Tuma jina lake."
+    phone.send("Mgodi wa Kalimbi karibu na mto")
+    wait_for_text(page, case, "Mgodi wa Kalimbi karibu na mto")  # the answer on the timeline
+    page.fill("form[action='correct/'] input[name=title]", "Soldiers took the miners' gold")
+    page.select_option("form[action='correct/'] select[name=site_id]", index=1)  # the first suggested site
+    page.click("form[action='correct/'] button")
+    page.select_option("form[action='record_action/'] select[name=kind]", "mediation")
+    page.fill("form[action='record_action/'] input[name=note]", "Met the local commander with the cooperative")
+    page.click("form[action='record_action/'] button")
+    page.select_option("form[action='set_status/'] select[name=status]", "resolved")
+    page.click("form[action='set_status/'] button")
+    assert page.locator("form[action='publish/']").count() == 0  # a field officer does not publish
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "case-resolved.png"), full_page=True)
+    context.close()
+
+    context, page = log_in(browser, server, "manager", page_errors)
+    page.goto(case)
+    page.click("form[action='publish/'] button")
+    assert "publié" in page.content() or "published" in page.content()
+    context.close()
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    public = page_errors(context.new_page())
+    public.goto(server.url + "/kufatilia/")
+    content = public.content()
+    assert report_id in content and "Soldiers took the miners' gold" in content and territoire in content
+    assert "Askari walichukua" not in content and "Kalimbi karibu" not in content
+    public.screenshot(path=str(SHOTS / "kufatilia-360.png"), full_page=True)
+    pcode = server.sql("SELECT s.pcode FROM incidents_incident i JOIN sites_site s ON s.id = i.site_id "
+                       "WHERE i.report_id = ?", report_id)[0][0]  # fmt: skip
+    answer = context.request.get(f"{server.url}/kufatilia/api/pcode/{pcode}").json()
+    assert [i["title"] for i in answer["incidents"]] == ["Soldiers took the miners' gold"]
+    context.close()
+
+    phone.send(f"HALI {report_id}")
+    assert phone.wait_for(9)[-1].rstrip(">") == f"Ripoti {report_id}: imetatuliwa."
+    verbs = [
+        r[0]
+        for r in server.sql(
+            "SELECT a.verb FROM incidents_incidentaction a JOIN incidents_incident i "
+            "ON i.id = a.incident_id WHERE i.report_id = ? ORDER BY a.id",
+            report_id,
+        )
+    ]
+    assert verbs == ["receive", "accept", "verify", "message_reporter", "correct", "record_action", "set_status",
+                     "publish"]  # fmt: skip
+    for log in (server.log_path, _folder / "worker.log"):
+        assert "812345678" not in log.read_text(errors="replace")
+
+
+pytestmark = pytest.mark.skipif(not Path("/usr/lib/kannel/test/fakesmsc").exists(), reason="Kannel is not installed")
