@@ -219,13 +219,14 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
 @import_.command(name="settlements")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_settlements_cmd(path: Path, report: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help="Let the file win over fields a curator changed since the last import.")
+def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
     """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
     _django()
     from ramani.fieldwork.settlements import SettlementImportFailed, import_settlements
 
     try:
-        result = import_settlements(path)
+        result = import_settlements(path, overwrite=overwrite)
     except SettlementImportFailed as exc:
         _print_problems(_console(), exc, report)
         sys.exit(1)
@@ -235,6 +236,13 @@ def import_settlements_cmd(path: Path, report: Path | None) -> None:
     )
     for w in result.warnings:
         _console().print(f"[yellow]warning[/] {w}")
+    if result.conflicts:
+        verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
+        _console().print(f"[yellow]{len(result.conflicts)} conflict(s) with curators' edits[/], {verb}:")
+        for c in result.conflicts[:50]:
+            _console().print(
+                f"  row {c.row} · {c.key} · {c.field} · curator {c.curator_value!r} · file {c.file_value!r}"
+            )
 
 
 def _survey_failed(exc, report: Path | None) -> NoReturn:
@@ -468,6 +476,72 @@ def analyse_roadblocks_cmd(project: str | None, year: int | None, source: str | 
         table(f"{group['territoire']} {group['adm2_pcode']}: {group['roadblocks']} roadblocks", group["figures"])
     if result["density"]:
         table("Density per admin-2 unit", result["density"])
+
+
+def _period(ctx, param, value: str | None) -> tuple[int, int] | None:
+    import re
+
+    if value is None:
+        return None
+    m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", value.strip())
+    if not m or int(m[2] or m[1]) < int(m[1]):
+        raise click.BadParameter("a year or a range of years, e.g. 2021-2022")
+    return int(m[1]), int(m[2] or m[1])
+
+
+@analyse.command(name="interference")
+@click.option("--first", callback=_period, default=None, help="First period, e.g. 2021-2022 (with --second).")
+@click.option("--second", callback=_period, default=None, help="Second period, e.g. 2023.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def analyse_interference_cmd(first, second, as_json: bool) -> None:
+    """Share of visited active sites with armed interference per year and province, by armed-group type, with
+    95% Wilson intervals; with --first and --second, the sites seen in both periods that got better or worse."""
+    if (first is None) != (second is None):
+        raise click.UsageError("give both --first and --second, or neither")
+    _django()
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ramani.analysis.interference import analyse as run_analysis
+
+    result = run_analysis(first, second)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    pct = lambda v: "—" if v is None else f"{v * 100:.1f}%"  # noqa: E731
+    console.print(result["definition"])
+    t = Table("year", "province", "with interference", "95% interval", "sites", title="Armed interference")
+    for year in result["by_year"]:
+        for s in [year["all"], *year["provinces"]]:
+            where = s["label"][5:] or "all"
+            t.add_row(
+                str(year["year"]),
+                where,
+                pct(s["value"]),
+                f"{pct(s['low'])} – {pct(s['high'])}",
+                f"{s['numerator']} / {s['denominator']}",
+            )
+    console.print(t)
+    t = Table("year", "armed-group type", "sites with interference by it", "95% interval", title="By group type")
+    for year in result["by_group_type"]:
+        for s in year["groups"]:
+            t.add_row(
+                str(year["year"]),
+                s["label"],
+                f"{s['numerator']} / {s['denominator']} ({pct(s['value'])})",
+                f"{pct(s['low'])} – {pct(s['high'])}",
+            )
+    console.print(t)
+    if "revisits" in result:
+        r = result["revisits"]
+        console.print(
+            f"{r['sites']} sites seen in both periods: {len(r['better'])} better, {len(r['worse'])} worse, "
+            f"{len(r['same_with_interference'])} with interference in both, {len(r['same_without'])} without; "
+            f"{pct(r['first_share']['value'])} then {pct(r['second_share']['value'])} with interference"
+        )
 
 
 @main.group()

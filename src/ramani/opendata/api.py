@@ -13,6 +13,7 @@ from django.db.models import Count
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
+from ramani.analysis.api import router as analysis_router
 from ramani.opendata import features, query, risk
 from ramani.roadblocks.api import router as roadblocks_router
 from ramani.sites import stats, trends
@@ -302,3 +303,4 @@ def _validation_error(request, exc: ValidationError):
 
 
 api.add_router("/roadblocks", roadblocks_router)
+api.add_router("/analysis", analysis_router)
