@@ -219,14 +219,13 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
 @import_.command(name="settlements")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help="Let the file win over fields a curator changed since the last import.")
-def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
+def import_settlements_cmd(path: Path, report: Path | None) -> None:
     """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
     _django()
     from ramani.fieldwork.settlements import SettlementImportFailed, import_settlements
 
     try:
-        result = import_settlements(path, overwrite=overwrite)
+        result = import_settlements(path)
     except SettlementImportFailed as exc:
         _print_problems(_console(), exc, report)
         sys.exit(1)
@@ -236,13 +235,6 @@ def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> 
     )
     for w in result.warnings:
         _console().print(f"[yellow]warning[/] {w}")
-    if result.conflicts:
-        verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
-        _console().print(f"[yellow]{len(result.conflicts)} conflict(s) with curators' edits[/], {verb}:")
-        for c in result.conflicts[:50]:
-            _console().print(
-                f"  row {c.row} · {c.key} · {c.field} · curator {c.curator_value!r} · file {c.file_value!r}"
-            )
 
 
 def _survey_failed(exc, report: Path | None) -> NoReturn:
