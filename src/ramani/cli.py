@@ -219,13 +219,14 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
 @import_.command(name="settlements")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_settlements_cmd(path: Path, report: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help="Let the file win over fields a curator changed since the last import.")
+def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
     """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
     _django()
     from ramani.fieldwork.settlements import SettlementImportFailed, import_settlements
 
     try:
-        result = import_settlements(path)
+        result = import_settlements(path, overwrite=overwrite)
     except SettlementImportFailed as exc:
         _print_problems(_console(), exc, report)
         sys.exit(1)
@@ -235,6 +236,13 @@ def import_settlements_cmd(path: Path, report: Path | None) -> None:
     )
     for w in result.warnings:
         _console().print(f"[yellow]warning[/] {w}")
+    if result.conflicts:
+        verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
+        _console().print(f"[yellow]{len(result.conflicts)} conflict(s) with curators' edits[/], {verb}:")
+        for c in result.conflicts[:50]:
+            _console().print(
+                f"  row {c.row} · {c.key} · {c.field} · curator {c.curator_value!r} · file {c.file_value!r}"
+            )
 
 
 def _survey_failed(exc, report: Path | None) -> NoReturn:
@@ -534,6 +542,46 @@ def analyse_interference_cmd(first, second, as_json: bool) -> None:
             f"{len(r['same_with_interference'])} with interference in both, {len(r['same_without'])} without; "
             f"{pct(r['first_share']['value'])} then {pct(r['second_share']['value'])} with interference"
         )
+
+
+@analyse.command(name="route")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--within", default=500.0, show_default=True, type=click.FloatRange(1, 50_000), help="Metres.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def analyse_route_cmd(path: Path, within: float, as_json: bool) -> None:
+    """The roadblocks within N metres of a route (the first line of a GeoJSON, GPKG, KML, GPX… file), in the
+    order met, and the tolls a trader pays along it summed by currency and unit."""
+    _django()
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ramani.analysis.roadblocks import load_toll_rows, read_route, tolls_along
+
+    try:
+        result = tolls_along(load_toll_rows(), read_route(path), within)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    console.print(result["definition"])
+    t = Table(
+        "km",
+        "off route (m)",
+        "roadblock",
+        "toll",
+        title=f"{len(result['roadblocks'])} roadblocks along {result['route_km']} km",
+    )
+    for r in result["roadblocks"]:
+        t.add_row(f"{r['km_along']:.1f}", f"{r['metres_off_route']:.0f}", r["place_name"] or r["key"], r["toll"])
+    console.print(t)
+    for total in result["totals"]:
+        console.print(f"{total['amount']:g} {total['currency']} {total['unit']} ({total['roadblocks']} roadblocks)")
+    if result["without_amount"]:
+        console.print(f"{result['without_amount']} roadblocks with no readable toll amount")
 
 
 @main.group()

@@ -139,3 +139,63 @@ def test_gpkg_in_a_projected_crs(tmp_path):
     s = Settlement.objects.get()
     assert (s.name, s.kind, s.population) == ("Bukavu", "city", 870000)
     assert s.longitude == pytest.approx(28.86, abs=1e-6) and s.latitude == pytest.approx(-2.51, abs=1e-6)
+
+
+def _write(path, rows):
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_a_curators_edit_survives_a_reimport_and_is_reported(tmp_path, admin_client):
+    path = tmp_path / "villages.csv"
+    rows = [
+        {
+            "id": "V1",
+            "name": "Kawama",
+            "kind": "village",
+            "population": "2300",
+            "longitude": "27.5",
+            "latitude": "-11.6",
+        },
+        {
+            "id": "V2",
+            "name": "Kasulo",
+            "kind": "village",
+            "population": "900",
+            "longitude": "25.4",
+            "latitude": "-10.7",
+        },
+    ]
+    _write(path, rows)
+    import_settlements(path)
+    # A curator corrects both through the admin (history rows with the user).
+    for key, population in (("id:V1", 2500), ("id:V2", 950)):
+        s = Settlement.objects.get(key=key)
+        form = {f: getattr(s, f) for f in ("name", "kind", "longitude", "latitude", "province_pcode", "adm2_pcode")}
+        form.update(population=population, kind_derived="", synthetic="")
+        answer = admin_client.post(f"/admin/fieldwork/settlement/{s.pk}/change/", form)
+        assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert Settlement.objects.get(key="id:V1").population == 2500
+    # The file changes V1's population and V2's kind, not V2's population.
+    rows[0]["population"] = "2400"
+    rows[1]["kind"] = "town"
+    _write(path, rows)
+    r = run("import", "settlements", path)
+    assert r.exit_code == 0, r.output
+    assert "1 conflict(s) with curators' edits" in r.output and "curator 2500" in r.output and "file 2400" in r.output
+    v1, v2 = Settlement.objects.get(key="id:V1"), Settlement.objects.get(key="id:V2")
+    assert v1.population == 2500  # the curator's value kept
+    assert (v2.population, v2.kind) == (950, "town")  # the curator's edit kept, the file's other change taken
+    assert v1.history.count() == 2 and v1.history.filter(history_user__isnull=False).count() == 1  # import, curator
+    assert v2.history.count() == 3 and v2.history.first().history_change_reason == "import villages.csv"
+    # Re-running the same file reports it again and still keeps the curator's value; --overwrite lets the file win.
+    result = import_settlements(path)
+    assert [(c.row, c.field, c.curator_value, c.file_value) for c in result.conflicts] == [
+        (2, "population", 2500, 2400)
+    ]
+    r = run("import", "settlements", path, "--overwrite")
+    assert "the file's value written" in r.output
+    assert Settlement.objects.get(key="id:V1").population == 2400
+    assert Settlement.objects.get(key="id:V2").population == 950  # the file never changed it: no conflict

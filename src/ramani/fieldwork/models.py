@@ -27,6 +27,9 @@ class Settlement(models.Model):
     adm2_pcode = models.CharField(max_length=8, blank=True, db_index=True)
     source = models.CharField(max_length=255, blank=True)
     synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a real place.")
+    imported = models.JSONField(
+        default=dict, blank=True, help_text="The values the last import wrote: a field differing was edited since."
+    )
     updated = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()

@@ -53,6 +53,17 @@ class SettlementImportFailed(Exception):
 
 
 @dataclass
+class Conflict:
+    """A field a curator changed since the last import that the file now changes too."""
+
+    row: int | None
+    key: str
+    field: str
+    curator_value: Any
+    file_value: Any
+
+
+@dataclass
 class SettlementResult:
     rows: int = 0
     created: int = 0
@@ -60,6 +71,7 @@ class SettlementResult:
     unchanged: int = 0
     located: int = 0
     warnings: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
 def _pick(columns: list[str], *names: str) -> str | None:
@@ -197,6 +209,7 @@ def parse(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
         seen[key] = number
         out.append(
             dict(
+                row=number,
                 key=key[:160],
                 name=name[:200],
                 kind=kind,
@@ -211,16 +224,44 @@ def parse(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     return out, problems
 
 
-def import_settlements(path: Path, synthetic: bool = False) -> SettlementResult:
-    """Import every settlement of `path` or none; a settlement already there (same key) is updated."""
+def import_settlements(path: Path, synthetic: bool = False, overwrite: bool = False) -> SettlementResult:
+    """Import every settlement of `path` or none; a settlement already there (same key) is updated, but a
+    field a curator changed since the last import keeps the curator's value (reported as a conflict when
+    the file changes it too) unless `overwrite`."""
     path = Path(path)
     records, problems = parse(path)
     if problems:
         raise SettlementImportFailed(problems)
-    return save(records, source=path.name, synthetic=synthetic)
+    return save(records, source=path.name, synthetic=synthetic, overwrite=overwrite)
 
 
-def save(records: list[dict[str, Any]], source: str, synthetic: bool = False) -> SettlementResult:
+def _merge(s: Settlement, r: dict[str, Any], overwrite: bool, result: SettlementResult) -> bool:
+    """Apply the file's values to `s` field by field; True if anything (values or import record) changed."""
+    changed = False
+    imported = dict(s.imported or {})
+    for f in FIELDS:
+        current, incoming = getattr(s, f), r[f]
+        last = imported.get(f, current)
+        if current != last and incoming != current:  # a curator changed it since the last import
+            if incoming != last:
+                result.conflicts.append(Conflict(r.get("row"), s.key, f, current, incoming))
+                if not overwrite:
+                    continue  # the import record keeps the last value: reported again until resolved
+                setattr(s, f, incoming)
+                changed = True
+        elif current != incoming:
+            setattr(s, f, incoming)
+            changed = True
+        imported[f] = incoming
+    if imported != s.imported:
+        s.imported = imported
+        changed = True
+    return changed
+
+
+def save(
+    records: list[dict[str, Any]], source: str, synthetic: bool = False, overwrite: bool = False
+) -> SettlementResult:
     from ramani.geo import assign
 
     result = SettlementResult(rows=len(records))
@@ -236,17 +277,23 @@ def save(records: list[dict[str, Any]], source: str, synthetic: bool = False) ->
         new, changed = [], []
         for r in records:
             s = existing.get(r["key"])
+            values = {f: r[f] for f in ("key", *FIELDS)}
             if s is None:
-                new.append(Settlement(**r, source=source[:255], synthetic=synthetic))
-            elif any(getattr(s, f) != r[f] for f in FIELDS):
-                for f in FIELDS:
-                    setattr(s, f, r[f])
+                imported = {f: r[f] for f in FIELDS}
+                new.append(Settlement(**values, source=source[:255], synthetic=synthetic, imported=imported))
+            elif _merge(s, r, overwrite, result):
                 s.source = source[:255]
                 changed.append(s)
         if new:
-            bulk_create_with_history(new, Settlement, batch_size=1000)
+            bulk_create_with_history(new, Settlement, batch_size=1000, default_change_reason=f"import {source}")
         if changed:
-            bulk_update_with_history(changed, Settlement, [*FIELDS, "source"], batch_size=1000)
+            bulk_update_with_history(
+                changed,
+                Settlement,
+                [*FIELDS, "source", "imported"],
+                batch_size=1000,
+                default_change_reason=f"import {source}",
+            )
     result.created, result.updated = len(new), len(changed)
     result.unchanged = len(records) - len(new) - len(changed)
     return result
