@@ -544,6 +544,46 @@ def analyse_interference_cmd(first, second, as_json: bool) -> None:
         )
 
 
+@analyse.command(name="route")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--within", default=500.0, show_default=True, type=click.FloatRange(1, 50_000), help="Metres.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def analyse_route_cmd(path: Path, within: float, as_json: bool) -> None:
+    """The roadblocks within N metres of a route (the first line of a GeoJSON, GPKG, KML, GPX… file), in the
+    order met, and the tolls a trader pays along it summed by currency and unit."""
+    _django()
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ramani.analysis.roadblocks import load_toll_rows, read_route, tolls_along
+
+    try:
+        result = tolls_along(load_toll_rows(), read_route(path), within)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    console.print(result["definition"])
+    t = Table(
+        "km",
+        "off route (m)",
+        "roadblock",
+        "toll",
+        title=f"{len(result['roadblocks'])} roadblocks along {result['route_km']} km",
+    )
+    for r in result["roadblocks"]:
+        t.add_row(f"{r['km_along']:.1f}", f"{r['metres_off_route']:.0f}", r["place_name"] or r["key"], r["toll"])
+    console.print(t)
+    for total in result["totals"]:
+        console.print(f"{total['amount']:g} {total['currency']} {total['unit']} ({total['roadblocks']} roadblocks)")
+    if result["without_amount"]:
+        console.print(f"{result['without_amount']} roadblocks with no readable toll amount")
+
+
 @main.group()
 def check() -> None:
     """Consistency checks."""

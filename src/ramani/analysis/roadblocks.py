@@ -226,3 +226,115 @@ def analyse(project: str | None = None, year: int | None = None, source: str | N
     result = summary(rows, unit_areas(r.adm2_pcode for r in rows), language)
     result["selection"] = {"project": project, "year": year, "source": source}
     return result
+
+
+# -- the tolls a trader pays along a route ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TollRow:
+    key: str
+    place_name: str
+    longitude: float
+    latitude: float
+    toll_text: str = ""
+    amount: float | None = None
+    currency: str = ""
+    unit: str = ""
+
+
+def tolls_along(rows: Sequence[TollRow], line_lonlat: Sequence[tuple[float, float]], within_m: float) -> dict:
+    """The roadblocks within `within_m` metres of a route (a line of lon/lat points), in the order met along it,
+    and their tolls summed by currency and unit. Distances in a local azimuthal equidistant projection centred on
+    the route (metre-accurate over a province)."""
+    import shapely
+    from pyproj import Transformer
+
+    if len(line_lonlat) < 2:
+        raise ValueError("a route needs at least two points")
+    line = shapely.LineString(line_lonlat)
+    centre = line.centroid
+    to_m = Transformer.from_crs(
+        "EPSG:4326", f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m", always_xy=True
+    )
+    route = shapely.LineString([to_m.transform(x, y) for x, y in line_lonlat])
+    met = []
+    for r in rows:
+        point = shapely.Point(to_m.transform(r.longitude, r.latitude))
+        distance = route.distance(point)
+        if distance <= within_m:
+            met.append((route.project(point), distance, r))
+    met.sort(key=lambda m: (m[0], m[2].key))
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    counted: dict[tuple[str, str], int] = defaultdict(int)
+    unread = 0
+    for _along, _distance, r in met:
+        if r.amount is None or not r.currency:
+            unread += 1
+            continue
+        totals[(r.currency, r.unit)] += r.amount
+        counted[(r.currency, r.unit)] += 1
+    return {
+        "route_km": round(route.length / 1000, 3),
+        "within_m": within_m,
+        "definition": f"Roadblocks whose point is within {within_m:g} m of the route, in the order met; tolls summed "
+        "by currency and unit over those whose toll text gave one amount and a currency. A trader's bill also "
+        "depends on the unit (per person, per vehicle, per load…): sums of different units are kept apart.",
+        "roadblocks": [
+            {
+                "key": r.key,
+                "place_name": r.place_name,
+                "km_along": round(along / 1000, 3),
+                "metres_off_route": round(distance, 1),
+                "toll": r.toll_text,
+                "amount": r.amount,
+                "currency": r.currency,
+                "unit": r.unit,
+            }
+            for along, distance, r in met
+        ],
+        "totals": [
+            {"currency": c, "unit": u, "amount": round(totals[(c, u)], 2), "roadblocks": counted[(c, u)]}
+            for c, u in sorted(totals)
+        ],
+        "without_amount": unread,
+    }
+
+
+def load_toll_rows() -> list[TollRow]:
+    from ramani.roadblocks.models import Roadblock
+
+    return [
+        TollRow(key, name, lon, lat, text, float(amount) if amount is not None else None, currency, unit)
+        for key, name, lon, lat, text, amount, currency, unit in Roadblock.objects.order_by("id").values_list(
+            "key", "place_name", "longitude", "latitude", "toll_text", "toll_amount", "toll_currency", "toll_unit"
+        )
+    ]
+
+
+def read_route(path) -> list[tuple[float, float]]:
+    """The first line of a vector file GDAL reads (GeoJSON, GPKG, KML, GPX…), as lon/lat points (WGS84)."""
+    import shapely
+    from pyogrio import raw
+
+    try:
+        meta, _fids, geometries, _fields = raw.read(str(path), max_features=1000)
+    except Exception as exc:  # pyogrio's several DataSourceError kinds
+        raise ValueError(f"{path}: GDAL cannot read it as a vector layer ({exc})") from None
+    crs = meta.get("crs")
+    for wkb in geometries:
+        geometry = shapely.from_wkb(wkb) if wkb is not None else None
+        if geometry is None or geometry.geom_type not in ("LineString", "MultiLineString"):
+            continue
+        if geometry.geom_type == "MultiLineString":
+            geometry = shapely.line_merge(geometry)
+            if geometry.geom_type != "LineString":
+                geometry = max(geometry.geoms, key=lambda g: g.length)
+        coords = [(c[0], c[1]) for c in geometry.coords]
+        if crs and crs.upper() not in ("EPSG:4326", "OGC:CRS84"):
+            from pyproj import Transformer
+
+            to_wgs84 = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+            coords = [to_wgs84.transform(x, y) for x, y in coords]
+        return coords
+    raise ValueError(f"{path}: no line in the file (a route is a LineString)")
