@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("ramani.sms.urls")),
     path("", include("ramani.opendata.urls")),
+    path("", include("ramani.fieldwork.urls")),
     path("", include("ramani.web.urls")),
 ]
