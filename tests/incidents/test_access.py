@@ -139,3 +139,18 @@ def test_the_public_sees_only_what_is_safe(client, network):
     downloads = [client.get(f"/kufatilia/?format={f}").content.decode() for f in ("csv", "json")]
     for text in (*downloads, page):
         assert "Askari walichukua" not in text and "Kalimbi village" not in text and "997100050" not in text
+
+
+def test_figures_count_only_the_scope(client, network):
+    from ramani.incidents import workflow
+
+    workflow.verify(network.in_alpha, network.alpha_officer, "confirmed")
+    workflow.set_status(network.in_alpha, network.alpha_officer, "resolved")
+    client.force_login(network.alpha_analyst)
+    page = client.get("/cases/analytics/").content.decode()
+    assert "1 incident" in page and "Beta" not in page
+    client.force_login(network.admin)
+    page = client.get("/cases/analytics/?days=0").content.decode()
+    assert "3 incidents" in page
+    client.logout()
+    assert client.get("/cases/analytics/").status_code == 302

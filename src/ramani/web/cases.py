@@ -247,6 +247,28 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@login_required
+def analytics(request: HttpRequest) -> HttpResponse:
+    """Counts and delays of the incidents in the user's scope, with the inbox's filters."""
+    from ramani.incidents.analytics import figures
+
+    membership = _scope(request)
+    try:
+        days = min(max(int(request.GET.get("days", "30")), 1), 3650)
+    except ValueError:
+        days = 30
+    found = figures(_filtered(request), older_than_days=days)
+    labels = dict(Status.choices)
+    context = {
+        "f": found,
+        "membership": membership,
+        "by_category": [(categories.label(c, request.LANGUAGE_CODE), n) for c, n in found.by_category],
+        "by_status": [(labels.get(s, s), n) for s, n in found.by_status],
+        "page": "cases",
+    }
+    return render(request, "web/cases/analytics.html", context)
+
+
 EXPORT_COLUMNS = ("report_id", "created", "category", "subcategory", "status", "verification", "published",
                   "title", "province", "territoire", "territoire_pcode", "place", "occurred_on", "organisation",
                   "description")  # fmt: skip

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", cases.inbox, name="cases"),
     path("cases/export.csv", cases.export, name="cases-export"),
     path("cases/bulk/", cases.bulk, name="cases-bulk"),
+    path("cases/analytics/", cases.analytics, name="cases-analytics"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/$", cases.incident_page, name="case"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/(?P<verb>[a-z_]{2,30})/$", cases.act, name="case-act"),
     path("kufatilia/", kufatilia.dashboard, name="kufatilia"),
