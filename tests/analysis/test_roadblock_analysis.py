@@ -187,3 +187,18 @@ def test_pure_functions_over_rows():
     types = {f.id: f.numerator for f in analysis.by_operator_type(rows)}
     assert types["operator_armed_group"] == 2 and types["operator_state"] == 1 and types["operator_no_data"] == 1
     assert analysis.headline([])[0].value is None
+
+
+def test_dashboard_shows_the_figures_with_their_definitions(imported, client):
+    page = client.get("/dashboard/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    section = html[html.index('id="roadblocks"') :]
+    minerals = sql(f"SELECT COUNT(*) FROM roadblocks_roadblock WHERE {MINING}")
+    total = sql("SELECT COUNT(*) FROM roadblocks_roadblock")
+    row = section[section.index('id="rb-taxing_minerals_or_traders"') :]
+    row = row[: row.index("</tr>")]
+    assert f"{minerals} / {total}" in row and "50.0%" in row and "out of all roadblocks" in row
+    solely = section[section.index('id="rb-solely_mining"') :]
+    assert "18 / 110" in solely[: solely.index("</tr>")] and "16.4%" in solely[: solely.index("</tr>")]
+    assert "Masisi" in section and "Walikale" in section and "km²" in section

@@ -43,7 +43,7 @@ class Figure:
     unit: str = "share"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "shown": self.shown()}
 
     def shown(self) -> str:
         if self.value is None:

@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from ramani.analysis import roadblocks as roadblock_analysis
 from ramani.opendata import query
+from ramani.roadblocks.models import Roadblock
 from ramani.sites.models import Site, Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
@@ -103,5 +105,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": dt.date.today().isoformat(),
             "years": list(range(2009, dt.date.today().year + 1))[::-1],
             "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "roadblocks": roadblock_analysis.analyse(language=lang) if Roadblock.objects.exists() else None,
         },
     )
