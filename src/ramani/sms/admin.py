@@ -108,8 +108,9 @@ class _MessageLogAdmin(admin.ModelAdmin):
 
 @admin.register(Inbound)
 class InboundAdmin(_MessageLogAdmin):
-    list_display = ("id", "channel", "received", "status", "sender", "text")
-    fields = ("channel", "received", "status", "provider_id", "sender", "text", "duplicate_of", "error", "processed")
+    list_display = ("id", "channel", "received", "status", "retries", "sender", "text")
+    fields = ("channel", "received", "status", "provider_id", "retries", "attempts", "sender", "text", "error",
+              "processed")  # fmt: skip
     readonly_fields = fields
 
     @admin.display(description="sender (hash)")
