@@ -127,7 +127,8 @@ def test_by_territoire_and_density(imported):
     assert {p: (g["territoire"], g["roadblocks"]) for p, g in groups.items()} == TERRITOIRES
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT adm2_pcode, SUM(CASE WHEN {MINING} THEN 1 ELSE 0 END) FROM roadblocks_roadblock GROUP BY adm2_pcode"
+            f"SELECT adm2_pcode, SUM(CASE WHEN {MINING} THEN 1 ELSE 0 END) FROM roadblocks_roadblock"
+            " GROUP BY adm2_pcode"
         )
         by_sql = dict(cur.fetchall())
     for pcode, group in groups.items():
