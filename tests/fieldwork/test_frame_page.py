@@ -47,4 +47,4 @@ def test_bad_parameters_are_a_400(admin_client, demo):
     assert admin_client.get("/fieldwork/frame/", {**PARAMS, "radius_km": "far"}).status_code == 400
     assert admin_client.get("/fieldwork/frame/", {**PARAMS, "format": "shp"}).status_code == 400
     empty = admin_client.get("/fieldwork/frame/", {**PARAMS, "project": "No such project", "download": "1"})
-    assert empty.status_code == 400 and "No active mine" in empty.content.decode()
+    assert empty.status_code == 400 and "Aucune mine active" in empty.content.decode()  # French by default
