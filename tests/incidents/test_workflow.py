@@ -140,3 +140,72 @@ def test_report_ids_never_look_like_numbers():
 
     assert not any(new_report_id().isdigit() for _ in range(2000))
     assert Incident._meta.get_field("report_id").max_length == 8
+
+
+def test_what_the_public_sees_changes_only_by_a_publisher(network):
+    incident, officer, manager = network.in_alpha, network.alpha_officer, network.alpha_manager
+    workflow.verify(incident, officer, "confirmed")
+    workflow.correct(incident, officer, title="Soldiers took gold")
+    workflow.publish(incident, manager)
+    with pytest.raises(workflow.WorkflowError, match="public"):
+        workflow.correct(incident, officer, title="Village Kabamba, the reporter is Mama X")
+    workflow.correct(incident, officer, place="Kalimbi")  # internal fields stay the officer's
+    workflow.correct(incident, manager, title="Soldiers took the miners' gold")
+    with pytest.raises(workflow.WorkflowError, match="subcategory"):
+        workflow.correct(incident, manager, subcategory="anything at all")
+    workflow.correct(incident, manager, subcategory="armed_attack")
+    with pytest.raises(workflow.WorkflowError, match="characters"):
+        workflow.correct(incident, officer, place="x" * 500)
+    workflow.close(incident, manager, "done")
+    with pytest.raises(workflow.WorkflowError, match="closed"):
+        workflow.correct(incident, manager, title="after closing")
+
+
+def test_the_reporter_is_not_flooded_nor_misrouted(network):
+    from tests.incidents.conftest import report
+
+    incident, officer = network.in_alpha, network.alpha_officer
+    for n in range(workflow.MESSAGES_PER_DAY):
+        workflow.message_reporter(incident, officer, f"question {n}")
+    with pytest.raises(workflow.WorkflowError, match="a day"):
+        workflow.message_reporter(incident, officer, "one more")
+    # the same reporter's other report, with another organisation: their answers would go to the wrong one
+    other = report(network.channel, "Masisi", "Nord-Kivu")  # same sender as in_alpha
+    assert other.organisation == network.beta
+    with pytest.raises(workflow.WorkflowError, match="another report"):
+        workflow.message_reporter(other, network.beta_officer, "Beta's question")
+    assert Outbound.objects.count() == workflow.MESSAGES_PER_DAY
+    spam = report(network.channel, "Kalehe", "Sud-Kivu", sender="+243990000006")
+    workflow.verify(spam, officer, "spam")
+    with pytest.raises(workflow.WorkflowError, match="closed"):
+        workflow.message_reporter(spam, officer, "hello")
+
+
+def test_malformed_posts_are_clear_errors_not_500s(client, network):
+    client.force_login(network.alpha_officer)
+    case = f"/cases/{network.in_alpha.report_id}/"
+    for verb, form in (("note", {"note": "a\x00b"}), ("verify", {"outcome": "confirmed", "note": "\x00"}),
+                       ("correct", {"province": "p" * 1000}), ("correct", {"title": "t\x0bitle"}),
+                       ("record_action", {"kind": "advocacy", "on": "2026-02-30", "note": "x"}),
+                       ("message_reporter", {"text": "\x00" * 50})):  # fmt: skip
+        assert client.post(case + verb + "/", form).status_code == 303, verb
+    assert client.get("/cases/export.csv?format=xlsx").status_code == 200  # a control character in a title
+    response = client.post("/cases/bulk/", {"incident": [network.in_alpha.report_id], "verb": "message_reporter",
+                                            "text": "bulk"})  # fmt: skip
+    assert response.status_code == 303 and not Outbound.objects.exists()
+
+
+@pytest.mark.skipif(
+    not __import__("os").environ.get("RAMANI_DATABASE_URL", "").startswith("postgres"),
+    reason="the database trigger exists on PostgreSQL (production); SQLite relies on the model's refusal",
+)
+def test_no_sql_can_rewrite_the_audit_trail_on_postgresql(network):
+    from django.db import DataError, InternalError, transaction
+
+    for attempt in (
+        lambda: IncidentAction.objects.update(note="rewritten"),
+        lambda: IncidentAction.objects.all().delete(),
+    ):
+        with pytest.raises((InternalError, DataError, Exception), match="append-only"):
+            with transaction.atomic():
+                attempt()

@@ -34,3 +34,7 @@ CHOICES = [(code, labels["en"]) for code, labels, _ in CATEGORIES]
 
 def label(code: str, language: str = "en") -> str:
     return next((labels[language] for c, labels, _ in CATEGORIES if c == code), code)
+
+
+def subcategories(code: str) -> list[str]:
+    return next((subs for c, _labels, subs in CATEGORIES if c == code), [])

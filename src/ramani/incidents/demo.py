@@ -1,7 +1,7 @@
 """Synthetic organisations, people and incidents for `ramani demo`, clearly labelled as such.
 
-Every incident's history is made through the workflow verbs (so the audit trail is the real one);
-only the timestamps are then moved back into the past, so that the demo spans two years.
+Every incident's history is made through the workflow verbs (so the audit trail is the real one),
+with the verbs' clock set in the past, so that the demo spans two years.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ramani.geo.provinces import pcode_of
 from ramani.incidents import categories, workflow
-from ramani.incidents.models import Incident, IncidentAction
+from ramani.incidents.models import Incident
 from ramani.orgs.models import Coverage, Membership, Organisation
 
 ROLES = ("network_admin", "manager", "field_officer", "analyst")
@@ -129,16 +129,18 @@ def load(count: int, seed: int = 1, today: dt.date | None = None) -> Loaded:
         site_id, name, province, territoire = rng.choice(sites)
         category = rng.choice(categories.CODES)
         days_ago = rng.randint(1, 730)
-        with transaction.atomic():
+        received = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(8)))
+        moments = _moments(received, rng)
+        with transaction.atomic(), workflow.clock(lambda: next(moments)):
             incident = Incident.objects.create(
                 category=category, language=rng.choice(["sw", "sw", "sw", "fr", "en"]), province=province,
                 territoire=territoire, place=name, site_id=site_id, description=rng.choice(WORDS[category]),
                 occurred_on=today - dt.timedelta(days=days_ago + rng.randint(0, 3)),
                 reporter_hash=f"demo{n:060d}", channel=channel, synthetic=True,
             )  # fmt: skip
+            Incident.objects.filter(pk=incident.pk).update(created=received)
             incident = workflow.receive(incident)
             _history(incident, rng, staff.get(incident.organisation_id), people["network_admin"], by_org)
-            _backdate(incident, today, days_ago, rng)
         loaded.incidents += 1
     return loaded
 
@@ -169,11 +171,9 @@ def _history(incident: Incident, rng: random.Random, staff, network_admin, by_or
         workflow.publish(incident, manager)
 
 
-def _backdate(incident: Incident, today: dt.date, days_ago: int, rng: random.Random) -> None:
-    """Spread the demo over two years: the report `days_ago`, its actions in order over the next weeks."""
-    received = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(8)))
-    Incident.objects.filter(pk=incident.pk).update(created=received)
+def _moments(received: dt.datetime, rng: random.Random):
+    """The demo's clock for one incident: receipt, then each step some hours to days later (never after now)."""
     at = received
-    for action in IncidentAction.objects.filter(incident=incident).order_by("id"):
-        IncidentAction.objects.filter(pk=action.pk).update(at=at)  # queryset update: the demo's clock only
+    while True:
+        yield at
         at = min(at + dt.timedelta(hours=rng.randint(2, 24 * 10)), timezone.now())

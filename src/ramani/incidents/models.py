@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ramani.incidents import categories
@@ -120,10 +121,11 @@ class AppendOnly(Exception):
 
 
 class IncidentAction(models.Model):
-    """One change to an incident: who, when, which verb, the values before and after, a note. Append-only."""
+    """One change to an incident: who, when, which verb, the values before and after, a note. Append-only:
+    the model refuses changes and deletions, and on PostgreSQL a trigger refuses them to any SQL."""
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="actions")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     organisation = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT)
     verb = models.CharField(max_length=30)

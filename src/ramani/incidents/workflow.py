@@ -7,6 +7,7 @@ its IncidentAction in the same transaction. Views only parse and call these.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 
@@ -65,6 +66,8 @@ CORRECTABLE = (
     "title",
 )
 MESSAGE_LIMIT = 300
+MESSAGES_PER_DAY = 3  # per incident: a reporter in danger must not be flooded
+PUBLIC_FIELDS = {"title", "category", "subcategory", "province", "territoire", "occurred_on"}
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,23 @@ def actor_of(user) -> Actor:
 
 
 SYSTEM = Actor(None, None, None)
+_clock = timezone.now
+
+
+def now() -> dt.datetime:
+    """The time the verbs write (the demo moves it back to spread its synthetic histories over two years)."""
+    return _clock()
+
+
+@contextlib.contextmanager
+def clock(fn):
+    """Run the verbs with another clock (only `ramani demo` does)."""
+    global _clock
+    previous, _clock = _clock, fn
+    try:
+        yield
+    finally:
+        _clock = previous
 
 
 def _value(value):
@@ -95,6 +115,7 @@ def _value(value):
 def _record(incident: Incident, actor: Actor, verb: str, old: dict, new: dict, note: str = "") -> IncidentAction:
     return IncidentAction.objects.create(
         incident=incident,
+        at=now(),
         actor=actor.user if actor.user is not None and getattr(actor.user, "pk", None) else None,
         organisation=actor.organisation,
         verb=verb,
@@ -105,13 +126,18 @@ def _record(incident: Incident, actor: Actor, verb: str, old: dict, new: dict, n
 
 
 def _locked(incident: Incident, actor: Actor, verb: str) -> Incident:
-    """The incident, re-read under a row lock, once the actor may use `verb` on it."""
-    if actor is not SYSTEM:
-        if not Incident.objects.visible_to(actor.user).filter(pk=incident.pk).exists():
-            raise NotVisible(_("No such incident."))
-        if not may(actor.role, verb):
-            raise WorkflowError(_("Your role does not allow this."))
-    return Incident.objects.select_for_update().get(pk=incident.pk)
+    """The incident, re-read under a row lock, once the actor may use `verb` on it.
+
+    Visibility is checked by the locking query itself: a reassignment committed while we waited for the
+    lock takes the incident out of the actor's scope (PostgreSQL re-checks the row it locked)."""
+    if actor is SYSTEM:
+        return Incident.objects.select_for_update().get(pk=incident.pk)
+    locked = Incident.objects.visible_to(actor.user).select_for_update().filter(pk=incident.pk).first()
+    if locked is None:
+        raise NotVisible(_("No such incident."))
+    if not may(actor.role, verb):
+        raise WorkflowError(_("Your role does not allow this."))
+    return locked
 
 
 def _open(incident: Incident) -> None:
@@ -157,7 +183,7 @@ def accept(incident: Incident, by) -> Incident:
         raise WorkflowError(_("Assign the incident to an organisation first."))
     if incident.accepted is not None:
         raise WorkflowError(_("This incident was accepted already."))
-    incident.accepted = timezone.now()
+    incident.accepted = now()
     incident.save(update_fields=["accepted", "updated"])
     _record(incident, actor, "accept", {}, {"accepted": incident.accepted})
     return incident
@@ -175,7 +201,7 @@ def verify(incident: Incident, by, outcome: str, note: str = "", duplicate_of: I
         raise WorkflowError(_("Assign the incident to an organisation first."))
     old = {"verification": incident.verification}
     new: dict = {"verification": outcome}
-    incident.verification, incident.verified = outcome, timezone.now()
+    incident.verification, incident.verified = outcome, now()
     fields = ["verification", "verified", "updated"]
     if outcome == Verification.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == incident.pk:
@@ -186,7 +212,7 @@ def verify(incident: Incident, by, outcome: str, note: str = "", duplicate_of: I
         new["duplicate_of"] = duplicate_of.report_id
         fields.append("duplicate_of")
     if outcome != Verification.CONFIRMED:  # nothing left to act on: closed, and never public
-        incident.closed, incident.published = timezone.now(), False
+        incident.closed, incident.published = now(), False
         fields += ["closed", "published"]
     incident.save(update_fields=fields)
     _record(incident, actor, "verify", old, new, note)
@@ -198,13 +224,19 @@ def correct(incident: Incident, by, note: str = "", **changes) -> Incident:
     """Correct what the report says (the reporter's own words are kept as they were, beside it)."""
     actor = actor_of(by)
     incident = _locked(incident, actor, "correct")
+    _open(incident)
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
         raise WorkflowError(_("These fields cannot be corrected: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if "category" in changes and changes["category"] not in categories.CODES:
         raise WorkflowError(_("Unknown category."))
-    if "title" in changes and len(changes["title"] or "") > 140:
-        raise WorkflowError(_("A title has at most 140 characters."))
+    for name, value in changes.items():
+        limit = getattr(Incident._meta.get_field(name if name != "site_id" else "site"), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise WorkflowError(_("%(field)s has at most %(n)s characters.") % {"field": name, "n": limit})
+    category = changes.get("category", incident.category)
+    if changes.get("subcategory") and changes["subcategory"] not in categories.subcategories(category):
+        raise WorkflowError(_("Unknown subcategory for this category."))
     old, new = {}, {}
     for field, value in changes.items():
         if getattr(incident, field) != value:
@@ -212,6 +244,9 @@ def correct(incident: Incident, by, note: str = "", **changes) -> Incident:
             setattr(incident, field, value)
     if not new:
         raise WorkflowError(_("Nothing was changed."))
+    if incident.published and set(new) & PUBLIC_FIELDS and not may(actor.role, "publish"):
+        # what the public sees changes only by the hand of someone who may publish
+        raise WorkflowError(_("This incident is public: only a manager may correct what the public sees."))
     if {"province", "territoire", "site_id"} & set(new):
         incident.territoire_pcode = assignment.territoire_pcode(
             incident.province, incident.territoire, incident.site_id
@@ -239,7 +274,7 @@ def record_action(incident: Incident, by, kind: str, on: dt.date, text: str) -> 
     _open(incident)
     if kind not in ACTION_KINDS:
         raise WorkflowError(_("Unknown kind of action."))
-    if on > timezone.localdate():
+    if on > now().date():
         raise WorkflowError(_("An action taken cannot be in the future."))
     return _record(incident, actor, "record_action", {}, {"kind": kind, "on": on}, text.strip())
 
@@ -257,7 +292,7 @@ def set_status(incident: Incident, by, status: str, note: str = "") -> Incident:
         raise WorkflowError(_("The incident has this status already."))
     old = {"status": incident.status}
     incident.status = status
-    incident.resolved = timezone.now() if status == Status.RESOLVED else None
+    incident.resolved = now() if status == Status.RESOLVED else None
     incident.save(update_fields=["status", "resolved", "updated"])
     _record(incident, actor, "set_status", old, {"status": status}, note)
     return incident
@@ -288,7 +323,7 @@ def close(incident: Incident, by, note: str) -> Incident:
     _open(incident)
     if not note.strip():
         raise WorkflowError(_("Say why the incident is closed."))
-    incident.closed, incident.published = timezone.now(), False
+    incident.closed, incident.published = now(), False
     incident.save(update_fields=["closed", "published", "updated"])
     _record(incident, actor, "close", {}, {"closed": incident.closed}, note.strip())
     return incident
@@ -306,7 +341,7 @@ def publish(incident: Incident, by) -> Incident:
         raise WorkflowError(_("Give the incident a public title first."))
     if incident.published:
         raise WorkflowError(_("The incident is published already."))
-    incident.published, incident.published_on = True, timezone.now()
+    incident.published, incident.published_on = True, now()
     incident.save(update_fields=["published", "published_on", "updated"])
     _record(incident, actor, "publish", {"published": False}, {"published": True})
     return incident
@@ -333,6 +368,10 @@ def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
 
     actor = actor_of(by)
     incident = _locked(incident, actor, "message_reporter")
+    _open(incident)
+    since = now() - dt.timedelta(days=1)
+    if incident.actions.filter(verb="message_reporter", at__gte=since).count() >= MESSAGES_PER_DAY:
+        raise WorkflowError(_("At most %(n)s messages a day to one reporter.") % {"n": MESSAGES_PER_DAY})
     text = " ".join(text.split())
     if not text:
         raise WorkflowError(_("Write the message."))
@@ -343,6 +382,8 @@ def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
         raise WorkflowError(
             _("The reporter's number was erased after the retention period: no message can be sent any more.")
         )
+    if sent is reporter.Sent.BUSY:
+        raise WorkflowError(_("The reporter is answering a question about another report: try again in a few days."))
     if sent is reporter.Sent.NO_PUSH:
         raise WorkflowError(_("This channel can only answer the reporter's own messages: no message can be sent."))
     return _record(incident, actor, "message_reporter", {}, {}, text)

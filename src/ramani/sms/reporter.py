@@ -14,6 +14,7 @@ class Sent(enum.Enum):
     QUEUED = "queued"
     ERASED = "erased"  # retention erased the sealed number: nobody can write to them any more
     NO_PUSH = "no_push"  # the channel only answers in the HTTP reply to the reporter's own message
+    BUSY = "busy"  # their answers go to another report's open question: a second one would misroute them
 
 
 def send(incident, text: str) -> Sent:
@@ -30,11 +31,29 @@ def send(incident, text: str) -> Sent:
     )
     if not sealed:
         return Sent.ERASED
-    store.queue_outbound(channel.id, incident.reporter_hash, sealed, text, None)
-    conversation, _ = Conversation.objects.get_or_create(
+    conversation, _ = Conversation.objects.select_for_update().get_or_create(
         channel=channel, sender_hash=incident.reporter_hash, defaults={"state": "done", "language": incident.language}
     )
+    if (
+        conversation.state == "done"
+        and conversation.incident_id not in (None, incident.pk)
+        and _asked_lately(conversation)
+    ):
+        return Sent.BUSY
+    store.queue_outbound(channel.id, incident.reporter_hash, sealed, text, None)
     if conversation.state == "done":  # not in the middle of a new questionnaire: their answer goes to this report
         conversation.incident = incident
         conversation.save()
     return Sent.QUEUED
+
+
+def _asked_lately(conversation) -> bool:
+    """Whether the report their answers thread onto had a question from the platform within the threading window."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ramani.sms.dialogue import THREAD_DAYS
+
+    since = timezone.now() - dt.timedelta(days=THREAD_DAYS)
+    return conversation.incident.actions.filter(verb="message_reporter", at__gte=since).exists()

@@ -150,8 +150,31 @@ def _date(value: str) -> dt.date:
         raise workflow.WorkflowError(_("Give a date as YYYY-MM-DD.")) from None
 
 
+class _Clean:
+    """The POST values with NUL and other control characters removed (PostgreSQL refuses NUL)."""
+
+    def __init__(self, post):
+        self.post = post
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.post
+
+    def __getitem__(self, name: str) -> str:
+        return _printable(self.post[name])
+
+    def get(self, name: str, default: str = "") -> str:
+        return _printable(self.post.get(name, default))
+
+
+def _printable(value: str) -> str:
+    return "".join(c for c in value if c >= " " or c in "\n\t")
+
+
+BULK_VERBS = {"assign", "set_status"}
+
+
 def _run(verb: str, incident: Incident, request: HttpRequest):
-    post, user = request.POST, request.user
+    post, user = _Clean(request.POST), request.user
     note = post.get("note", "").strip()[:2000]
     if verb == "accept":
         return workflow.accept(incident, user)
@@ -166,7 +189,7 @@ def _run(verb: str, incident: Incident, request: HttpRequest):
             raise workflow.WorkflowError(_("Unknown organisation."))
         return workflow.assign(incident, user, organisation, note)
     if verb == "correct":
-        changes = {
+        changes: dict[str, object] = {
             f: post[f].strip() for f in workflow.CORRECTABLE if f in post and f not in ("occurred_on", "site_id")
         }
         if post.get("occurred_on"):
@@ -235,6 +258,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
     _scope(request)
     ids = [r.upper()[:8] for r in request.POST.getlist("incident")][:500]
     done, refused = 0, 0
+    if request.POST.get("verb") not in BULK_VERBS:
+        messages.error(request, _("Choose what to do with the selected incidents."))
+        response = redirect("/cases/?" + request.POST.get("back", "")[:500])
+        response.status_code = 303
+        return response
     for incident in Incident.objects.visible_to(request.user).filter(report_id__in=ids):
         try:
             _run(request.POST.get("verb", ""), incident, request)
@@ -282,7 +310,7 @@ def export(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = [
         [
-            neutralise(str(getattr(i, c).slug if c == "organisation" and i.organisation else getattr(i, c) or ""))
+            str(getattr(i, c).slug if c == "organisation" and i.organisation else getattr(i, c) or "")
             for c in EXPORT_COLUMNS
         ]
         for i in _filtered(request)[:100_000]
@@ -294,7 +322,7 @@ def export(request: HttpRequest) -> HttpResponse:
         sheet = book.create_sheet("incidents")
         sheet.append(list(EXPORT_COLUMNS))
         for row in rows:
-            sheet.append(row)
+            sheet.append([neutralise(value, sheet) for value in row])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(
@@ -305,7 +333,7 @@ def export(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([neutralise(value) for value in row] for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
     return response

@@ -1,8 +1,34 @@
 """Incidents get an organisation, verification, publication and an append-only audit trail."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+
+APPEND_ONLY = """
+CREATE FUNCTION incidents_action_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'an incident''s actions are append-only';
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER incidents_action_append_only BEFORE UPDATE OR DELETE ON incidents_incidentaction
+  FOR EACH ROW EXECUTE FUNCTION incidents_action_append_only();
+"""
+DROP = """
+DROP TRIGGER IF EXISTS incidents_action_append_only ON incidents_incidentaction;
+DROP FUNCTION IF EXISTS incidents_action_append_only();
+"""
+
+
+def refuse_changes(apps, schema_editor):
+    # PostgreSQL, production: no SQL at all may change or delete an action (TRUNCATE, which only a
+    # database owner runs, is not a row change). SQLite relies on the model's own refusal.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(APPEND_ONLY)
+
+
+def allow_changes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):
@@ -20,7 +46,7 @@ class Migration(migrations.Migration):
             name='IncidentAction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('verb', models.CharField(max_length=30)),
                 ('old', models.JSONField(blank=True, default=dict)),
                 ('new', models.JSONField(blank=True, default=dict)),
@@ -164,4 +190,5 @@ class Migration(migrations.Migration):
             name='organisation',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.organisation'),
         ),
+        migrations.RunPython(refuse_changes, allow_changes),
     ]
