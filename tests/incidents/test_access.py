@@ -154,3 +154,14 @@ def test_figures_count_only_the_scope(client, network):
     assert "3 incidents" in page
     client.logout()
     assert client.get("/cases/analytics/").status_code == 302
+
+
+def test_the_inbox_finds_unanswered_replies(client, network):
+    from ramani.incidents import workflow
+
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    client.get("/sms/kannel/kan/receive", {"key": "k", "sender": "+243997100050", "text": "Kalimbi", "id": "r1"})
+    client.force_login(network.alpha_officer)
+    assert network.in_alpha.report_id in client.get("/cases/?reply=1").content.decode()
+    workflow.add_note(network.in_alpha, network.alpha_officer, "read it")
+    assert f"/cases/{network.in_alpha.report_id}/" not in client.get("/cases/?reply=1").content.decode()

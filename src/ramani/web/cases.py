@@ -13,6 +13,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +26,8 @@ from ramani.orgs.models import Organisation, membership_of
 from ramani.orgs.roles import ALLOWED, Role, may
 
 PAGE_SIZE = 50
-FILTERS = ("status", "category", "province", "organisation", "verification", "published", "q", "since", "until")
+FILTERS = ("status", "category", "province", "organisation", "verification", "published", "q", "since", "until",
+           "reply")  # fmt: skip
 
 
 def _scope(request: HttpRequest):
@@ -54,12 +56,18 @@ def _filtered(request: HttpRequest):
         qs = qs.filter(published=get["published"] == "1")
     if get.get("q"):
         qs = qs.filter(report_id=get["q"].strip().upper()[:8])
+    if get.get("reply") == "1":  # the reporter wrote after the last thing anyone did on it
+        from django.db.models import Max
+
+        qs = qs.annotate(last_reply=Max("messages__created"), last_action=Max("actions__at")).filter(
+            last_reply__gt=models.F("last_action")
+        )
     for name, lookup in (("since", "created__date__gte"), ("until", "created__date__lte")):
         try:
             qs = qs.filter(**{lookup: dt.date.fromisoformat(get.get(name, ""))})
         except ValueError:
             pass
-    return qs
+    return qs.order_by("-created", "-id")
 
 
 @login_required
