@@ -125,3 +125,14 @@ def test_a_report_followed_up_published_and_told(kannel_stack, browser, page_err
 
 
 pytestmark = pytest.mark.skipif(not Path("/usr/lib/kannel/test/fakesmsc").exists(), reason="Kannel is not installed")
+
+
+def test_the_public_page_draws_its_charts(live_server_process, browser, page_errors):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = page_errors(context.new_page())
+    page.goto(live_server_process.url + "/kufatilia/")
+    page.wait_for_function("() => window.ramaniKufatilia && window.ramaniKufatilia.drawn === 4")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "kufatilia-charts-360.png"), full_page=True)
+    context.close()

@@ -74,6 +74,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "by_category": Counter(r["category"] for r in rows).most_common(),
         "by_status": Counter(r["status"] for r in rows).most_common(),
         "by_territoire": Counter((r["province"], r["territoire"]) for r in rows).most_common(),
+        "charts": {
+            "category": Counter(r["category"] for r in rows).most_common(),
+            "status": Counter(r["status"] for r in rows).most_common(),
+            "province": Counter(r["province"] or "—" for r in rows).most_common(),
+            "month": sorted(Counter(r["date"][:7] for r in rows).items()),
+        },
         "categories": [(c, categories.label(c, (translation.get_language() or "fr")[:2])) for c in categories.CODES],
         "statuses": Status.choices,
         "provinces": sorted(set(Incident.objects.published().exclude(province="").values_list("province", flat=True))),
