@@ -115,19 +115,34 @@ def process(inbound_id: int, channel: Channel | None = None, sender_hash: str | 
             return
         channel_id, sender_hash, _ = found
         channel = Channel.objects.get(id=channel_id)
-    with transaction.atomic():
-        # the message is durable already: if this commit were lost in a crash, it would be processed again
-        store.commit_lazily()
-        store.lock_sender(channel.id, sender_hash)
-        for pk, sealed, sender_sealed, _received in store.pending_of_sender(channel.id, sender_hash, inbound_id):
-            try:
-                with transaction.atomic():  # a savepoint: a failure undoes this message's work only
+    failed: tuple[int, Exception] | None = None
+    try:
+        with transaction.atomic():
+            store.lock_sender(channel.id, sender_hash)  # and this commit need not wait for the disk (see store)
+            pending = store.pending_of_sender(channel.id, sender_hash, inbound_id)
+            for pk, sealed, sender_sealed, _received in pending:
+                if len(pending) == 1:  # the usual case: a failure rolls the transaction back, no savepoint needed
+                    failed = (pk, RuntimeError("unfinished"))
                     _handle(channel, pk, sealed, sender_hash, sender_sealed)
-            except Exception as exc:
-                error = anonymity.redact(repr(exc))[:500]
-                log.error("inbound %s failed: %s", pk, error[:300])
-                if not store.failed_attempt(pk, error, MAX_ATTEMPTS):
-                    break  # tried again later (the worker), and the sender's later messages after it, in order
+                    failed = None
+                    continue
+                try:
+                    with transaction.atomic():  # a savepoint: a failure undoes this message's work only
+                        _handle(channel, pk, sealed, sender_hash, sender_sealed)
+                except Exception as exc:
+                    if not _failed(pk, exc):
+                        break  # tried again later (the worker), and the sender's later messages after it, in order
+    except Exception as exc:
+        if failed is None:
+            raise
+        _failed(failed[0], exc)
+
+
+def _failed(pk: int, exc: Exception) -> bool:
+    """Count a failed processing of message `pk`; True once it is given up."""
+    error = anonymity.redact(repr(exc))[:500]
+    log.error("inbound %s failed: %s", pk, error[:300])
+    return store.failed_attempt(pk, error, MAX_ATTEMPTS)
 
 
 def _handle(channel: Channel, pk: int, sealed: str, sender_hash: str, sender_sealed: str) -> None:

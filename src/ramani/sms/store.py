@@ -107,20 +107,16 @@ def sender_of(inbound_id: int) -> tuple[int, str, str] | None:
         return cur.fetchone()
 
 
-def commit_lazily() -> None:
-    """This transaction need not wait for its commit to reach the disk (PostgreSQL; SQLite: no-op)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL synchronous_commit = off")
-
-
 def lock_sender(channel_id: int, sender_hash: str) -> None:
-    """Hold one sender's lock on this channel until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    """Hold one sender's lock on this channel until the transaction ends (PostgreSQL; SQLite has one writer).
+
+    In the same statement: this transaction's commit need not wait for the disk. The messages it
+    processes are durable already; were the commit lost in a crash, they would be processed again."""
     if connection.vendor != "postgresql":
         return
     key = int.from_bytes(hashlib.sha256(f"{channel_id}/{sender_hash}".encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cur.execute("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)", [key])
 
 
 def pending_of_sender(channel_id: int, sender_hash: str, upto: int) -> list[tuple[int, str, str, dt.datetime]]:
