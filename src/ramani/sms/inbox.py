@@ -115,16 +115,16 @@ def process(inbound_id: int, channel: Channel | None = None, sender_hash: str | 
             return
         channel_id, sender_hash, _ = found
         channel = Channel.objects.get(id=channel_id)
-    failed: tuple[int, Exception] | None = None
+    lone: int | None = None  # the sender's one waiting message, handled without a savepoint
     try:
         with transaction.atomic():
             store.lock_sender(channel.id, sender_hash)  # and this commit need not wait for the disk (see store)
             pending = store.pending_of_sender(channel.id, sender_hash, inbound_id)
             for pk, sealed, sender_sealed, _received in pending:
                 if len(pending) == 1:  # the usual case: a failure rolls the transaction back, no savepoint needed
-                    failed = (pk, RuntimeError("unfinished"))
+                    lone = pk
                     _handle(channel, pk, sealed, sender_hash, sender_sealed)
-                    failed = None
+                    lone = None
                     continue
                 try:
                     with transaction.atomic():  # a savepoint: a failure undoes this message's work only
@@ -133,9 +133,9 @@ def process(inbound_id: int, channel: Channel | None = None, sender_hash: str | 
                     if not _failed(pk, exc):
                         break  # tried again later (the worker), and the sender's later messages after it, in order
     except Exception as exc:
-        if failed is None:
+        if lone is None:
             raise
-        _failed(failed[0], exc)
+        _failed(lone, exc)
 
 
 def _failed(pk: int, exc: Exception) -> bool:
