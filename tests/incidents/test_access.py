@@ -2,6 +2,7 @@
 like an ID that does not exist; anonymous callers are sent to the login page; nothing changes."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -165,3 +166,22 @@ def test_the_inbox_finds_unanswered_replies(client, network):
     assert network.in_alpha.report_id in client.get("/cases/?reply=1").content.decode()
     workflow.add_note(network.in_alpha, network.alpha_officer, "read it")
     assert f"/cases/{network.in_alpha.report_id}/" not in client.get("/cases/?reply=1").content.decode()
+
+
+def test_the_site_card_lists_the_sites_published_incidents(client, network):
+    from ramani.incidents import workflow
+    from ramani.sites.models import Site
+
+    site = Site.objects.create(pcode="codmine00002", name="Kakoke", territoire="Kalehe", province="Sud-Kivu")
+    incident = network.in_alpha
+    workflow.verify(incident, network.alpha_officer, "confirmed")
+    workflow.correct(incident, network.alpha_officer, title="Children at the pits", site_id=site.id,
+                     occurred_on=dt.date(2026, 11, 3))  # fmt: skip
+    assert client.get("/api/sites/codmine00002").json()["incidents"] == []  # not published: not shown
+    workflow.publish(incident, network.alpha_manager)
+    shown = client.get("/api/sites/codmine00002").json()["incidents"]
+    assert shown == [{"date": "2026/11/03", "title": "Children at the pits", "category": "Violence or theft",
+                      "subcategory": "", "category_code": "violence"}]  # fmt: skip
+    assert client.get("/kufatilia/api/pcode/codmine00002").json()["incidents"] == [
+        {k: v for k, v in shown[0].items() if k != "category_code"}
+    ]

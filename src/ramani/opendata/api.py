@@ -14,6 +14,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.analysis.api import router as analysis_router
+from ramani.incidents import public as public_incidents
 from ramani.opendata import features, query, risk
 from ramani.roadblocks.api import router as roadblocks_router
 from ramani.sites import stats, trends
@@ -173,7 +174,8 @@ def get_site(
     pcode: str,
     on: str | None = Query(None, pattern=DATE, description="Date YYYY-MM-DD for the qualification (default today)"),
 ):
-    """The site, its visits, and its qualification on `on` with why (decision in force, expiry, blue turned red)."""
+    """The site, its visits, its qualification on `on` with why (decision in force, expiry, blue turned red), and
+    its published Kufatilia incidents (date, title, category, subcategory)."""
     site = _site_or_404(pcode)
     if site is None:
         return Status(404, {"detail": f"no site {pcode}"})
@@ -203,6 +205,7 @@ def get_site(
             {"date": q.date.isoformat(), "status": q.status, "reference": q.reference, "visit_id": q.visit_id}
             for q in site.qualifications.order_by("date", "id")
         ],
+        "incidents": public_incidents.of_site(site.pcode, with_codes=True),
         "links": {
             "risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),
             "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}"),

@@ -104,6 +104,10 @@ def middleware(get_response):
         raw = (
             f"{revision.current()}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
         )
+        if request.path.startswith("/api/sites/"):  # a site's answer lists its published incidents
+            from ramani.incidents.public import version
+
+            raw += f"|{version()}"
         key = hashlib.sha1(raw.encode()).hexdigest()
         etag = f'"{key}"'
         if request.headers.get("If-None-Match") == etag:

@@ -93,22 +93,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def by_pcode(request: HttpRequest, pcode: str) -> JsonResponse:
     """The real Kufatilia API's shape: the published incidents of one mining site."""
-    incidents = (
-        Incident.objects.published()
-        .filter(site__pcode=pcode[:20])
-        .order_by("-occurred_on", "-created")
-        .only("occurred_on", "created", "title", "category", "subcategory")
-    )
-    return JsonResponse(
-        {
-            "incidents": [
-                {
-                    "date": (i.occurred_on or i.created.date()).strftime("%Y/%m/%d"),
-                    "title": i.title,
-                    "category": categories.label(i.category, "en"),
-                    "subcategory": i.subcategory,
-                }
-                for i in incidents
-            ]
-        }
-    )
+    from ramani.incidents.public import of_site
+
+    return JsonResponse({"incidents": of_site(pcode)})

@@ -6,8 +6,10 @@ ramani.opendata.maptiles); the texts are translated here, in Python, and handed 
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ramani.incidents import categories
 from ramani.sites.qualification import COLOURS
 
 
@@ -252,6 +254,8 @@ def strings() -> dict[str, str]:
         "armed_groups": _("Armed groups"),
         "none": _("none"),
         "no_visits": _("No field visit recorded."),
+        "incidents": _("Incidents reported (Kufatilia)"),
+        **{f"incident_{code}": categories.label(code, translation.get_language()[:2]) for code in categories.CODES},
         "risk": _("Due-diligence red flags"),
         "api": _("Site data (JSON)"),
         "not_found": _("This site could not be loaded."),

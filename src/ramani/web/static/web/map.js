@@ -232,7 +232,14 @@
         '<p class="qual">' + dot((LAYERS[0].classes.filter(function (c) { return c.value === q; })[0] || {colour: "#999"}).colour) +
         esc(T.qualification) + ": <strong>" + esc(T["status_" + q] || q) + "</strong>" + (why ? " <small>(" + why + ")</small>" : "") + "</p><dl>";
       rows.forEach(function (r) { if (r[1]) html += "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>"; });
-      html += "</dl><h3>" + esc(T.visits) + "</h3>" + visitRows(s.visits) +
+      html += "</dl><h3>" + esc(T.visits) + "</h3>" + visitRows(s.visits);
+      if (s.incidents && s.incidents.length) {
+        html += "<h3>" + esc(T.incidents) + '</h3><ul class="incidents">' + s.incidents.map(function (i) {
+          return "<li><time>" + esc(i.date) + "</time> " + esc(i.title) + " <small>(" + esc(T["incident_" + i.category_code] || i.category) +
+            (i.subcategory ? " / " + esc(i.subcategory) : "") + ")</small></li>";
+        }).join("") + "</ul>";
+      }
+      html +=
         '<p class="links"><a href="/api/sites/' + encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">' + esc(T.risk) + '</a> · <a href="/api/sites/' +
         encodeURIComponent(s.pcode) + '">' + esc(T.api) + "</a></p>";
       card.innerHTML = html;
