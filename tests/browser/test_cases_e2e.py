@@ -33,6 +33,12 @@ def log_in(browser, server, username, page_errors=None):
     return context, page
 
 
+def submit(page, verb: str) -> None:
+    """Post the incident page's form for `verb` and wait for the page it leads back to (303)."""
+    with page.expect_navigation():
+        page.click(f"form[action='{verb}/'] button")
+
+
 def wait_for_text(page, url, text, seconds=30):
     end = time.time() + seconds
     while time.time() < end:
@@ -67,23 +73,23 @@ def test_a_report_followed_up_published_and_told(kannel_stack, browser, page_err
     assert report_id in page.content()
     case = f"{server.url}/cases/{report_id}/"
     page.goto(case)
-    page.click("form[action='accept/'] button")
+    submit(page, "accept")
     page.select_option("form[action='verify/'] select[name=outcome]", "confirmed")
-    page.click("form[action='verify/'] button")
+    submit(page, "verify")
     page.fill("form[action='message_reporter/'] textarea", "Ilikuwa mgodi gani? Tuma jina lake.")
-    page.click("form[action='message_reporter/'] button")
+    submit(page, "message_reporter")
     question = phone.wait_for(7)[-1].rstrip(">")  # fakesmsc ends each logged message with ">"
     assert question == f"Kufatilia {report_id}: Ilikuwa mgodi gani? Tuma jina lake."
     phone.send("Mgodi wa Kalimbi karibu na mto")
     wait_for_text(page, case, "Mgodi wa Kalimbi karibu na mto")  # the answer on the timeline
     page.fill("form[action='correct/'] input[name=title]", "Soldiers took the miners' gold")
     page.select_option("form[action='correct/'] select[name=site_id]", index=1)  # the first suggested site
-    page.click("form[action='correct/'] button")
+    submit(page, "correct")
     page.select_option("form[action='record_action/'] select[name=kind]", "mediation")
     page.fill("form[action='record_action/'] input[name=note]", "Met the local commander with the cooperative")
-    page.click("form[action='record_action/'] button")
+    submit(page, "record_action")
     page.select_option("form[action='set_status/'] select[name=status]", "resolved")
-    page.click("form[action='set_status/'] button")
+    submit(page, "set_status")
     assert page.locator("form[action='publish/']").count() == 0  # a field officer does not publish
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "case-resolved.png"), full_page=True)
@@ -91,7 +97,7 @@ def test_a_report_followed_up_published_and_told(kannel_stack, browser, page_err
 
     context, page = log_in(browser, server, "manager", page_errors)
     page.goto(case)
-    page.click("form[action='publish/'] button")
+    submit(page, "publish")
     assert "publié" in page.content() or "published" in page.content()
     context.close()
 
