@@ -245,6 +245,17 @@ def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> 
             )
 
 
+def _survey_done(result, warnings: list[str]) -> None:
+    """What a Kobo or ODK import did, and its first warnings."""
+    click.echo(
+        f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+        + (f"; {result.superseded} older versions of edited ones" if result.superseded else "")
+    )
+    for w in [*warnings, *result.warnings][:30]:
+        _console().print(f"[yellow]warning[/] {w}")
+
+
 def _survey_failed(exc, report: Path | None) -> NoReturn:
     import csv
 
@@ -303,13 +314,7 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    click.echo(
-        f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-        + (f"; {result.superseded} older versions of edited ones" if result.superseded else "")
-    )
-    for w in [*warnings, *result.warnings][:30]:
-        _console().print(f"[yellow]warning[/] {w}")
+    _survey_done(result, warnings)
 
 
 @import_.command(name="odk")
@@ -350,13 +355,7 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    click.echo(
-        f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
-        f"{result.unchanged} unchanged"
-        + (f"; {result.superseded} older versions of edited ones" if result.superseded else "")
-    )
-    for w in [*warnings, *result.warnings][:30]:
-        _console().print(f"[yellow]warning[/] {w}")
+    _survey_done(result, warnings)
 
 
 @import_.command(name="prices")
