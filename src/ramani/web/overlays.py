@@ -10,40 +10,49 @@ from ramani.roadblocks import vocabularies as roadblock_vocab
 
 
 def overlays() -> list[dict]:
-    """[{id, label, url, property, classes: [{value, label, colour}], fields: [[property, label, kind]]}]."""
+    """Every overlay, in the order of PROVIDERS: [{id, label, url, property, classes: [{value, label, colour}],
+    fields: [[property, label, kind]], legend_title, synthetic_note}], and optionally geometry: "polygon" (drawn
+    as a fill under the sites), steps: [[threshold, colour], …] (a choropleth on a numeric property, the first
+    colour below every threshold) and title_property (the popup's heading, place_name by default)."""
+    return [provider() for provider in PROVIDERS]
+
+
+def roadblocks_overlay() -> dict:
     language = (get_language() or "fr")[:2]
     types = roadblock_vocab.OPERATOR_TYPES
-    return [
-        {
-            "id": "roadblocks",
-            "label": _("Roadblocks"),
-            "url": "/ogcapi/collections/roadblocks/items?limit=10000",
-            "property": "operator_type",
-            "legend_title": _("Roadblocks by operator type (the first listed)"),
-            "classes": [
-                {"value": code, "label": roadblock_vocab.label(types, code, language), "colour": entry[1]}
-                for code, entry in types.items()
-            ]
-            + [
-                {
-                    "value": None,
-                    "label": roadblock_vocab.NO_DATA_LABELS[{"fr": 0, "en": 1, "sw": 2}.get(language, 0)],
-                    "colour": roadblock_vocab.NO_DATA_COLOUR,
-                }
-            ],
-            "fields": [
-                ["date", _("Date"), "text"],
-                ["operators", _("Operators"), "text"],
-                ["operator_type_codes", _("Operator types"), "classes"],
-                ["barrier_types", _("Barrier types"), "text"],
-                ["tax_targets", _("Taxed"), "text"],
-                ["toll", _("Toll"), "text"],
-                ["resources", _("Natural resources targeted"), "text"],
-                ["violence_count", _("Violent incidents"), "text"],
-                ["territoire", _("Territoire"), "text"],
-                ["source", _("Source"), "text"],
-                ["project", _("Project"), "text"],
-            ],
-            "synthetic_note": _("Synthetic demo data, not a surveyed roadblock."),
-        }
-    ]
+    return {
+        "id": "roadblocks",
+        "label": _("Roadblocks"),
+        "url": "/ogcapi/collections/roadblocks/items?limit=10000",
+        "property": "operator_type",
+        "legend_title": _("Roadblocks by operator type (the first listed)"),
+        "classes": [
+            {"value": code, "label": roadblock_vocab.label(types, code, language), "colour": entry[1]}
+            for code, entry in types.items()
+        ]
+        + [
+            {
+                "value": None,
+                "label": roadblock_vocab.NO_DATA_LABELS[{"fr": 0, "en": 1, "sw": 2}.get(language, 0)],
+                "colour": roadblock_vocab.NO_DATA_COLOUR,
+            }
+        ],
+        "fields": [
+            ["date", _("Date"), "text"],
+            ["operators", _("Operators"), "text"],
+            ["operator_type_codes", _("Operator types"), "classes"],
+            ["barrier_types", _("Barrier types"), "text"],
+            ["tax_targets", _("Taxed"), "text"],
+            ["toll", _("Toll"), "text"],
+            ["resources", _("Natural resources targeted"), "text"],
+            ["violence_count", _("Violent incidents"), "text"],
+            ["territoire", _("Territoire"), "text"],
+            ["source", _("Source"), "text"],
+            ["project", _("Project"), "text"],
+        ],
+        "synthetic_note": _("Synthetic demo data, not a surveyed roadblock."),
+    }
+
+
+#: one callable per overlay, each returning its description in the reader's language; a domain adds its own
+PROVIDERS = [roadblocks_overlay]

@@ -288,7 +288,7 @@
     return o.classes.filter(function (c) { return c.value === value; })[0] || o.classes[o.classes.length - 1];
   }
   function overlayPopup(o, p) {
-    var html = '<div class="ov-pop"><h3>' + esc(p.place_name || o.label) + "</h3><dl>";
+    var html = '<div class="ov-pop"><h3>' + esc(p[o.title_property || "place_name"] || o.label) + "</h3><dl>";
     o.fields.forEach(function (f) {
       var v = p[f[0]];
       if (v == null || v === "") return;
@@ -308,18 +308,40 @@
       return "<li>" + dot(c.colour) + esc(c.label) + "</li>";
     }).join("") + "</ul>";
     if (!map) return;
-    if (map.getLayer("ov-" + o.id)) { map.setLayoutProperty("ov-" + o.id, "visibility", on ? "visible" : "none"); return; }
+    if (map.getLayer("ov-" + o.id)) {
+      ["ov-" + o.id, "ov-" + o.id + "-line"].forEach(function (id) {
+        if (map.getLayer(id)) map.setLayoutProperty(id, "visibility", on ? "visible" : "none");
+      });
+      return;
+    }
     if (!on) return;
-    var colour = ["match", ["coalesce", ["get", o.property], ""]];
-    o.classes.forEach(function (c) { if (c.value !== null) colour.push(c.value, c.colour); });
-    colour.push(overlayClass(o, null).colour);
+    var colour;
+    if (o.steps) {
+      /* a choropleth: classes are numeric thresholds, the first one the colour below every threshold */
+      colour = ["step", ["to-number", ["coalesce", ["get", o.property], 0]], o.steps[0][1]];
+      o.steps.slice(1).forEach(function (s) { colour.push(s[0], s[1]); });
+    } else {
+      colour = ["match", ["coalesce", ["get", o.property], ""]];
+      o.classes.forEach(function (c) { if (c.value !== null) colour.push(c.value, c.colour); });
+      colour.push(overlayClass(o, null).colour);
+    }
     map.addSource("ov-" + o.id, {type: "geojson", data: o.url});
-    map.addLayer({id: "ov-" + o.id, type: "circle", source: "ov-" + o.id, paint: {"circle-color": colour,
-      "circle-radius": ["interpolate", ["linear"], ["zoom"], 4, 3, 10, 6, 14, 9], "circle-stroke-color": "#111", "circle-stroke-width": 1}});
+    if (o.geometry === "polygon") {
+      /* polygons lie under the sites, which stay the clearest thing on the map */
+      var under = map.getLayer("sites") ? "sites" : undefined;
+      map.addLayer({id: "ov-" + o.id, type: "fill", source: "ov-" + o.id,
+        paint: {"fill-color": colour, "fill-opacity": o.opacity || 0.45}}, under);
+      map.addLayer({id: "ov-" + o.id + "-line", type: "line", source: "ov-" + o.id,
+        paint: {"line-color": "#333", "line-width": 0.8, "line-opacity": 0.6}}, under);
+    } else {
+      map.addLayer({id: "ov-" + o.id, type: "circle", source: "ov-" + o.id, paint: {"circle-color": colour,
+        "circle-radius": ["interpolate", ["linear"], ["zoom"], 4, 3, 10, 6, 14, 9], "circle-stroke-color": "#111", "circle-stroke-width": 1}});
+    }
     map.on("click", "ov-" + o.id, function (e) {
       var f = e.features && e.features[0];
       if (!f) return;
-      new maplibregl.Popup({maxWidth: "320px", className: "ov-popup"}).setLngLat(f.geometry.coordinates).setHTML(overlayPopup(o, f.properties)).addTo(map);
+      var at = f.geometry.type === "Point" ? f.geometry.coordinates : e.lngLat;
+      new maplibregl.Popup({maxWidth: "320px", className: "ov-popup"}).setLngLat(at).setHTML(overlayPopup(o, f.properties)).addTo(map);
     });
     map.on("mouseenter", "ov-" + o.id, function () { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", "ov-" + o.id, function () { map.getCanvas().style.cursor = ""; });
