@@ -10,6 +10,7 @@ import pyogrio.raw
 import pytest
 
 from ramani.opendata import maptiles, mvt
+from ramani.sites import diggers
 from ramani.sites.ipis_import import import_ipis
 from ramani.sites.models import Qualification, Site
 from tests.conftest import SAMPLE, load_demo
@@ -160,7 +161,7 @@ def test_year_filter_colours_by_that_years_visit(tmp_path, demo_sites):
     ]
     now = decode(tmp_path / "now", z, x, y, maptiles.tile(z, x, y, {}, on))[site.pcode]
     assert then["y"] == old.visit_date.year and now["y"] == visits[-1].visit_date.year
-    assert then["w"] == maptiles.workers_band(old.workers_numb)
+    assert then["w"] == diggers.band(old.workers_numb)
 
 
 def test_malformed_requests_get_a_clear_answer_never_a_500(client, today):

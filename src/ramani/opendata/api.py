@@ -290,6 +290,7 @@ def summary(request, filters: Query[SiteFilters]):
         "minerals": minerals,
         "armed_group_types": group_types,
         "armed_group_types_by_year": figures["armed_group_types_by_year"],
+        "armed_classes_by_year": figures["armed_classes_by_year"],
         "workers_bands": figures["workers_bands"],
         "qualification": dict(stats.qualification_counts(on, sites)),
         "qualification_on": on.isoformat(),

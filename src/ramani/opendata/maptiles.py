@@ -26,7 +26,9 @@ import numpy as np
 from django.db import connection
 
 from ramani.opendata import mvt, query
+from ramani.sites import armed, diggers
 from ramani.sites import qualification as rules
+from ramani.sites.models import VisitArmedGroup
 
 LAYER = "sites"
 THIN_MAX_ZOOM = 9  # from this zoom on (a tile under ~80 km wide), every site is in its tile
@@ -34,39 +36,8 @@ THIN_CELL = 32  # tile units (of 4096) per thinning cell: ~4 px on a 512 px tile
 DENSE_TILE = 4000  # a tile with more sites than this is thinned on cells twice as wide (~8 px)
 BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
 
-WORKER_BANDS = ((None, 0), (50, 1), (500, 2))  # below 50: band 1, 50-500: 2, over 500: 3; no data: 0
-ARMED = ["unknown", "none", "presence", "state", "local", "foreign"]  # increasing severity
-STATE_TYPES = ("FARDC - Éléments indisciplinés", "PNC - Éléments indisciplinés", "PMH - Éléments indisciplinés")
+ARMED = armed.CLASSES  # the "a" property: index into it, increasing severity
 STATUS_CODES = [code for code, _ in rules.STATUS_CHOICES]
-
-
-def workers_band(n: int | None) -> int:
-    if n is None or n <= 0:
-        return 0
-    if n < 50:
-        return 1
-    if n <= 500:
-        return 2
-    return 3
-
-
-def armed_class(presence: bool | None, interference: bool | None, types: list[str]) -> str:
-    """The webmap's armed-interference class of a visit: the most severe group type that interferes."""
-    classes = []
-    for kind in types:
-        if kind == "Groupe armé étranger":
-            classes.append("foreign")
-        elif kind == "Groupe armé local":
-            classes.append("local")
-        elif kind in STATE_TYPES:
-            classes.append("state")
-    if classes and interference is not False:
-        return max(classes, key=ARMED.index)
-    if presence:
-        return "presence"
-    if presence is False or types == ["Aucun"] or interference is False:
-        return "none"
-    return "unknown"
 
 
 @dataclass
@@ -172,12 +143,16 @@ def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes
     latest: dict[int, tuple] = {}
     for row in cur.fetchall():
         latest.setdefault(row[1], row)
-    cur.execute("SELECT visit_id, type FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position")
+    activities = ", ".join(VisitArmedGroup.ACTIVITIES)
+    cur.execute(
+        f"SELECT visit_id, type, {activities} FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position"
+    )
     wanted = {row[0] for row in latest.values()}
-    types: dict[int, list[str]] = {}
-    for visit_id, kind in cur.fetchall():
+    groups: dict[int, list[armed.Group]] = {}
+    for visit_id, kind, *acts in cur.fetchall():
         if visit_id in wanted:
-            types.setdefault(visit_id, []).append(kind)
+            flags = tuple(None if a is None else bool(a) for a in acts)
+            groups.setdefault(visit_id, []).append(armed.Group(kind, flags))
     n = len(site_ids)
     out = Attributes(
         workers=np.zeros(n, dtype=np.int8),
@@ -194,10 +169,10 @@ def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes
         visit_id, _, date, n_workers, hg, ch, presence, interference = row
         if isinstance(date, str):
             date = dt.date.fromisoformat(date)
-        out.workers[i] = workers_band(n_workers)
+        out.workers[i] = diggers.band(n_workers)
         out.mercury[i] = -1 if hg is None else int(bool(hg))
         out.child[i] = -1 if ch is None else int(bool(ch))
-        out.armed[i] = ARMED.index(armed_class(presence, interference, types.get(visit_id, [])))
+        out.armed[i] = ARMED.index(armed.classify(presence, interference, groups.get(visit_id, [])))
         out.year[i] = date.year
         out.priority[i] = date.toordinal()
     return out

@@ -1,9 +1,12 @@
 """Filtering sites and visits from request parameters, the same for the REST API, OGC API
 and downloads. Plain functions of a dict of strings: no HTTP here.
 
-Visit conditions (mineral, year, armed presence, armed-group type, mercury, child labour,
-datetime) select SITES that have at least one visit meeting all of them together, so that
-`mineral=Or&year=2019&armed_presence=true` means "a 2019 visit found gold and armed men".
+A filter on sites means what the map's colours mean: the visit conditions (mineral, armed
+presence, armed-group type, mercury, child labour) are those of each site's LATEST field visit, or
+its latest field visit of the chosen `year` (or `datetime` interval) when one is given, so that
+`mineral=Or&year=2019&armed_presence=true` means "the site's last 2019 visit found gold and armed
+men", and every site kept by `armed_presence=true` is drawn with armed presence. Armed presence is
+`ramani.sites.armed`'s classification. On visits, each condition applies to the visit itself.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import NoReturn
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from ramani.sites import armed
 from ramani.sites import qualification as rules
 from ramani.sites.models import Qualification, Site, Term, Visit, VisitArmedGroup, VisitMineral
 
@@ -34,17 +38,24 @@ SITE_PARAMS = {
     "pcode": "Site pcode, e.g. codmine00312.",
     "q": "Text search in site name and pcode.",
     "mineral": "Mineral, in IPIS French (Or, Cassitérite) or English/Swahili (gold, dhahabu).",
-    "year": "Year of a visit, e.g. 2019.",
-    "armed_presence": "true/false: armed presence seen at a visit.",
-    "armed_group_type": "Armed-group type as in IPIS, e.g. 'Groupe armé local'.",
-    "mercury": "true/false: mercury use seen at a visit.",
-    "child_labour": "true/false: children under 15 seen working at a visit.",
+    "year": "Year of a field visit, e.g. 2019: the other visit filters then look at the site's latest visit of it.",
+    "armed_presence": "true/false: armed presence (any armed actor, interfering or not) at the latest field visit.",
+    "armed_group_type": "Armed-group type as in IPIS, e.g. 'Groupe armé local', at the latest field visit.",
+    "mercury": "true/false: mercury use seen at the latest field visit.",
+    "child_labour": "true/false: children under 15 seen working at the latest field visit.",
     "qualification": "vert, jaune, rouge, bleu or none: status on the date `on` (legal validity applied).",
     "on": "Date (YYYY-MM-DD) for `qualification`; default today.",
     "bbox": "minLon,minLat,maxLon,maxLat in WGS84.",
-    "datetime": "A visit date or interval (RFC 3339): 2019-05-01, 2018-01-01/2019-12-31, ../2015-12-31.",
+    "datetime": "A visit date or interval (RFC 3339): 2019-05-01, 2018-01-01/2019-12-31, ../2015-12-31; "
+    "the other visit filters then look at the site's latest field visit in it.",
 }
 VISIT_PARAMS = {k: v for k, v in SITE_PARAMS.items() if k not in ("qualification", "on", "q")} | {
+    "year": "Year of the visit, e.g. 2019.",
+    "armed_presence": "true/false: armed presence (any armed actor, interfering or not) at the visit.",
+    "armed_group_type": "Armed-group type as in IPIS, e.g. 'Groupe armé local', named at the visit.",
+    "mercury": "true/false: mercury use seen at the visit.",
+    "child_labour": "true/false: children under 15 seen working at the visit.",
+    "datetime": "A visit date or interval (RFC 3339): 2019-05-01, 2018-01-01/2019-12-31, ../2015-12-31.",
     "project": "Project as in IPIS, e.g. 'IPIS - IOM 2016-2018'.",
     "source": "Source as in IPIS, e.g. IPIS.",
 }
@@ -143,13 +154,10 @@ def _bbox_q(bbox: tuple[float, float, float, float], prefix: str = "") -> Q:
     return q & (Q(**{f"{prefix}longitude__gte": minx}) | Q(**{f"{prefix}longitude__lte": maxx}))
 
 
-def _visit_conditions(params: dict[str, str]) -> Q | None:
-    """The visit-level conditions of the parameters, or None when there are none."""
+def _window(params: dict[str, str]) -> Q | None:
+    """The visit dates asked for (`year`, `datetime`), or None."""
     q = Q()
     used = False
-    if params.get("mineral"):
-        q &= Exists(VisitMineral.objects.filter(visit=OuterRef("pk"), mineral__in=mineral_values(params["mineral"])))
-        used = True
     if params.get("year"):
         q &= Q(visit_date__year=parse_year(params["year"]))
         used = True
@@ -160,7 +168,20 @@ def _visit_conditions(params: dict[str, str]) -> Q | None:
         if hi:
             q &= Q(visit_date__lte=hi)
         used = True
-    for param, field in (("armed_presence", "presence"), ("mercury", "mercury"), ("child_labour", "childunder15")):
+    return q if used else None
+
+
+def _conditions(params: dict[str, str]) -> Q | None:
+    """What the parameters ask of one visit (besides its date), or None when they ask nothing."""
+    q = Q()
+    used = False
+    if params.get("mineral"):
+        q &= Exists(VisitMineral.objects.filter(visit=OuterRef("pk"), mineral__in=mineral_values(params["mineral"])))
+        used = True
+    if params.get("armed_presence"):
+        q &= armed.armed_q(parse_bool("armed_presence", params["armed_presence"]))
+        used = True
+    for param, field in (("mercury", "mercury"), ("child_labour", "childunder15")):
         if params.get(param):
             q &= Q(**{field: parse_bool(param, params[param])})
             used = True
@@ -168,6 +189,27 @@ def _visit_conditions(params: dict[str, str]) -> Q | None:
         q &= Exists(VisitArmedGroup.objects.filter(visit=OuterRef("pk"), type=params["armed_group_type"]))
         used = True
     return q if used else None
+
+
+def _visit_conditions(params: dict[str, str]) -> Q | None:
+    """All the visit-level conditions (dates included), for filtering visits one by one."""
+    window, conditions = _window(params), _conditions(params)
+    if window is None:
+        return conditions
+    return window if conditions is None else window & conditions
+
+
+def reference_visits(params: dict[str, str]) -> QuerySet:
+    """Each site's reference visit for the filters: its latest field visit (ties: the larger id), within
+    the `year` / `datetime` asked for. The map colours a site by this same visit."""
+    field = Visit.objects.exclude(project=rules.QUALIFICATION_PROJECT)
+    window = _window(params)
+    if window is not None:
+        field = field.filter(window)
+    later = field.filter(site=OuterRef("site")).filter(
+        Q(visit_date__gt=OuterRef("visit_date")) | Q(visit_date=OuterRef("visit_date"), id__gt=OuterRef("id"))
+    )
+    return field.filter(~Exists(later))
 
 
 def _place_q(params: dict[str, str], prefix: str = "") -> Q:
@@ -207,9 +249,12 @@ def filter_sites(params: dict[str, str], qs: QuerySet | None = None) -> QuerySet
         qs = qs.filter(Q(name__icontains=t) | Q(pcode__icontains=t))
     if params.get("bbox"):
         qs = qs.filter(_bbox_q(parse_bbox(params["bbox"])))
-    visit_q = _visit_conditions(params)
-    if visit_q is not None:
-        qs = qs.filter(Exists(Visit.objects.filter(visit_q, site=OuterRef("pk"))))
+    conditions = _conditions(params)
+    if conditions is not None or _window(params) is not None:
+        reference = reference_visits(params)
+        if conditions is not None:
+            reference = reference.filter(conditions)
+        qs = qs.filter(Exists(reference.filter(site=OuterRef("pk"))))
     if params.get("qualification"):
         status = params["qualification"].strip().lower()
         if status not in {c for c, _ in rules.STATUS_CHOICES}:

@@ -1,20 +1,18 @@
 """The due-diligence lookup: the red flags a buyer must see for one site as of a date, each
-with the visit it comes from (OECD Due Diligence Guidance, Annex II risks)."""
+with the visit it comes from (OECD Due Diligence Guidance, Annex II risks).
+
+Armed interference is read by `ramani.sites.armed` (the map's armed layer uses the same rule): one
+flag per interfering group of the latest field visit; armed presence without interference is no
+red flag."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from ramani.sites import armed
 from ramani.sites.models import Site, Visit
 from ramani.sites.qualification import QUALIFICATION_PROJECT
 
-FARDC_NO_INTERFERENCE = {
-    "FARDC - Pas d’ingérence constatée",
-    "FARDC - Pas d'ingérence constatée",
-    "FARDC - Pas de données sur les ingérences",
-    "Aucun",
-}
-STATE_SECURITY = ("FARDC", "PNC", "PMH", "Police")
 STALE_AFTER_DAYS = 365
 
 
@@ -34,25 +32,23 @@ def assess(site: Site, on: dt.date) -> dict:
     flags = []
     if latest:
         ref = _visit_ref(latest)
-        for g in latest.armed_groups.all():
+        groups = list(latest.armed_groups.all())
+        for g, group in zip([g for g in groups if g.type], armed.groups_of(groups)):
+            if not armed.interferes(group, latest.interference):
+                continue
             acts = g.activities()
-            state = g.name.startswith(STATE_SECURITY) or g.type.startswith(("FARDC", "PNC", "PMH"))
-            interfering = (
-                bool(acts)
-                or g.type in ("Groupe armé local", "Groupe armé étranger")
-                or (g.type.endswith("Éléments indisciplinés"))
+            flags.append(
+                {
+                    "flag": (
+                        "state_security_interference" if armed.kind(g.type) == "state" else "armed_group_interference"
+                    ),
+                    "severity": "high",
+                    "detail": f"{g.name or g.type} ({g.type}); activities: {', '.join(acts) or 'not recorded'}",
+                    "frequency": g.frequency,
+                    "visit": ref,
+                }
             )
-            if interfering and g.type not in FARDC_NO_INTERFERENCE:
-                flags.append(
-                    {
-                        "flag": "state_security_interference" if state else "armed_group_interference",
-                        "severity": "high",
-                        "detail": f"{g.name or g.type} ({g.type}); activities: {', '.join(acts) or 'presence'}",
-                        "frequency": g.frequency,
-                        "visit": ref,
-                    }
-                )
-        if latest.interference and not any(f["flag"].endswith("interference") for f in flags):
+        if armed.visit_class(latest) == "other":
             flags.append(
                 {
                     "flag": "armed_interference",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ramani.opendata import ogcapi
+from ramani.sites import stats
 
 
 def _base(request: HttpRequest) -> str:
@@ -137,7 +138,7 @@ def opendata_page(request):
             "collections": exports.COLLECTIONS,
             "sites": Site.objects.count(),
             "visits": Visit.objects.count(),
-            "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "synthetic": stats.any_synthetic(),
             "licence": ogcapi.LICENCE,
             "attribution": ogcapi.ATTRIBUTION,
         },

@@ -8,6 +8,7 @@ from collections import Counter
 from django.db.models import Count
 
 from ramani.sites import qualification as rules
+from ramani.sites import revision
 from ramani.sites.models import Qualification, Site, Visit
 
 
@@ -25,6 +26,27 @@ def qualification_counts(on: dt.date, sites=None) -> Counter:
     return counts
 
 
+def any_synthetic() -> bool:
+    """Whether any site is synthetic demo data (pages then say so)."""
+    return Site.objects.filter(synthetic=True).exists()
+
+
+_years: dict[int, list[int]] = {}
+
+
+def visit_years() -> list[int]:
+    """The years with at least one field visit, latest first (what a year filter can offer); kept per
+    registry revision, since every page with filters asks."""
+    number = revision.current()
+    found = _years.get(number)
+    if found is None:
+        dates = Visit.objects.exclude(project=rules.QUALIFICATION_PROJECT).dates("visit_date", "year", order="DESC")
+        found = [d.year for d in dates]
+        _years.clear()
+        _years[number] = found
+    return list(found)
+
+
 def registry_summary(on: dt.date) -> dict:
     by_province = list(Site.objects.values("province").annotate(n=Count("id")).order_by("-n", "province"))
     last_visit = Visit.objects.order_by("-visit_date").values_list("visit_date", flat=True).first()
@@ -33,7 +55,7 @@ def registry_summary(on: dt.date) -> dict:
     return {
         "sites": Site.objects.count(),
         "visits": Visit.objects.count(),
-        "synthetic": Site.objects.filter(synthetic=True).exists(),
+        "synthetic": any_synthetic(),
         "provinces": by_province,
         "qualification": [
             (code, label, rules.COLOURS[code], at_last.get(code, 0), today.get(code, 0))

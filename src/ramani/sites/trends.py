@@ -1,7 +1,9 @@
 """Figures over time for the dashboard: per year and province, shares of visited sites.
 
 A share is "of the sites visited that year, how many had X at a visit that year", counted
-only where X was recorded (mercury is recorded from 2015 on, for instance).
+only where X was recorded (mercury is recorded from 2015 on, for instance). Armed presence and the
+armed classes are those of `ramani.sites.armed` (a site counts in the most severe class of its
+visits that year).
 """
 
 from __future__ import annotations
@@ -9,26 +11,24 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 
+from ramani.sites import armed, diggers
 from ramani.sites.models import VisitArmedGroup
 from ramani.sites.qualification import QUALIFICATION_PROJECT
-
-BANDS = [("1-50", 1, 49), ("50-500", 50, 500), ("500+", 501, None)]
-
-
-def _band(n: int | None) -> str:
-    if n is None or n <= 0:
-        return "none"
-    for name, low, high in BANDS:
-        if n >= low and (high is None or n <= high):
-            return name
-    return "none"
 
 
 def field_visit_figures(visits) -> dict:
     """`visits`: a Visit queryset (already filtered). Qualification-only rows are left out."""
     rows = list(
         visits.exclude(project=QUALIFICATION_PROJECT).values_list(
-            "id", "site_id", "visit_date", "presence", "mercury", "childunder15", "workers_numb", "site__province"
+            "id",
+            "site_id",
+            "visit_date",
+            "presence",
+            "mercury",
+            "childunder15",
+            "workers_numb",
+            "site__province",
+            "interference",
         )
     )
     years: dict[int, dict] = defaultdict(
@@ -45,33 +45,50 @@ def field_visit_figures(visits) -> dict:
         }
     )
     provinces: dict[str, dict] = defaultdict(lambda: {"sites": set(), "visits": 0})
-    bands: dict[str, int] = {name: 0 for name, _, _ in BANDS} | {"none": 0}
+    bands: dict[str, int] = {name: 0 for _, name, _, _ in diggers.BANDS} | {diggers.NO_DATA[1]: 0}
     year_of_visit = {}
-    for vid, site, date, presence, mercury, child, workers, province in rows:
+    flags = {}
+    for vid, site, date, presence, mercury, child, workers, province, interference in rows:
         y = years[date.year]
         year_of_visit[vid] = (date.year, site)
+        flags[vid] = (presence, interference)
         y["visits"] += 1
         y["sites"].add(site)
-        for key, value in (("presence", presence), ("mercury", mercury), ("children", child)):
+        for key, value in (("mercury", mercury), ("children", child)):
             if value is not None:
                 y[f"{key}_recorded"].add(site)
                 if value:
                     y[key].add(site)
         if workers is not None and workers > 0:
             y["workers"].append(workers)
-        bands[_band(workers)] += 1
+        bands[diggers.band_name(workers)] += 1
         provinces[province]["sites"].add(site)
         provinces[province]["visits"] += 1
     by_type: dict[tuple[int, str], set] = defaultdict(set)
+    groups: dict[int, list[armed.Group]] = defaultdict(list)
     ids = list(year_of_visit)
     for start in range(0, len(ids), 20_000):
-        for vid, kind in (
+        for vid, kind, *acts in (
             VisitArmedGroup.objects.filter(visit_id__in=ids[start : start + 20_000])
             .exclude(type="")
-            .values_list("visit_id", "type")
+            .values_list("visit_id", "type", *VisitArmedGroup.ACTIVITIES)
         ):
             year, site = year_of_visit[vid]
             by_type[(year, kind)].add(site)
+            groups[vid].append(armed.Group(kind, tuple(acts)))
+    # per year and site, the most severe armed class of its visits that year (ramani.sites.armed)
+    worst: dict[tuple[int, int], int] = {}
+    for vid, (year, site) in year_of_visit.items():
+        rank = armed.CLASSES.index(armed.classify(*flags[vid], groups.get(vid, [])))
+        worst[(year, site)] = max(rank, worst.get((year, site), 0))
+    by_class: dict[tuple[int, str], int] = defaultdict(int)
+    for (year, site), rank in worst.items():
+        cls = armed.CLASSES[rank]
+        if cls != "unknown":
+            years[year]["presence_recorded"].add(site)
+        if armed.is_armed(cls):
+            years[year]["presence"].add(site)
+            by_class[(year, cls)] += 1
     by_year = []
     for year in sorted(years):
         y = years[year]
@@ -98,6 +115,9 @@ def field_visit_figures(visits) -> dict:
         ),
         "armed_group_types_by_year": [
             {"year": year, "type": kind, "sites": len(sites)} for (year, kind), sites in sorted(by_type.items())
+        ],
+        "armed_classes_by_year": [
+            {"year": year, "class": cls, "sites": n} for (year, cls), n in sorted(by_class.items())
         ],
         "workers_bands": [{"band": name, "visits": n} for name, n in bands.items()],
     }

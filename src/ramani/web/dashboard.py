@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from ramani.analysis import roadblocks as roadblock_analysis
 from ramani.opendata import query
 from ramani.roadblocks.models import Roadblock
-from ramani.sites.models import Site, Term
+from ramani.sites import stats
+from ramani.sites.models import Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
 from ramani.web.map_views import FILTERS, filter_choices
@@ -103,8 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
             "qualification_classes": legend.layers()[0]["classes"],
             "today": dt.date.today().isoformat(),
-            "years": list(range(2009, dt.date.today().year + 1))[::-1],
-            "synthetic": Site.objects.filter(synthetic=True).exists(),
+            "years": stats.visit_years(),
+            "synthetic": stats.any_synthetic(),
             "roadblocks": roadblock_analysis.analyse(language=lang) if Roadblock.objects.exists() else None,
         },
     )

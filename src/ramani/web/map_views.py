@@ -17,7 +17,7 @@ from ramani import config
 from ramani.geo import basemap
 from ramani.opendata import features, maptiles, query
 from ramani.sites import qualification as rules
-from ramani.sites import revision
+from ramani.sites import revision, stats
 from ramani.sites.models import Site, Term
 from ramani.web import legend, overlays
 
@@ -161,8 +161,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "qualification_classes": layers[0]["classes"],
             "strings": legend.strings(),
             "terms": _terms(lang),
-            "synthetic": Site.objects.filter(synthetic=True).exists(),
-            "years": list(range(2009, today.year + 1))[::-1],
+            "synthetic": stats.any_synthetic(),
+            "years": stats.visit_years(),
             "today": today.isoformat(),
         },
     )
@@ -212,7 +212,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "choices": filter_choices(request.LANGUAGE_CODE[:2]),
             "colours": rules.COLOURS,
             "on": on,
-            "synthetic": Site.objects.filter(synthetic=True).exists(),
-            "years": list(range(2009, dt.date.today().year + 1))[::-1],
+            "synthetic": stats.any_synthetic(),
+            "years": stats.visit_years(),
         },
     )
