@@ -3,7 +3,10 @@
 Rows are read, checked and written in chunks inside one transaction. If any row has a
 problem the remaining rows are still checked (so the report is complete) but nothing more
 is written, and the transaction is rolled back: the database is left as it was.
-A visit is matched on `vid`, else on pcode+date+project; an unchanged row is not written.
+A visit is matched on `vid`, else on pcode+date+project; an unchanged row is not written, a
+changed one is merged with what curators changed since the last import (ramani.sites.import_merge:
+a conflict is reported and the curator's value kept unless `overwrite`). Every row written gets its
+history row, copied in bulk, with the import as its change reason.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ramani import dbutil
+from ramani import curation, dbutil
+from ramani.curation import Conflict, copy_to_history
 from ramani.sites import ipis_format as fmt
 from ramani.sites import revision, site_refresh, terms
+from ramani.sites.import_merge import Merger
 from ramani.sites.ipis_read import VISIT_VALUE_FIELDS, FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
 from ramani.sites.site_refresh import SiteFold
@@ -44,30 +49,41 @@ class ImportResult:
     unchanged: int = 0
     sites_created: int = 0
     warnings: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # the first MAX_CONFLICTS
+    conflict_count: int = 0
     run_id: int | None = None
 
 
 VISIT_FIELDS = VISIT_VALUE_FIELDS
-VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
-VISIT_UPDATE = ["site_id", "key", "row_hash", "import_run_id"] + VISIT_FIELDS
-MINERAL_INSERT = ["visit_id", "position", *fmt.MINERAL_FIELDS]
-GROUP_INSERT = ["visit_id", "position", *fmt.GROUP_FIELDS]
+VISIT_INSERT = ["id", "site_id", "key", "row_hash", "import_run_id", "curated"] + VISIT_FIELDS
+MINERAL_INSERT = ["id", "visit_id", "position", *fmt.MINERAL_FIELDS]
+GROUP_INSERT = ["id", "visit_id", "position", *fmt.GROUP_FIELDS]
 VOCAB_CHECKS = [(fmt.COLUMN_INDEX[c], v, False) for c, v in fmt.VOCABULARY_OF.items()] + [
     (fmt.COLUMN_INDEX[c], v, True) for c, v in fmt.LIST_VOCABULARY_OF.items()
 ]
 LON_AT, LAT_AT = VISIT_FIELDS.index("longitude"), VISIT_FIELDS.index("latitude")
-QUAL_INSERT = ["site_id", "status", "date", "visit_id", "reference"]
+QUAL_INSERT = ["id", "site_id", "status", "date", "visit_id", "reference"]
 
 
-def import_ipis(path: Path, progress: Progress | None = None, today: dt.date | None = None) -> ImportResult:
-    """Import a CSV or GeoJSON file in the IPIS format; raises ImportFailed (nothing written) on bad input."""
+def import_ipis(
+    path: Path,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    overwrite: bool = False,
+    kind: str = "ipis",
+) -> ImportResult:
+    """Import a CSV or GeoJSON file in the IPIS format; raises ImportFailed (nothing written) on bad input.
+
+    A field a curator changed since the last import keeps the curator's value; when the file changes it
+    too, the conflict is in `conflicts`, and `overwrite` lets the file win. `kind` names the import in
+    the history rows and the import run (a survey import passes "kobo" or "odk")."""
     path = Path(path)
     today = today or dt.date.today()
     was_enabled = gc.isenabled()
     gc.disable()  # rows are acyclic: reference counting frees them; collections would only cost time
     try:
         with transaction.atomic():
-            return _Importer(path, today).run(progress)
+            return _Importer(path, today, overwrite, kind).run(progress)
     except FileProblem as exc:
         raise ImportFailed(exc.problems, len(exc.problems)) from None
     finally:
@@ -76,8 +92,9 @@ def import_ipis(path: Path, progress: Progress | None = None, today: dt.date | N
 
 
 class _Importer:
-    def __init__(self, path: Path, today: dt.date):
-        self.path, self.today = path, today
+    def __init__(self, path: Path, today: dt.date, overwrite: bool = False, kind: str = "ipis"):
+        self.path, self.today, self.kind = path, today, kind
+        self.overwrite = overwrite
         self.result = ImportResult()
         self.problems: list[Problem] = []
         self.problem_count = 0
@@ -98,8 +115,10 @@ class _Importer:
 
     def run(self, progress: Progress | None) -> ImportResult:
         self.import_run = ImportRun.objects.create(
-            kind="ipis", filename=self.path.name[:255], sha256=_sha256(self.path)
+            kind=self.kind, filename=self.path.name[:255], sha256=_sha256(self.path)
         )
+        self.reason = curation.reason(self.kind, f"{self.path.name} (run {self.import_run.pk})")
+        self.merger = Merger(self.overwrite, self.reason, self.now, self.id_state)
         chunk: list[ParsedRow] = []
         for row, values in read_rows(self.path, progress, self.result.warnings):
             self.result.rows += 1
@@ -177,35 +196,21 @@ class _Importer:
                     match = candidate
             if match is None:
                 new.append(r)
-            elif match[1] == r.row_hash and match[2] == site_ids[r.pcode]:
-                self.result.unchanged += 1
+            elif match[1] == r.row_hash:
+                self.result.unchanged += 1  # a curator's edit of an unchanged row stays, silently
             else:
                 changed.append((match[0], r))
-                self.touched_sites.update((match[2], site_ids[r.pcode]))
+                self.touched_sites.add(match[2])
         ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
         run_id = self.import_run.pk
         dbutil.insert_many(
             Visit,
             VISIT_INSERT,
-            [(pk, site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values) for pk, r in zip(ids, new)],
+            [(pk, site_ids[r.pcode], r.key, r.row_hash, run_id, "{}", *r.values) for pk, r in zip(ids, new)],
         )
+        self._insert_slots(list(zip(ids, new)))
         if changed:
-            old_ids = [pk for pk, _ in changed]
-            for model in (VisitMineral, VisitArmedGroup, Qualification):
-                dbutil.delete_where_in(model, "visit_id", old_ids)
-            dbutil.update_many(
-                Visit,
-                VISIT_UPDATE,
-                [(site_ids[r.pcode], r.key, r.row_hash, run_id, *r.values, pk) for pk, r in changed],
-            )
-        written = list(zip(ids, new)) + changed
-        dbutil.insert_many(VisitMineral, MINERAL_INSERT, [(pk, *m) for pk, r in written for m in r.minerals])
-        dbutil.insert_many(VisitArmedGroup, GROUP_INSERT, [(pk, *g) for pk, r in written for g in r.groups])
-        dbutil.insert_many(
-            Qualification,
-            QUAL_INSERT,
-            [(site_ids[r.pcode], r.qualification, r.visit_date, pk, "") for pk, r in written if r.qualification],
-        )
+            self.touched_sites.update(self.merger.merge(changed, site_ids, run_id))
         fold = self.new_sites
         for pk, r in zip(ids, new):
             site_id = site_ids[r.pcode]
@@ -217,6 +222,22 @@ class _Importer:
         self.result.updated += len(changed)
         if fold.full():
             self.inserted_sites += fold.insert(self.now)
+
+    def _insert_slots(self, written: list[tuple[int, ParsedRow]]) -> None:
+        """The new visits' minerals, armed groups and qualification, then the history of all four."""
+        site_ids, state, reason, now = self.site_ids, self.id_state, self.reason, self.now
+        minerals = [(pk, *m) for pk, r in written for m in r.minerals]
+        groups = [(pk, *g) for pk, r in written for g in r.groups]
+        quals = [(site_ids[r.pcode], r.qualification, r.date_text, pk, "") for pk, r in written if r.qualification]
+        for model, columns, rows in (
+            (VisitMineral, MINERAL_INSERT, minerals),
+            (VisitArmedGroup, GROUP_INSERT, groups),
+            (Qualification, QUAL_INSERT, quals),
+        ):
+            ids = dbutil.reserve_ids(model, len(rows), state)
+            dbutil.insert_many(model, columns, [(pk, *row) for pk, row in zip(ids, rows)])
+            copy_to_history(model, "id", ids, "+", reason, now)
+        copy_to_history(Visit, "id", [pk for pk, _ in written], "+", reason, now)
 
     def _check_terms(self, rows: list[ParsedRow]) -> None:
         """Note vocabulary values not yet in the Term table (each distinct text is looked at once)."""
@@ -261,13 +282,17 @@ class _Importer:
         self.inserted_sites += self.new_sites.insert(self.now)
         site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
         site_refresh.assign_admin_codes(sorted(self.touched_sites.union(self.inserted_sites)))
+        copy_to_history(Site, "id", self.inserted_sites, "+", self.reason, self.now)
+        copy_to_history(Site, "id", sorted(self.touched_sites - set(self.inserted_sites)), "~", self.reason, self.now)
+        merger = self.merger
+        self.result.conflicts, self.result.conflict_count = merger.conflicts, merger.conflict_count
         if self.result.created or self.result.updated or self.new_terms:
             revision.bump()
         run = self.import_run
         run.finished = timezone.now()
         run.rows, run.created_count = self.result.rows, self.result.created
         run.updated_count, run.unchanged_count = self.result.updated, self.result.unchanged
-        run.warnings = self.result.warnings[:1000]
+        run.warnings = self.result.warnings[:1000] + [f"conflict: {c}" for c in merger.conflicts[:1000]]
         run.save()
         self.result.run_id = run.pk
 

@@ -114,6 +114,12 @@ class Visit(models.Model):
     )
     row_hash = models.CharField(max_length=40, help_text="Digest of the row as imported, to skip unchanged rows.")
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
+    curated = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Fields whose value a curator holds against the imports: field -> the value the last import "
+        "wrote or brought (see ramani.curation).",
+    )
 
     vid = models.CharField(
         max_length=40, null=True, blank=True, help_text="IPIS visit id; unique through `key` (vid:<vid>)."
