@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from ramani import config
@@ -159,7 +160,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "layers": layers,
             "overlays": overlays.overlays(),
             "qualification_classes": layers[0]["classes"],
-            "strings": legend.strings(),
+            "strings": legend.strings() | {"site_page": gettext("Site page")},
             "terms": _terms(lang),
             "synthetic": stats.any_synthetic(),
             "years": stats.visit_years(),

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from ramani.web import cases, dashboard, kufatilia, map_views, views
+from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
 
 urlpatterns = [
     path("", map_views.map_page, name="map"),
     path("map/tiles/<int:z>/<int:x>/<int:y>.pbf", map_views.tile, name="map-tile"),
     path("map/boundaries.json", map_views.boundaries, name="map-boundaries"),
     path("sites/", map_views.site_list, name="site-list"),
+    path("sites/<str:pcode>/", site_page.site_page, name="site-page"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),

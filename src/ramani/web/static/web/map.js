@@ -46,12 +46,14 @@
     });
     var layer = q.get("layer");
     if (layer && LAYERS.some(function (l) { return l.id === layer; })) state.layer = layer;
+    state.site = /^[A-Za-z0-9_-]{1,20}$/.test(q.get("site") || "") ? q.get("site") : null;
     document.querySelector('input[name=layer][value="' + state.layer + '"]').checked = true;
     limitTerritoires();
   }
   function writeUrl() {
     var q = filters();
     if (state.layer !== "qualification") q.set("layer", state.layer);
+    if (state.site) q.set("site", state.site);
     var search = q.toString();
     history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
     var f = filters().toString(), sep = f ? "?" + f : "";
@@ -172,7 +174,7 @@
     map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites",
       paint: {"circle-color": "#888", "circle-stroke-color": "#ffffff", "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 4, 0.3, 10, 1],
         "circle-opacity": 0.92}});
-    map.addLayer({id: "selected", type: "circle", source: "sites", "source-layer": "sites", filter: ["==", ["get", "pcode"], ""],
+    map.addLayer({id: "selected", type: "circle", source: "sites", "source-layer": "sites", filter: ["==", ["get", "pcode"], state.site || ""],
       paint: {"circle-radius": 11, "circle-color": "rgba(0,0,0,0)", "circle-stroke-color": "#111", "circle-stroke-width": 2.5}});
     applyLayer();
   }
@@ -196,8 +198,10 @@
         }).join("") + "</tbody></table>";
     }).join("");
   }
-  function showCard(pcode, opener) {
+  function showCard(pcode, opener, centre) {
     var card = $("card");
+    state.site = pcode;
+    writeUrl();
     card.hidden = false;
     card.innerHTML = "<p>" + esc(T.loading) + "</p>";
     state.opener = opener || null;
@@ -207,6 +211,7 @@
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (s) {
+      if (centre && state.map && s.longitude != null) state.map.jumpTo({center: [s.longitude, s.latitude], zoom: Math.max(state.map.getZoom(), 10)});
       var substances = [];
       s.visits.forEach(function (v) { v.minerals.forEach(function (m) {
         var label = term("mineral", m.mineral);
@@ -240,7 +245,9 @@
         }).join("") + "</ul>";
       }
       html +=
-        '<p class="links"><a href="/api/sites/' + encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">' + esc(T.risk) + '</a> · <a href="/api/sites/' +
+        '<p class="links"><a id="card-page" href="/sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '"><strong>' + esc(T.site_page) + "</strong></a> · " +
+        '<a href="/sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '#flags-title">' + esc(T.risk) + '</a> (<a href="/api/sites/' +
+        encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">JSON</a>) · <a href="/api/sites/' +
         encodeURIComponent(s.pcode) + '">' + esc(T.api) + "</a></p>";
       card.innerHTML = html;
       card.focus();
@@ -250,6 +257,8 @@
   }
   function closeCard() {
     $("card").hidden = true;
+    state.site = null;
+    writeUrl();
     if (state.map && state.map.getLayer("selected")) state.map.setFilter("selected", ["==", ["get", "pcode"], ""]);
     if (state.opener && document.body.contains(state.opener)) state.opener.focus();
   }
@@ -389,6 +398,7 @@
   renderLegend();
   writeUrl();
   refreshCount();
+  if (state.site) showCard(state.site, null, !/(^#|&)view=/.test(location.hash));
 
   function webgl() {
     try {
