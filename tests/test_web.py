@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_home_summarises_the_registry(client, today):
     import_ipis(SAMPLE, today=today)
     page = client.get("/about/").content.decode()
-    assert "Ramani" in page and ">4<" in page and ">7<" in page
+    # 4 sites; 7 rows of which 2 only record a qualification decision: 5 field visits, as the dashboard counts
+    assert "Ramani" in page and ">4<" in page and ">5<" in page and "2 enregistrements de qualification seule" in page
+    assert "Une visite est une visite de terrain" in page  # the definition, stated where the figure is
     assert "Sud-Kivu" in page
     assert "synthetic" not in page  # real-format sample: no demo banner
 

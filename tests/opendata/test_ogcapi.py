@@ -70,9 +70,9 @@ def test_single_feature_and_errors(client, sample):
 
 def test_html_pages(client, sample):
     page = client.get("/ogcapi/collections/sites/items?f=html").content.decode()
-    assert "codmine01764" in page and "<table>" in page
+    assert "codmine01764" in page and "<table" in page
     assert client.get("/ogcapi/", HTTP_ACCEPT="text/html").content.decode().startswith("<!doctype html>")
-    assert "Downloads" in client.get("/opendata/").content.decode()
+    assert "Téléchargements" in client.get("/opendata/").content.decode()  # French, the default language
 
 
 def test_functions_work_without_http(sample):

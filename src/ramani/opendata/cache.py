@@ -18,6 +18,7 @@ import threading
 import time
 from collections import OrderedDict
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 
 from ramani import config
@@ -103,6 +104,7 @@ def middleware(get_response):
         seconds = int(config.get("RAMANI_CACHE_SECONDS"))
         raw = (
             f"{revision.current()}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
+            f"|{request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, '')}"  # HTML answers: the reader's language
         )
         if request.path.startswith("/api/sites/"):  # a site's answer lists its published incidents
             from ramani.incidents.public import version

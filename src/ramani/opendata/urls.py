@@ -1,11 +1,13 @@
 from django.urls import path
 
-from ramani.opendata import views
+from ramani.opendata import pages, views
 from ramani.opendata.api import api
 
 urlpatterns = [
     path("api/", api.urls),
-    path("opendata/", views.opendata_page, name="opendata"),
+    path("opendata/", pages.opendata_page, name="opendata"),
+    path("opendata/dictionary.<str:fmt>", pages.dictionary_download, name="dictionary"),
+    path("opendata/download/<str:collection>.hxl.csv", pages.hxl_download, name="download-hxl"),
     path("opendata/download/<str:collection>.<str:fmt>", views.download, name="download"),
     path("ogcapi", views.landing),
     path("ogcapi/", views.landing, name="ogc-landing"),

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ramani.opendata import ogcapi
-from ramani.sites import stats
 
 
 def _base(request: HttpRequest) -> str:
@@ -31,17 +27,9 @@ def _respond(request: HttpRequest, answer_of, title: str) -> HttpResponse:
     if f and f not in ("json", "html"):
         answer = ogcapi.Answer(400, {"code": "InvalidParameterValue", "description": "f: expected json or html"})
     if _wants_html(request) and answer.status == 200:
-        return render(
-            request,
-            "opendata/ogc.html",
-            {
-                "title": title,
-                "doc": answer.body,
-                "pretty": json.dumps(answer.body, indent=2, ensure_ascii=False)[:200_000],
-                "features": answer.body.get("features"),
-                "links": answer.body.get("links", []),
-            },
-        )
+        from ramani.opendata import pages
+
+        return pages.ogc_page(request, answer.body)
     response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = answer.media_type
     response["Access-Control-Allow-Origin"] = "*"
@@ -125,21 +113,3 @@ def download(request, collection: str, fmt: str):
     response["Link"] = '<https://opendatacommons.org/licenses/by/1-0/>; rel="license"'
     return response
 
-
-def opendata_page(request):
-    from ramani.opendata import exports
-    from ramani.sites.models import Site, Visit
-
-    return render(
-        request,
-        "opendata/index.html",
-        {
-            "formats": list(exports.FORMATS),
-            "collections": exports.COLLECTIONS,
-            "sites": Site.objects.count(),
-            "visits": Visit.objects.count(),
-            "synthetic": stats.any_synthetic(),
-            "licence": ogcapi.LICENCE,
-            "attribution": ogcapi.ATTRIBUTION,
-        },
-    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ramani.analysis import roadblocks as roadblock_analysis
 from ramani.opendata import query
 from ramani.roadblocks.models import Roadblock
-from ramani.sites import stats
+from ramani.sites import field_visits, stats
 from ramani.sites.models import Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
@@ -101,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "config": config,
             "choices": filter_choices(lang),
             "download_collections": ("sites", "visits"),
+            "visit_definition": field_visits.DEFINITION,
             "download_formats": (("csv", "CSV"), ("geojson", "GeoJSON"), ("xlsx", "Excel")),
             "qualification_classes": legend.layers()[0]["classes"],
             "today": dt.date.today().isoformat(),

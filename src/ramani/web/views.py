@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ramani.sites import stats
+from ramani.sites import field_visits, stats
 
 
 def about(request: HttpRequest) -> HttpResponse:
     summary = stats.registry_summary(dt.date.today())
-    return render(request, "web/about.html", {"summary": summary, "page": "about", "synthetic": summary["synthetic"]})
+    context = {"summary": summary, "page": "about", "synthetic": summary["synthetic"], **field_visits.counts()}
+    return render(request, "web/about.html", {**context, "visit_definition": field_visits.DEFINITION})
 
 
 def set_language(request: HttpRequest, code: str) -> HttpResponse:

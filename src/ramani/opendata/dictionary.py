@@ -1,0 +1,526 @@
+"""The data dictionary: every column of every download and every field of the APIs, with its meaning, type,
+vocabulary (values and their labels in the reader's language) and HXL hashtag.
+
+Built from the registries, so that what is added there appears here: the 84 IPIS columns and their vocabularies
+(`sites.columns`, `sites.ipis_format`, `sites.vocabularies`), the downloads (`exports`), the OGC API collections
+(`ogcapi.COLLECTIONS`: a new collection is listed with the `PROPERTIES` of its features module, the properties
+of its first feature, and the meanings below or its model fields' verbose_name/help_text) and the REST API.
+A field nobody described is listed with an empty meaning; tests/opendata/test_dictionary.py fails on it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import get_language, gettext_lazy
+
+from ramani.opendata import exports, features, ogcapi
+from ramani.sites import columns as ipis_columns
+from ramani.sites import ipis_format as fmt
+from ramani.sites import qualification as rules
+from ramani.sites.vocabularies import VOCABULARIES
+
+_ = gettext_lazy
+LANGUAGE_INDEX = {"fr": 0, "en": 1, "sw": 2}
+
+TEXT = ipis_columns.TYPES[fmt.TEXT]
+DATE = ipis_columns.TYPES[fmt.DATE]
+FLAG = _("true/false (1/0 in CSV; empty: not recorded)")
+WHOLE = ipis_columns.TYPES[fmt.INT]
+DECIMAL = ipis_columns.TYPES[fmt.FLOAT]
+URL = _("URL")
+LIST = _("list")
+OBJECT = _("object")
+CSV_LIST = _("text, comma-separated")
+
+
+@dataclass(frozen=True)
+class Entry:
+    meaning: object  # a lazy translated string
+    type: object
+    vocabulary: str | None = None
+    hxl: str | None = None
+
+
+# The open vocabularies of other domains and the site's status codes, each as (value, fr, en, sw) like the
+# IPIS ones. A vocabulary is a callable so that it reads its registry when the dictionary is built.
+def _qualification_codes() -> list[tuple[str, str, str, str]]:
+    labels = {row[0]: row for row in VOCABULARIES["qualification"]}
+    by_code = {
+        "vert": labels["Vert"],
+        "jaune": labels["Jaune"],
+        "rouge": labels["Rouge"],
+        "bleu": labels["Bleu"],
+        "none": labels["No class"],
+    }
+    return [(code, *by_code[code][1:]) for code, _label in rules.STATUS_CHOICES]
+
+
+def _roadblock(table_name: str) -> Callable[[], list[tuple[str, str, str, str]]]:
+    def rows():
+        from ramani.roadblocks import vocabularies as vocab
+
+        table = getattr(vocab, table_name)
+        return [(code, *labels[-3:]) for code, labels in table.items()]
+
+    return rows
+
+
+OTHER_VOCABULARIES: dict[str, Callable[[], list[tuple[str, str, str, str]]]] = {
+    "qualification_status": _qualification_codes,
+    "operator_type": _roadblock("OPERATOR_TYPES"),
+    "tax_category": _roadblock("TAX_CATEGORIES"),
+    "road_class": _roadblock("ROAD_CLASSES"),
+    "toll_unit": _roadblock("TOLL_UNITS"),
+}
+
+
+def vocabularies(language: str | None = None) -> dict[str, list[tuple[str, str]]]:
+    """Every vocabulary the dictionary names: [(value, label in `language`)]."""
+    i = LANGUAGE_INDEX.get((language or get_language() or "fr")[:2], 0)
+    out = {name: [(value, labels[i]) for value, *labels in rows] for name, rows in VOCABULARIES.items()}
+    out.update({name: [(value, labels[i]) for value, *labels in rows()] for name, rows in OTHER_VOCABULARIES.items()})
+    return out
+
+
+def _ipis(column: str, hxl: str | None = None) -> Entry:
+    return Entry(
+        ipis_columns.meaning(column),
+        FLAG if fmt.KINDS[column] == fmt.FLAG else ipis_columns.type_of(column),
+        ipis_columns.vocabulary_of(column),
+        hxl or IPIS_HXL.get(column),
+    )
+
+
+# HXL hashtags (https://hxlstandard.org/standard/dictionary/) of the IPIS columns; the others get
+# #indicator+<column> (flags, numbers) or #meta+<column> (text).
+IPIS_HXL = {
+    "vid": "#meta+visit_id",
+    "cid": "#meta+cid",
+    "id": "#loc+ipis_id",
+    "source": "#meta+source",
+    "project": "#meta+project",
+    "pcode": "#loc+code",
+    "name": "#loc+name",
+    "visit_date": "#date+visit",
+    "longitude": "#geo+lon",
+    "latitude": "#geo+lat",
+    "geom": "#geo+wkb",
+    "location_origin": "#geo+precision",
+    "province": "#adm1+name",
+    "province_old": "#adm1+name+old",
+    "territoire": "#adm2+name",
+    "collectivite": "#adm3+name",
+    "groupement": "#adm4+name",
+    "village": "#loc+village",
+    "workers_numb": "#affected+workers",
+    "access_dry": "#access+dry",
+    "access_wet": "#access+wet",
+    "qualification": "#status+qualification",
+    "childunder15": "#indicator+child_labour",
+    "women": "#indicator+women",
+    "mercury": "#indicator+mercury",
+    "presence": "#indicator+armed_presence",
+    "interference": "#indicator+armed_interference",
+}
+
+
+def hxl_tag(name: str, entry: Entry | None) -> str:
+    if entry is not None and entry.hxl:
+        return entry.hxl
+    numeric = entry is not None and entry.type in (FLAG, WHOLE, DECIMAL)
+    return f"#{'indicator' if numeric else 'meta'}+{name}"
+
+
+# ---- the record of a site (sites download, OGC collection `sites`, /api/sites) --------------------------------------
+SITE = {
+    **{c: _ipis(c) for c in ("pcode", "name", "province", "territoire", "collectivite", "groupement", "village")},
+    "location_origin": _ipis("location_origin"),
+    "province_pcode": Entry(
+        _("Province code (COD-AB, e.g. CD61 for Nord-Kivu), from the site's position."), TEXT, None, "#adm1+code"
+    ),
+    "adm2_pcode": Entry(
+        _("Territoire or city code (COD-AB admin-2, e.g. CD6103), from the site's position."), TEXT, None, "#adm2+code"
+    ),
+    "first_visit_date": Entry(_("Date of the site's first record."), DATE, None, "#date+first"),
+    "last_visit_date": Entry(
+        _("Date of the site's latest record (a field visit or a qualification decision)."), DATE, None, "#date+last"
+    ),
+    "visit_count": Entry(
+        _("Number of records of the site: field visits and qualification-only records."),
+        WHOLE,
+        None,
+        "#indicator+records+num",
+    ),
+    "synthetic": Entry(_("Whether this is synthetic demo data, not a real site."), FLAG, None, "#meta+synthetic"),
+    "qualification": Entry(
+        _("Qualification status in force today (or on the date given by on=), as a code."),
+        TEXT,
+        "qualification_status",
+        "#status+qualification",
+    ),
+    "qualification_valid": Entry(
+        _("Whether that status is legally valid that day (green lapses after one year, blue turns red after three)."),
+        FLAG,
+        None,
+        "#status+valid",
+    ),
+    "qualification_decided_on": Entry(_("Date of the decision in force."), DATE, None, "#date+qualification"),
+    "last_field_visit_date": Entry(
+        _("Date of the latest field visit (qualification-only records left out); the fields below come from it."),
+        DATE,
+        None,
+        "#date+field_visit",
+    ),
+    "project": Entry(_("Survey project of the latest field visit."), TEXT, "project", "#meta+project"),
+    "workers_numb": Entry(
+        _("Number of workers (diggers) at the latest field visit."), WHOLE, None, "#affected+workers"
+    ),
+    "minerals": Entry(_("Minerals recorded at the latest field visit."), CSV_LIST, "mineral", "#item+mineral"),
+    "armed_presence": Entry(
+        _("Whether an armed group or undisciplined state security forces were present at the latest field visit."),
+        FLAG,
+        None,
+        "#indicator+armed_presence",
+    ),
+    "armed_interference": Entry(
+        _("Whether an armed group or undisciplined state security forces interfered at the latest field visit."),
+        FLAG,
+        None,
+        "#indicator+armed_interference",
+    ),
+    "armed_groups": Entry(
+        _("Names of the armed groups recorded at the latest field visit."), CSV_LIST, None, "#group+armed+name"
+    ),
+    "armed_group_types": Entry(
+        _("Types of those armed groups, in the same order."), CSV_LIST, "armed_group_type", "#group+armed+type"
+    ),
+    "mercury": Entry(_("Whether mercury was used at the latest field visit."), FLAG, None, "#indicator+mercury"),
+    "child_labour": Entry(
+        _("Whether children under 15 worked at the site at the latest field visit."),
+        FLAG,
+        None,
+        "#indicator+child_labour",
+    ),
+    "women": Entry(_("Whether women worked at the site at the latest field visit."), FLAG, None, "#indicator+women"),
+    "longitude": _ipis("longitude"),
+    "latitude": _ipis("latitude"),
+}
+# The columns a CSV or XLSX download adds after the properties.
+DOWNLOAD_EXTRAS = {
+    "longitude_wgs84": Entry(_("Longitude of the point, WGS84 decimal degrees."), DECIMAL, None, "#geo+lon"),
+    "latitude_wgs84": Entry(_("Latitude of the point, WGS84 decimal degrees."), DECIMAL, None, "#geo+lat"),
+    "licence": Entry(_("Licence of the data."), TEXT, None, "#meta+licence"),
+    "attribution": Entry(_("Whom to credit when using the data."), TEXT, None, "#meta+attribution"),
+}
+VISIT = {c: _ipis(c) for c in fmt.COLUMNS}
+# In the visits CSV the IPIS longitude/latitude come first: the WGS84 copies are tagged apart.
+VISIT_DOWNLOAD_EXTRAS = {
+    **DOWNLOAD_EXTRAS,
+    "longitude_wgs84": Entry(DOWNLOAD_EXTRAS["longitude_wgs84"].meaning, DECIMAL, None, "#geo+lon+wgs84"),
+    "latitude_wgs84": Entry(DOWNLOAD_EXTRAS["latitude_wgs84"].meaning, DECIMAL, None, "#geo+lat+wgs84"),
+}
+
+# ---- the REST API -------------------------------------------------------------------------------------------------
+PAGE = {
+    "count": Entry(_("Number of records matching the filters."), WHOLE),
+    "limit": Entry(_("Records per page asked for."), WHOLE),
+    "offset": Entry(_("Index of the first record of this page (0-based)."), WHOLE),
+    "next": Entry(_("URL of the next page (null on the last page)."), URL),
+    "previous": Entry(_("URL of the previous page (null on the first page)."), URL),
+    "results": Entry(_("The records of this page."), LIST),
+}
+_SLOT = _("Slot number (1 to 3), as in the IPIS columns mineral1…mineral3 or armed_group1…armed_group3.")
+API_VISIT = {
+    **{c: VISIT[c] for c in fmt.COLUMNS if c not in ("id", "geom")},
+    "id": Entry(_("Ramani's identifier of the visit (also its OGC API feature id)."), WHOLE),
+    "ipis_id": _ipis("id"),
+    "curated": Entry(
+        _("Fields whose value a curator holds against later imports, with the value the import brought."), OBJECT
+    ),
+    "minerals": Entry(_("The visit's minerals, one object per slot."), LIST),
+    "minerals[].position": Entry(_SLOT, WHOLE),
+    "minerals[].mineral": Entry(_("Mineral produced at the site."), TEXT, "mineral"),
+    "minerals[].selling_points": Entry(_("Where the mineral is sold first (comma-separated places)."), TEXT),
+    "minerals[].final_destination": Entry(_("Final destination of the mineral, as far as known."), TEXT),
+    "armed_groups": Entry(_("The armed groups or security forces present, one object per slot."), LIST),
+    "armed_groups[].position": Entry(_SLOT, WHOLE),
+    "armed_groups[].name": Entry(_("Name of the armed group or security force."), TEXT),
+    "armed_groups[].type": Entry(_("Type of the armed group."), TEXT, "armed_group_type"),
+    "armed_groups[].frequency": Entry(_("How often the group is present."), TEXT, "frequency"),
+    "armed_groups[].activities": Entry(
+        _(
+            "What the group does at the site among: taxation, commerce_taxation, entrance_taxation, monopoly, "
+            "buying_minerals, digging, forced_labour, pillaging, pit_ownership."
+        ),
+        LIST,
+    ),
+}
+API_SITE = {
+    "visits": Entry(_("Every record of the site, oldest first, with the fields of /api/visits."), LIST),
+    "qualification_on": Entry(_("The qualification on the date asked for, with why."), OBJECT),
+    "qualification_on.on": Entry(_("The date asked for (default today)."), DATE),
+    "qualification_on.status": Entry(_("Status in force that day, as a code."), TEXT, "qualification_status"),
+    "qualification_on.decided": Entry(_("Status of the decision in force, before any automatic change."), TEXT),
+    "qualification_on.decided_on": Entry(_("Date of the decision in force."), DATE),
+    "qualification_on.since": Entry(_("Date from which the status holds."), DATE),
+    "qualification_on.valid_until": Entry(_("Last day the status is legally valid, if it lapses."), DATE),
+    "qualification_on.review_due": Entry(_("Date a yellow status is due for re-evaluation."), DATE),
+    "qualification_on.expired": Entry(_("Whether a green status has lapsed (no valid class)."), FLAG),
+    "qualification_on.automatic": Entry(_("Whether the status comes from a rule (blue turned red)."), FLAG),
+    "qualification_history": Entry(_("Every qualification decision of the site, oldest first."), LIST),
+    "qualification_history[].date": Entry(_("Date of the decision."), DATE),
+    "qualification_history[].status": Entry(_("Status decided, as a code."), TEXT, "qualification_status"),
+    "qualification_history[].reference": Entry(_("Decree, directory or document of the decision."), TEXT),
+    "qualification_history[].visit_id": Entry(_("The record the decision was imported from, if any."), WHOLE),
+    "incidents": Entry(_("The site's published Kufatilia incidents, newest first."), LIST),
+    "incidents[].date": Entry(_("Date of the incident (YYYY/MM/DD)."), TEXT),
+    "incidents[].title": Entry(_("Title of the incident, as published."), TEXT),
+    "incidents[].category": Entry(_("Category of the incident, in English."), TEXT),
+    "incidents[].category_code": Entry(_("Category of the incident, as a code."), TEXT),
+    "incidents[].subcategory": Entry(_("Subcategory of the incident."), TEXT),
+    "links": Entry(_("Links to the same site elsewhere."), OBJECT),
+    "links.risk": Entry(_("URL of the site's due-diligence red flags."), URL),
+    "links.ogc_feature": Entry(_("URL of the site as an OGC API feature."), URL),
+}
+_VISIT_REF = {
+    "visit_id": Entry(_("Ramani's identifier of the visit."), WHOLE),
+    "vid": VISIT["vid"],
+    "date": Entry(_("Date of the visit."), DATE),
+    "project": VISIT["project"],
+    "source": VISIT["source"],
+}
+API_RISK = {
+    **{c: SITE[c] for c in ("pcode", "name", "province", "territoire", "synthetic")},
+    "on": Entry(_("The date of the assessment: only evidence dated on or before it counts."), DATE),
+    "qualification": Entry(_("The qualification on that date."), OBJECT),
+    "qualification.status": API_SITE["qualification_on.status"],
+    "qualification.valid": SITE["qualification_valid"],
+    "qualification.decided": API_SITE["qualification_on.decided"],
+    "qualification.decided_on": API_SITE["qualification_on.decided_on"],
+    "qualification.valid_until": API_SITE["qualification_on.valid_until"],
+    "qualification.explanation": Entry(_("Why the status holds that day, in words."), TEXT),
+    "latest_field_visit": Entry(_("The latest field visit on or before that date (null if none)."), OBJECT),
+    **{f"latest_field_visit.{k}": e for k, e in _VISIT_REF.items()},
+    "evidence_age_days": Entry(_("Age in days of the latest field evidence on that date."), WHOLE),
+    "red_flags": Entry(_("What a buyer must see, one object per red flag."), LIST),
+    "red_flags[].flag": Entry(
+        _(
+            "Kind of red flag: armed_group_interference, state_security_interference, armed_interference, "
+            "child_labour, mercury, qualification or stale_evidence."
+        ),
+        TEXT,
+    ),
+    "red_flags[].severity": Entry(_("high or medium."), TEXT),
+    "red_flags[].detail": Entry(_("What was recorded, in words."), TEXT),
+    "red_flags[].frequency": Entry(_("How often the group is present."), TEXT, "frequency"),
+    "red_flags[].visit": Entry(_("The visit the red flag comes from."), OBJECT),
+    **{f"red_flags[].visit.{k}": e for k, e in _VISIT_REF.items()},
+    "red_flag_count": Entry(_("Number of red flags."), WHOLE),
+}
+
+# ---- the collections of other domains --------------------------------------------------------------------------
+COLLECTION_FIELDS: dict[str, dict[str, Entry]] = {
+    "roadblocks": {
+        "place_name": Entry(_("Name of the place of the roadblock."), TEXT, None, "#loc+name"),
+        "date": Entry(_("Date of the survey."), DATE, None, "#date+survey"),
+        "operators": Entry(_("Who operates the roadblock, as written by the surveyors."), CSV_LIST),
+        "operator_types": Entry(_("Types of the operators, as the institute writes them."), CSV_LIST),
+        "operator_type_codes": Entry(_("Types of the operators, as codes."), CSV_LIST, "operator_type"),
+        "operator_type": Entry(_("Type of the first operator, as a code."), TEXT, "operator_type"),
+        "barrier_types": Entry(_("Kinds of barrier."), CSV_LIST),
+        "tax_targets": Entry(_("What or who is taxed, as written by the surveyors."), CSV_LIST),
+        "tax_categories": Entry(_("What is taxed, read into categories."), CSV_LIST, "tax_category"),
+        "toll": Entry(_("The toll as written by the surveyors."), TEXT),
+        "toll_amount": Entry(_("The toll's amount, read from the text."), DECIMAL),
+        "toll_currency": Entry(_("The toll's currency (CDF, USD, RWF, UGX, BIF)."), TEXT),
+        "toll_unit": Entry(_("What the toll is paid per."), TEXT, "toll_unit"),
+        "resources": Entry(_("Resources carried on the road."), CSV_LIST),
+        "road_class": Entry(_("Class of the road."), TEXT, "road_class"),
+        "violence_count": Entry(_("Number of violent incidents recorded at the roadblock."), WHOLE),
+        "violence_kinds": Entry(_("Kinds of violence recorded."), CSV_LIST),
+        "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
+        "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+        "synthetic": Entry(_("Whether this is synthetic demo data, not a real roadblock."), FLAG),
+        "province_pcode": SITE["province_pcode"],
+        "adm2_pcode": SITE["adm2_pcode"],
+        "territoire": SITE["territoire"],
+    },
+    "incidents": {
+        "report_id": Entry(_("Identifier of the report, as given to the reporter."), TEXT),
+        "date": Entry(_("Date of the incident."), DATE),
+        "title": Entry(_("Title of the incident, as published."), TEXT),
+        "status": Entry(_("Where the follow-up of the incident stands, as a code."), TEXT),
+        "category": Entry(_("Category of the incident, as a code."), TEXT),
+        "category_label": Entry(_("Category of the incident, in words."), TEXT),
+        "subcategory": Entry(_("Subcategory of the incident."), TEXT),
+        "province": SITE["province"],
+        "territoire": SITE["territoire"],
+        "territoire_pcode": SITE["adm2_pcode"],
+    },
+}
+
+
+# ---- tables ---------------------------------------------------------------------------------------------------------
+@dataclass
+class Field:
+    name: str
+    meaning: str
+    type: str
+    vocabulary: str | None
+    hxl: str
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    used_by: list[str]
+    fields: list[Field] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _model_entry(model, name: str) -> Entry | None:
+    """An entry from a model field that says what it is (an explicit verbose_name or a help_text)."""
+    meta = getattr(model, "_meta", None)
+    if meta is None:
+        return None
+    try:
+        f = meta.get_field(name)
+    except Exception:
+        return None
+    said = f.help_text or (f.verbose_name if getattr(f, "_verbose_name", None) else "")
+    if not said:
+        return None
+    kind = f.get_internal_type()
+    typ = {"BooleanField": FLAG, "DateField": DATE, "FloatField": DECIMAL, "DecimalField": DECIMAL}.get(kind)
+    if typ is None:
+        typ = WHOLE if "Integer" in kind else TEXT
+    return Entry(said, typ)
+
+
+def collection_properties(c: ogcapi.Collection) -> list[str]:
+    """The properties of a collection's items: declared by its features module, and those of its first item."""
+    if c.id == "sites":
+        return list(features.SITE_PROPERTIES)
+    if c.id == "visits":
+        return list(features.VISIT_PROPERTIES)
+    names: list[str] = []
+    if c.features is not None:
+        names += list(getattr(sys.modules.get(c.features.__module__), "PROPERTIES", ()))
+        if c.model is not None:
+            first = c.features(c.model.objects.order_by("pk")[:1])
+            if first:
+                names += list(first[0]["properties"])
+    names += list(COLLECTION_FIELDS.get(c.id, {}))
+    return list(dict.fromkeys(names))
+
+
+def _field(name: str, entries: dict[str, Entry], model=None) -> Field:
+    entry = entries.get(name) or (_model_entry(model, name) if model is not None else None)
+    if entry is None:
+        return Field(name, "", "", None, hxl_tag(name, None))
+    return Field(name, str(entry.meaning), str(entry.type), entry.vocabulary, hxl_tag(name, entry))
+
+
+def _table(id: str, title, used_by: list[str], names, entries: dict[str, Entry], model=None) -> Table:
+    return Table(id, str(title), used_by, [_field(n, entries, model) for n in names])
+
+
+def csv_columns(collection: str) -> list[str]:
+    """The header of a CSV download (sites, visits; ipis is the 84 IPIS columns)."""
+    if collection == "ipis":
+        return list(fmt.COLUMNS)
+    return [*exports.property_names(collection), *DOWNLOAD_EXTRAS]
+
+
+def download_entries(collection: str) -> dict[str, Entry]:
+    if collection == "sites":
+        return {**SITE, **DOWNLOAD_EXTRAS}
+    return {**VISIT, **VISIT_DOWNLOAD_EXTRAS}
+
+
+def tables() -> list[Table]:
+    """Every table of the dictionary, in the reader's language."""
+    formats = ", ".join(exports.FORMATS)
+    out = [
+        _table(
+            "sites",
+            _("Sites"),
+            [f"sites.{formats}", "sites.hxl.csv", "OGC API: sites", "/api/sites", "/api/sites/{pcode}"],
+            [*csv_columns("sites"), "longitude", "latitude"],
+            {**SITE, **DOWNLOAD_EXTRAS},
+        ),
+        _table(
+            "visits",
+            _("Visits (the IPIS columns, with the position apart)"),
+            [f"visits.{formats}", "visits.hxl.csv", "OGC API: visits"],
+            csv_columns("visits"),
+            {**VISIT, **VISIT_DOWNLOAD_EXTRAS},
+        ),
+        _table("ipis", _("IPIS table, as IPIS publishes it"), ["ipis.csv", "ipis.geojson"], fmt.COLUMNS, VISIT),
+    ]
+    for c in ogcapi.COLLECTIONS.values():
+        if c.id in ("sites", "visits"):
+            continue
+        out.append(
+            _table(
+                c.id,
+                c.title,
+                [f"OGC API: {c.id}"],
+                collection_properties(c),
+                COLLECTION_FIELDS.get(c.id, {}),
+                c.model,
+            )
+        )
+    out += [
+        _table("api_page", _("REST API: pages of records"), ["/api/sites", "/api/visits"], PAGE, PAGE),
+        _table("api_visits", _("REST API: visits"), ["/api/visits", "/api/sites/{pcode}"], API_VISIT, API_VISIT),
+        _table("api_site", _("REST API: one site"), ["/api/sites/{pcode}"], API_SITE, API_SITE),
+        _table("api_risk", _("REST API: due-diligence red flags"), ["/api/sites/{pcode}/risk"], API_RISK, API_RISK),
+    ]
+    return out
+
+
+def undescribed() -> list[tuple[str, str]]:
+    """(table, field) of every field without a meaning."""
+    return [(t.id, f.name) for t in tables() for f in t.fields if not f.meaning]
+
+
+def as_json(language: str | None = None) -> dict:
+    names = vocabularies(language)
+    used = sorted({f.vocabulary for t in tables() for f in t.fields if f.vocabulary})
+    return {
+        "language": (language or get_language() or "fr")[:2],
+        "tables": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "used_by": t.used_by,
+                "fields": [
+                    {"name": f.name, "meaning": f.meaning, "type": f.type, "vocabulary": f.vocabulary, "hxl": f.hxl}
+                    for f in t.fields
+                ],
+            }
+            for t in tables()
+        ],
+        "vocabularies": {n: [{"value": v, "label": label} for v, label in names[n]] for n in used},
+    }
+
+
+CSV_HEADER = ["table", "field", "meaning", "type", "vocabulary", "values", "hxl"]
+
+
+def as_rows(language: str | None = None) -> list[list[str]]:
+    """The dictionary as CSV rows (the header first); a vocabulary's values as `value = label; …`."""
+    names = vocabularies(language)
+    rows = [list(CSV_HEADER)]
+    for t in tables():
+        for f in t.fields:
+            values = "; ".join(f"{v} = {label}" for v, label in names.get(f.vocabulary or "", []))
+            rows.append([t.id, f.name, f.meaning, f.type, f.vocabulary or "", values, f.hxl])
+    return rows
