@@ -53,9 +53,13 @@ class Conflict:
 
     def __str__(self) -> str:
         return (
-            f"row {self.row} · {self.key} · {self.field}: curator {show(self.curator_value)!r}, "
-            f"file {show(self.file_value)!r}"
+            f"row {self.row} · {self.key} · {self.field}: curator {_quoted(self.curator_value)}, "
+            f"file {_quoted(self.file_value)}"
         )
+
+
+def _quoted(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else "empty" if value is None else str(value)
 
 
 def show(value: Any) -> str:
@@ -92,6 +96,31 @@ def plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def merge_fields(obj, incoming: dict[str, Any], fields, overwrite: bool, conflicts: list, row: Any, key: str) -> bool:
+    """Apply a file's values to a record that keeps its baseline in an `imported` JSON field, by the rule;
+    conflicts are appended; True if anything (a value, or the baseline) changed."""
+    imported = dict(obj.imported or {})
+    changed = False
+    for f in fields:
+        now, new = plain(getattr(obj, f)), plain(incoming[f])
+        value, base, conflict = decide(now, imported.get(f, now), new, overwrite)
+        if conflict and len(conflicts) < MAX_CONFLICTS:
+            conflicts.append(Conflict(row, key, f, getattr(obj, f), incoming[f]))
+        if value != now:
+            setattr(obj, f, incoming[f])
+            changed = True
+        imported[f] = base
+    if imported != obj.imported:
+        obj.imported = imported
+        changed = True
+    return changed
+
+
+def baseline(incoming: dict[str, Any], fields) -> dict[str, Any]:
+    """The `imported` record of a new record: what the import wrote."""
+    return {f: plain(incoming[f]) for f in fields}
 
 
 # --- history in bulk -----------------------------------------------------------------------------

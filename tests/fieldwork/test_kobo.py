@@ -312,3 +312,41 @@ def test_pull_pages_from_the_api_then_incrementally(server, sites):
     assert r.exit_code == 1 and "token was refused" in r.output and "wrong" not in r.output
     r = run("import", "kobo", "--asset", "aQx9", env={"RAMANI_KOBO_URL": "", "RAMANI_KOBO_TOKEN": ""})
     assert r.exit_code == 2 and "RAMANI_KOBO_TOKEN" in r.output
+
+
+def test_an_edited_submission_meets_a_curators_edit(tmp_path, sites):
+    run("import", "kobo", page_file(tmp_path, [record(1)]))
+    visit = Visit.objects.get(vid="00000000-0000-4000-8000-000000000001")
+    assert visit.history.get().history_change_reason.startswith("import kobo ")
+    visit.workers_numb = 250  # a curator's correction (the admin saves the same way, with a history row)
+    visit.save()
+    edited = record(
+        1,
+        **{
+            "site/workers_numb": "300",
+            "site/mercury": "0",
+            "meta/instanceID": "uuid:11111111-0000-4000-8000-000000000001",
+            "meta/deprecatedID": "uuid:00000000-0000-4000-8000-000000000001",
+            "_submission_time": "2025-03-10T10:00:00",
+        },
+    )
+    path = page_file(tmp_path, [edited], "edit.json")
+    report = tmp_path / "conflicts.csv"
+    r = run("import", "kobo", path, "--report", report)
+    assert r.exit_code == 0, r.output
+    assert "1 conflict(s) with curators' edits, the curator's value kept" in r.output
+    assert "row 1001 · codmine00312 vid:00000000-0000-4000-8000-000000000001 · workers_numb" in r.output
+    with report.open(encoding="utf-8") as f:
+        assert list(csv.reader(f))[1][2:] == ["workers_numb", "250", "300"]
+    visit.refresh_from_db()
+    assert (visit.workers_numb, visit.mercury) == (250, False)
+    # the same edit pulled again with --overwrite: nothing new in it; a further edit lets the file win
+    edited2 = dict(edited, **{"meta/instanceID": "uuid:22222222-0000-4000-8000-000000000001"})
+    edited2["meta/deprecatedID"] = edited["meta/instanceID"]
+    edited2["_submission_time"] = "2025-03-11T10:00:00"
+    edited2["site/access_dry"] = "more2h"
+    r = run("import", "kobo", page_file(tmp_path, [edited2], "edit2.json"), "--overwrite")
+    assert "the file's value written (--overwrite)" in r.output, r.output
+    visit.refresh_from_db()
+    assert (visit.workers_numb, visit.access_dry) == (300, "more2h")
+    assert {h.history_type for h in visit.history.all()} == {"+", "~"} and visit.history.count() == 4

@@ -189,7 +189,7 @@ def test_a_curators_edit_survives_a_reimport_and_is_reported(tmp_path, admin_cli
     assert v1.population == 2500  # the curator's value kept
     assert (v2.population, v2.kind) == (950, "town")  # the curator's edit kept, the file's other change taken
     assert v1.history.count() == 2 and v1.history.filter(history_user__isnull=False).count() == 1  # import, curator
-    assert v2.history.count() == 3 and v2.history.first().history_change_reason == "import villages.csv"
+    assert v2.history.count() == 3 and v2.history.first().history_change_reason == "import settlements villages.csv"
     # Re-running the same file reports it again and still keeps the curator's value; --overwrite lets the file win.
     result = import_settlements(path)
     assert [(c.row, c.field, c.curator_value, c.file_value) for c in result.conflicts] == [

@@ -232,3 +232,30 @@ def test_a_visit_a_curator_moved_stays_on_its_site(today, tmp_path, sample_rows)
     assert [(c.field, c.curator_value, c.file_value) for c in moved.conflicts] == [
         ("pcode", "codmine02210", "codmine00312")
     ]
+
+
+def test_the_command_lists_conflicts_and_overwrite_lets_the_file_win(today, tmp_path, sample_rows):
+    from click.testing import CliRunner
+
+    from ramani.cli import main
+
+    import_ipis(SAMPLE, today=today)
+    visit = Visit.objects.get(vid="1021")
+    visit.workers_numb = 310
+    visit.save()
+    sample_rows[0]["workers_numb"] = "320"
+    path = write_table(tmp_path / "v2.csv", sample_rows)
+    report = tmp_path / "conflicts.csv"
+    r = CliRunner().invoke(main, ["import", "ipis", str(path), "--report", str(report)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "1 conflict(s) with curators' edits, the curator's value kept" in r.output
+    assert "row 2 · codmine00312 vid:1021 · workers_numb: curator 310, file 320" in r.output
+    assert report.read_text(encoding="utf-8").splitlines()[1] == "2,codmine00312 vid:1021,workers_numb,310,320"
+    visit.refresh_from_db()
+    assert visit.workers_numb == 310
+    sample_rows[0]["cid"] = "4"
+    path = write_table(tmp_path / "v3.csv", sample_rows)
+    r = CliRunner().invoke(main, ["import", "ipis", str(path), "--overwrite"], catch_exceptions=False)
+    assert "the file's value written (--overwrite)" in r.output
+    visit.refresh_from_db()
+    assert visit.workers_numb == 320

@@ -18,6 +18,8 @@ from typing import Any
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ramani import curation
+from ramani.curation import Conflict
 from ramani.fieldwork.models import Settlement
 from ramani.sites.ipis_read import Problem
 
@@ -50,17 +52,6 @@ class SettlementImportFailed(Exception):
         super().__init__(f"{len(problems)} problem(s); nothing was imported")
         self.problems = problems
         self.total = len(problems)
-
-
-@dataclass
-class Conflict:
-    """A field a curator changed since the last import that the file now changes too."""
-
-    row: int | None
-    key: str
-    field: str
-    curator_value: Any
-    file_value: Any
 
 
 @dataclass
@@ -236,27 +227,8 @@ def import_settlements(path: Path, synthetic: bool = False, overwrite: bool = Fa
 
 
 def _merge(s: Settlement, r: dict[str, Any], overwrite: bool, result: SettlementResult) -> bool:
-    """Apply the file's values to `s` field by field; True if anything (values or import record) changed."""
-    changed = False
-    imported = dict(s.imported or {})
-    for f in FIELDS:
-        current, incoming = getattr(s, f), r[f]
-        last = imported.get(f, current)
-        if current != last and incoming != current:  # a curator changed it since the last import
-            if incoming != last:
-                result.conflicts.append(Conflict(r.get("row"), s.key, f, current, incoming))
-                if not overwrite:
-                    continue  # the import record keeps the last value: reported again until resolved
-                setattr(s, f, incoming)
-                changed = True
-        elif current != incoming:
-            setattr(s, f, incoming)
-            changed = True
-        imported[f] = incoming
-    if imported != s.imported:
-        s.imported = imported
-        changed = True
-    return changed
+    """Apply the file's values to `s` field by field (ramani.curation's rule); True if anything changed."""
+    return curation.merge_fields(s, r, FIELDS, overwrite, result.conflicts, r.get("row"), s.key)
 
 
 def save(
@@ -279,20 +251,22 @@ def save(
             s = existing.get(r["key"])
             values = {f: r[f] for f in ("key", *FIELDS)}
             if s is None:
-                imported = {f: r[f] for f in FIELDS}
+                imported = curation.baseline(r, FIELDS)
                 new.append(Settlement(**values, source=source[:255], synthetic=synthetic, imported=imported))
             elif _merge(s, r, overwrite, result):
                 s.source = source[:255]
                 changed.append(s)
         if new:
-            bulk_create_with_history(new, Settlement, batch_size=1000, default_change_reason=f"import {source}")
+            bulk_create_with_history(
+                new, Settlement, batch_size=1000, default_change_reason=curation.reason("settlements", source)
+            )
         if changed:
             bulk_update_with_history(
                 changed,
                 Settlement,
                 [*FIELDS, "source", "imported"],
                 batch_size=1000,
-                default_change_reason=f"import {source}",
+                default_change_reason=curation.reason("settlements", source),
             )
     result.created, result.updated = len(new), len(changed)
     result.unchanged = len(records) - len(new) - len(changed)

@@ -70,6 +70,8 @@ class SurveyResult:
     unchanged: int = 0
     superseded: int = 0
     warnings: list[str] = field(default_factory=list)
+    conflicts: list = field(default_factory=list)  # ramani.curation.Conflict, row = the submission
+    conflict_count: int = 0
 
 
 def _uuid(instance_id: str) -> str:
@@ -301,8 +303,13 @@ def import_submissions(
     origin: str,
     weights: dict[str, tuple[str, float]] | None = None,
     today: dt.date | None = None,
+    overwrite: bool = False,
 ) -> SurveyResult:
-    """Turn submissions into visits (all or nothing); `weights` maps pcode -> (stratum, design weight)."""
+    """Turn submissions into visits (all or nothing); `weights` maps pcode -> (stratum, design weight).
+
+    A visit field a curator changed since the last import keeps the curator's value, and an edited
+    submission that changes it too is reported as a conflict, unless `overwrite` (ramani.curation)."""
+    from ramani.curation import Conflict
     from ramani.fieldwork.models import SurveySubmission
     from ramani.sites.ipis_export import write_csv
     from ramani.sites.ipis_import import ImportFailed, import_ipis
@@ -347,7 +354,7 @@ def import_submissions(
             write_csv(iter(rows), f)
         with transaction.atomic():
             try:
-                ipis = import_ipis(path, today=today)
+                ipis = import_ipis(path, today=today, overwrite=overwrite, kind=origin.split(":", 1)[0] or "survey")
             except ImportFailed as exc:
                 ordered = list(latest.values())
                 raise SurveyImportFailed(
@@ -385,6 +392,18 @@ def import_submissions(
                     new.append(SurveySubmission(instance_id=s.instance_id, **values))
             SurveySubmission.objects.bulk_create(new)
     result.created, result.updated, result.unchanged = ipis.created, ipis.updated, ipis.unchanged
+    ordered = list(latest.values())
+    result.conflicts = [
+        Conflict(
+            ordered[c.row - 2].ref if 2 <= c.row < len(ordered) + 2 else c.row,
+            c.key,
+            c.field,
+            c.curator_value,
+            c.file_value,
+        )
+        for c in ipis.conflicts
+    ]
+    result.conflict_count = ipis.conflict_count
     result.warnings += ipis.warnings
     return result
 

@@ -4,6 +4,9 @@ Every record is checked first; if any has a problem, nothing is written and ever
 reported (row, column, value, reason). A roadblock is matched on its key (the file's `key`
 column, else a digest of place name, coordinates and date): a re-import updates what changed and
 leaves the rest untouched. Each point gets its admin units by point-in-polygon (ramani.geo).
+A field a curator changed since the last import keeps the curator's value; a file that changes it
+too is reported as a conflict, and `overwrite` lets the file win (ramani.curation). Every record
+written gets a history row naming the import.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ramani import curation
+from ramani.curation import Conflict
 from ramani.geo.assign import units_at
 from ramani.roadblocks.formats import parse_record
 from ramani.roadblocks.models import Roadblock
@@ -59,11 +64,15 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
 
-def import_roadblocks(path: Path, project: str = "", today: dt.date | None = None) -> ImportResult:
+def import_roadblocks(
+    path: Path, project: str = "", today: dt.date | None = None, overwrite: bool = False
+) -> ImportResult:
     """Import a roadblock file (.csv, .xlsx, .geojson, or the webmap API's .json); raises ImportFailed
-    (nothing written) on bad input. `project` fills the project of records that name none."""
+    (nothing written) on bad input. `project` fills the project of records that name none; `overwrite`
+    lets the file win over fields a curator changed since the last import (conflicts are reported)."""
     path = Path(path)
     today = today or dt.date.today()
     result = ImportResult()
@@ -102,7 +111,7 @@ def import_roadblocks(path: Path, project: str = "", today: dt.date | None = Non
         raise ImportFailed(problems[:MAX_PROBLEMS], len(problems))
     locate(parsed)
     with transaction.atomic():
-        _write(parsed, result)
+        _write(parsed, result, first_row, curation.reason("roadblocks", path.name), overwrite)
         if result.created or result.updated:
             revision.bump()
     return result
@@ -117,24 +126,24 @@ def locate(rows: list[dict]) -> None:
         r["territoire"] = unit.name if unit else ""
 
 
-def _write(rows: list[dict], result: ImportResult) -> None:
+def _write(rows: list[dict], result: ImportResult, row_of: dict[str, int], reason: str, overwrite: bool) -> None:
     existing = {rb.key: rb for rb in Roadblock.objects.filter(key__in=[r["key"] for r in rows])}
     new, changed = [], []
     now = timezone.now()
     for r in rows:
         old = existing.get(r["key"])
         if old is None:
-            new.append(Roadblock(key=r["key"], **{f: r[f] for f in FIELDS}))
+            new.append(Roadblock(key=r["key"], imported=curation.baseline(r, FIELDS), **{f: r[f] for f in FIELDS}))
             continue
-        if all(getattr(old, f) == r[f] for f in FIELDS):
+        if not curation.merge_fields(old, r, FIELDS, overwrite, result.conflicts, row_of.get(r["key"]), r["key"]):
             result.unchanged += 1
             continue
-        for f in FIELDS:
-            setattr(old, f, r[f])
         old.updated = now
         changed.append(old)
     if new:
-        bulk_create_with_history(new, Roadblock, batch_size=500)
+        bulk_create_with_history(new, Roadblock, batch_size=500, default_change_reason=reason)
     if changed:
-        bulk_update_with_history(changed, Roadblock, [*FIELDS, "updated"], batch_size=500)
+        bulk_update_with_history(
+            changed, Roadblock, [*FIELDS, "imported", "updated"], batch_size=500, default_change_reason=reason
+        )
     result.created, result.updated = len(new), len(changed)

@@ -54,6 +54,9 @@ class Roadblock(models.Model):
     )
     territoire = models.TextField(blank=True, help_text="Name of the admin-2 unit, from the boundaries.")
     synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a surveyed roadblock.")
+    imported = models.JSONField(
+        default=dict, blank=True, help_text="The values the last import wrote: a field differing was edited since."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
