@@ -121,6 +121,10 @@ def demo(sites: int, seed: int, output: Path | None, incidents: int | None) -> N
 
     r = load_roadblocks(seed=seed)
     click.echo(f"{r.created} synthetic roadblocks created, {r.updated} updated, {r.unchanged} unchanged")
+    from ramani.supplychain.demo import load as load_supplychain
+
+    c = load_supplychain(seed=seed)
+    click.echo(f"synthetic depots, points of sale, destinations, zones: {c.created} created, {c.unchanged} unchanged")
     from ramani.incidents.demo import load as load_incidents
 
     k = load_incidents(sites // 3 if incidents is None else incidents, seed=seed)
@@ -129,38 +133,20 @@ def demo(sites: int, seed: int, output: Path | None, incidents: int | None) -> N
         click.echo(f"  demo login (shown once): {username} / {password}")
 
 
+SUPPLYCHAIN_LAYERS = {
+    "depots": "trading depots",
+    "points-of-sale": "mineral points of sale",
+    "destinations": "mineral destinations",
+    "interference-zones": "zones of armed interference",
+}
+
+
 @main.group(name="import")
 def import_() -> None:
     """Import data files."""
 
 
-OVERWRITE_HELP = "Let the file win over fields a curator changed since the last import (conflicts still listed)."
-
-
-def _print_conflicts(result, overwrite: bool, report: Path | None) -> None:
-    """The conflicts an import met with curators' edits (ramani.curation); all of them in `report` if given."""
-    import csv
-
-    conflicts = result.conflicts
-    if not conflicts:
-        return
-    console = _console()
-    total = getattr(result, "conflict_count", 0) or len(conflicts)
-    verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
-    console.print(f"[yellow]{total} conflict(s) with curators' edits[/], {verb}:")
-    for c in conflicts[:50]:
-        console.print(f"  {c}", markup=False, highlight=False, soft_wrap=True)
-    if total > 50:
-        console.print(f"… {total - 50} more" + ("" if report else " (use --report FILE to get them all)"))
-    if report:
-        with report.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["row", "record", "field", "curator_value", "file_value"])
-            w.writerows([c.row, c.key, c.field, c.curator_value, c.file_value] for c in conflicts)
-        console.print(f"conflicts written to {report}")
-
-
-def _run_import(path: Path, report: Path | None = None, overwrite: bool = False) -> None:
+def _run_import(path: Path, report: Path | None = None) -> None:
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from ramani.sites.ipis_import import ImportFailed, import_ipis
@@ -176,11 +162,7 @@ def _run_import(path: Path, report: Path | None = None, overwrite: bool = False)
     ) as bar:
         task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
         try:
-            result = import_ipis(
-                path,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                overwrite=overwrite,
-            )
+            result = import_ipis(path, progress=lambda done, total: bar.update(task, completed=done, total=total))
         except ImportFailed as exc:
             bar.stop()
             _print_problems(console, exc, report)
@@ -193,7 +175,6 @@ def _run_import(path: Path, report: Path | None = None, overwrite: bool = False)
         console.print(f"[yellow]warning[/] {warning}")
     if len(result.warnings) > 20:
         console.print(f"[yellow]… and {len(result.warnings) - 20} more warnings[/] (see the import run in the admin)")
-    _print_conflicts(result, overwrite, report)
 
 
 def _print_problems(console, exc, report: Path | None) -> None:
@@ -219,11 +200,10 @@ def _print_problems(console, exc, report: Path | None) -> None:
 @import_.command(name="ipis")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
-def import_ipis_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
+def import_ipis_cmd(path: Path, report: Path | None) -> None:
     """Import the IPIS mining-site table (84-column CSV, or GeoJSON). All or nothing; re-running is safe."""
     _django()
-    _run_import(path, report, overwrite)
+    _run_import(path, report)
 
 
 @import_.command(name="boundaries")
@@ -251,7 +231,7 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
 @import_.command(name="settlements")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+@click.option("--overwrite", is_flag=True, help="Let the file win over fields a curator changed since the last import.")
 def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
     """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
     _django()
@@ -268,10 +248,16 @@ def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> 
     )
     for w in result.warnings:
         _console().print(f"[yellow]warning[/] {w}")
-    _print_conflicts(result, overwrite, report)
+    if result.conflicts:
+        verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
+        _console().print(f"[yellow]{len(result.conflicts)} conflict(s) with curators' edits[/], {verb}:")
+        for c in result.conflicts[:50]:
+            _console().print(
+                f"  row {c.row} · {c.key} · {c.field} · curator {c.curator_value!r} · file {c.file_value!r}"
+            )
 
 
-def _survey_done(result, warnings: list[str], overwrite: bool = False, report: Path | None = None) -> None:
+def _survey_done(result, warnings: list[str]) -> None:
     """What a Kobo or ODK import did, and its first warnings."""
     click.echo(
         f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
@@ -280,7 +266,6 @@ def _survey_done(result, warnings: list[str], overwrite: bool = False, report: P
     )
     for w in [*warnings, *result.warnings][:30]:
         _console().print(f"[yellow]warning[/] {w}")
-    _print_conflicts(result, overwrite, report)
 
 
 def _survey_failed(exc, report: Path | None) -> NoReturn:
@@ -309,8 +294,7 @@ def _survey_failed(exc, report: Path | None) -> NoReturn:
 @click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
 @click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
-def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report, overwrite) -> None:
+def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report) -> None:
     """Import KoboToolbox site-visit submissions (API JSON pages, XLSX or CSV exports) as visits. All or nothing."""
     _django()
     from ramani import config
@@ -337,13 +321,12 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
                 got, said = kobo.read_file(p)
                 records += got
                 warnings += said
-        subs = [kobo.submission(r) for r in records]
-        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
+        result = import_submissions([kobo.submission(r) for r in records], source, project, origin, weights)
     except (kobo.KoboError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    _survey_done(result, warnings, overwrite, report)
+    _survey_done(result, warnings)
 
 
 @import_.command(name="odk")
@@ -356,8 +339,7 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
 @click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
 @click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
-def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report, overwrite) -> None:
+def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report) -> None:
     """Import ODK Central site-visit submissions (OData Submissions JSON) as visits. All or nothing."""
     _django()
     from ramani import config
@@ -380,13 +362,12 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
             origin = "odk:" + ",".join(p.name for p in paths)
             rows = [r for p in paths for r in odk.read_file(p)]
         rows, warnings = odk.kept(rows)
-        subs = [odk.submission(r) for r in rows]
-        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
+        result = import_submissions([odk.submission(r) for r in rows], source, project, origin, weights)
     except (odk.ODKError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    _survey_done(result, warnings, overwrite, report)
+    _survey_done(result, warnings)
 
 
 @import_.command(name="prices")
@@ -408,8 +389,7 @@ def import_prices_cmd(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--project", default="", help="Project of the records that name none (the webmap API names none).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
-def import_roadblocks_cmd(path: Path, project: str, report: Path | None, overwrite: bool) -> None:
+def import_roadblocks_cmd(path: Path, project: str, report: Path | None) -> None:
     """Import roadblocks (.csv, .xlsx, .geojson, or the webmap API's .json). All or nothing; re-running is safe."""
     _django()
     from ramani.roadblocks.importer import import_roadblocks
@@ -417,7 +397,7 @@ def import_roadblocks_cmd(path: Path, project: str, report: Path | None, overwri
 
     console = _console()
     try:
-        result = import_roadblocks(path, project=project, overwrite=overwrite)
+        result = import_roadblocks(path, project=project)
     except ImportFailed as exc:
         _print_problems(console, exc, report)
         sys.exit(1)
@@ -427,7 +407,43 @@ def import_roadblocks_cmd(path: Path, project: str, report: Path | None, overwri
     )
     for warning in result.warnings[:20]:
         console.print(f"[yellow]warning[/] {warning}")
-    _print_conflicts(result, overwrite, report)
+
+
+def _supplychain_import(name: str, what: str) -> None:
+    @import_.command(name=name, help=f"Import {what} (.csv with a wkt column, .geojson, .gpkg). All or nothing.")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--project", default="", help="Project of the rows that name none.")
+    @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+    def command(path: Path, project: str, report: Path | None) -> None:
+        _django()
+        from ramani.sites.ipis_import import ImportFailed
+        from ramani.supplychain.importer import import_layer
+
+        console = _console()
+        try:
+            result = import_layer(name, path, project=project)
+        except ImportFailed as exc:
+            _print_problems(console, exc, report)
+            sys.exit(1)
+        console.print(
+            f"{path.name}: {result.rows} rows — {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged" + (f"; {result.links} site links" if name != "interference-zones" else "")
+        )
+        for warning in result.warnings[:20]:
+            console.print(f"[yellow]warning[/] {warning}")
+
+
+for _name, _what in SUPPLYCHAIN_LAYERS.items():
+    _supplychain_import(_name, _what)
+
+
+@main.command(name="link-sites")
+def link_sites_cmd() -> None:
+    """Match the visits' selling points and final destinations to the trade points again (after a visit import)."""
+    _django()
+    from ramani.supplychain.links import rebuild
+
+    click.echo(f"{rebuild()} site links")
 
 
 @main.group()
@@ -458,6 +474,24 @@ def export_roadblocks_cmd(path: Path) -> None:
     except (ExportError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {n} roadblocks to {path}")
+
+
+def _supplychain_export(name: str, what: str) -> None:
+    @export.command(name=name, help=f"Write every one of the {what} (.csv with WKT, .geojson, .gpkg).")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def command(path: Path) -> None:
+        _django()
+        from ramani.supplychain.export import ExportError, export_layer
+
+        try:
+            n = export_layer(name, path)
+        except (ExportError, OSError) as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"wrote {n} {name} to {path}")
+
+
+for _name, _what in SUPPLYCHAIN_LAYERS.items():
+    _supplychain_export(_name, _what)
 
 
 @main.group(name="analyse")

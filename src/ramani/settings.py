@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ramani.prices",
     "ramani.fieldwork",
     "ramani.roadblocks",
+    "ramani.supplychain",
     "ramani.sms",
     "ramani.opendata",
     "ramani.web",

@@ -18,6 +18,8 @@ from ramani.opendata import features, query
 from ramani.roadblocks import features as roadblock_features
 from ramani.roadblocks.models import Roadblock
 from ramani.sites.models import Site, Visit
+from ramani.supplychain import features as supplychain_features
+from ramani.supplychain.models import Depot, Destination, InterferenceZone, PointOfSale
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -63,6 +65,25 @@ def _roadblocks(params: dict[str, str]):
         raise query.FilterError(exc.param, exc.message) from None
 
 
+def _supplychain(kind: str | None):
+    def run(params: dict[str, str]):
+        try:
+            if kind is None:
+                return supplychain_features.filter_zones(params)
+            return supplychain_features.filter_points(kind, params)
+        except roadblock_features.BadParameter as exc:
+            raise query.FilterError(exc.param, exc.message) from None
+
+    return run
+
+
+_TRADE_POINT = (
+    ": name, minerals handled, locality, operator, country, date, source, project, admin units, and the mining "
+    "sites linked to it (matched from the visits' selling points and final destinations; each link says what "
+    "matched, how, and its score)."
+)
+
+
 COLLECTIONS = {
     "sites": Collection(
         "sites",
@@ -90,6 +111,47 @@ COLLECTIONS = {
         Roadblock,
         _roadblocks,
         roadblock_features.features,
+    ),
+    "depots": Collection(
+        "depots",
+        "Trading depots",
+        "One feature per mineral trading depot (dépôt commerçant)" + _TRADE_POINT,
+        supplychain_features.POINT_PARAMS,
+        "date",
+        Depot,
+        _supplychain("depot"),
+        supplychain_features.point_features,
+    ),
+    "points_of_sale": Collection(
+        "points_of_sale",
+        "Mineral points of sale",
+        "One feature per mineral point of sale" + _TRADE_POINT,
+        supplychain_features.POINT_PARAMS,
+        "date",
+        PointOfSale,
+        _supplychain("point_of_sale"),
+        supplychain_features.point_features,
+    ),
+    "destinations": Collection(
+        "destinations",
+        "Mineral destinations",
+        "One feature per mineral destination" + _TRADE_POINT,
+        supplychain_features.POINT_PARAMS,
+        "date",
+        Destination,
+        _supplychain("destination"),
+        supplychain_features.point_features,
+    ),
+    "interference_zones": Collection(
+        "interference_zones",
+        "Zones of armed interference",
+        "One (multi)polygon per zone of armed interference: armed group, group type, period (start, end; no end "
+        "while it lasts), source, project, geodesic area.",
+        supplychain_features.ZONE_PARAMS,
+        "period_start",
+        InterferenceZone,
+        _supplychain(None),
+        supplychain_features.zone_features,
     ),
 }
 

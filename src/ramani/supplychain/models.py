@@ -1,0 +1,159 @@
+"""The supply-chain layers: trade points (trading depots, points of sale, mineral destinations), the links
+from mining sites to the points their visits name, and zones of armed interference.
+
+A file's texts are kept as written (dates, minerals, localities) beside what is read from them, so that an
+import followed by an export gives the same file back. Each kind of trade point has a proxy model (Depot,
+PointOfSale, Destination) whose manager holds only that kind: what an OGC API collection serves.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Max, Min
+from simple_history.models import HistoricalRecords
+
+from ramani.supplychain import vocabularies as vocab
+
+KIND_CHOICES = [(code, entry[3]) for code, entry in vocab.KINDS.items()]
+GROUP_TYPE_CHOICES = [(code, entry[2]) for code, entry in vocab.GROUP_TYPES.items()]
+ROLE_CHOICES = [("selling_points", "Selling point"), ("final_destination", "Final destination")]
+
+
+class TradePoint(models.Model):
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES, db_index=True)
+    key = models.CharField(
+        max_length=64, help_text="Import key: the file's `key` column, else a digest of name and coordinates."
+    )
+    name = models.TextField()
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    minerals = models.JSONField(default=list, blank=True, help_text="Minerals handled, as the file names them.")
+    locality = models.TextField(blank=True, help_text="Town or village, as written (matched against visits).")
+    operator = models.TextField(blank=True, help_text="Who runs it (trader, comptoir, cooperative).")
+    country = models.CharField(max_length=80, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="When it was recorded (first day of a year or month).")
+    date_text = models.CharField(max_length=40, blank=True, help_text="The date as the file wrote it.")
+    source = models.TextField(blank=True)
+    project = models.TextField(blank=True, db_index=True)
+    notes = models.TextField(blank=True)
+    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a surveyed place.")
+    province_pcode = models.CharField(max_length=8, blank=True, db_index=True)
+    adm2_pcode = models.CharField(max_length=8, blank=True, db_index=True)
+    territoire = models.TextField(blank=True, help_text="Name of the admin-2 unit, from the boundaries.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="tradepoint_unique_kind_key")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({vocab.KINDS[self.kind][3] if self.kind in vocab.KINDS else self.kind})"
+
+
+class _KindManager(models.Manager):
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=self.kind)
+
+
+class Depot(TradePoint):
+    objects = _KindManager("depot")
+
+    class Meta:
+        proxy = True
+        verbose_name = "trading depot"
+
+
+class PointOfSale(TradePoint):
+    objects = _KindManager("point_of_sale")
+
+    class Meta:
+        proxy = True
+        verbose_name = "point of sale"
+        verbose_name_plural = "points of sale"
+
+
+class Destination(TradePoint):
+    objects = _KindManager("destination")
+
+    class Meta:
+        proxy = True
+        verbose_name = "mineral destination"
+
+
+PROXIES = {"depot": Depot, "point_of_sale": PointOfSale, "destination": Destination}
+
+
+class SiteLink(models.Model):
+    """A mining site whose visits name a trade point, and how the name was matched: `method` is `name` (the
+    point's name), `locality` (its town or village) or `gazetteer` (the text resolved to the same place as the
+    point's locality); `score` (0-100) is how close the visit's text is to what it matched."""
+
+    point = models.ForeignKey(TradePoint, on_delete=models.CASCADE, related_name="site_links")
+    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="trade_links", db_index=False)
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    text = models.TextField(help_text="The visit's words that matched, as written.")
+    method = models.CharField(max_length=12)
+    matched = models.TextField(help_text="What the text matched: the point's name or locality, or the place.")
+    score = models.FloatField()
+    minerals = models.JSONField(default=list)
+    visits = models.PositiveIntegerField(help_text="Visits of the site naming it.")
+    last_visit = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["point", "site"]
+        constraints = [models.UniqueConstraint(fields=["point", "site", "role"], name="sitelink_unique")]
+
+
+class _ZoneQuerySet(models.QuerySet):
+    def aggregate(self, *args, **kwargs):
+        """The OGC API's extent asks Min/Max of longitude and latitude: a zone answers with its bounds."""
+        bounds = {("Min", "longitude"): "minx", ("Max", "longitude"): "maxx"}
+        bounds |= {("Min", "latitude"): "miny", ("Max", "latitude"): "maxy"}
+        for name, expr in list(kwargs.items()):
+            if isinstance(expr, (Min, Max)):
+                source = expr.get_source_expressions()[0]
+                field = bounds.get((type(expr).__name__, getattr(source, "name", "")))
+                if field:
+                    kwargs[name] = type(expr)(field)
+        return super().aggregate(*args, **kwargs)
+
+
+class InterferenceZone(models.Model):
+    key = models.CharField(
+        max_length=64, unique=True, help_text="Import key: the file's `key` column, else a digest of the row."
+    )
+    name = models.TextField(blank=True)
+    armed_group = models.TextField(help_text="The armed group, as the source names it.")
+    group_type = models.CharField(max_length=24, choices=GROUP_TYPE_CHOICES, default="unknown")
+    period_start = models.DateField(null=True, blank=True)
+    period_start_text = models.CharField(max_length=40, blank=True)
+    period_end = models.DateField(null=True, blank=True, help_text="Empty: still under way.")
+    period_end_text = models.CharField(max_length=40, blank=True)
+    source = models.TextField()
+    project = models.TextField(blank=True, db_index=True)
+    notes = models.TextField(blank=True)
+    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a surveyed zone.")
+    geometry = models.BinaryField(help_text="WKB (Polygon or MultiPolygon), WGS84")
+    minx = models.FloatField()
+    miny = models.FloatField()
+    maxx = models.FloatField()
+    maxy = models.FloatField()
+    area_km2 = models.FloatField(help_text="Geodesic area.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = _ZoneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.armed_group} ({self.period_start_text or '?'}–{self.period_end_text})"
