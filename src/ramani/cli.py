@@ -146,7 +146,33 @@ def import_() -> None:
     """Import data files."""
 
 
-def _run_import(path: Path, report: Path | None = None) -> None:
+OVERWRITE_HELP = "Let the file win over fields a curator changed since the last import (conflicts still listed)."
+
+
+def _print_conflicts(result, overwrite: bool, report: Path | None) -> None:
+    """The conflicts an import met with curators' edits (ramani.curation); all of them in `report` if given."""
+    import csv
+
+    conflicts = result.conflicts
+    if not conflicts:
+        return
+    console = _console()
+    total = getattr(result, "conflict_count", 0) or len(conflicts)
+    verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
+    console.print(f"[yellow]{total} conflict(s) with curators' edits[/], {verb}:")
+    for c in conflicts[:50]:
+        console.print(f"  {c}", markup=False, highlight=False, soft_wrap=True)
+    if total > 50:
+        console.print(f"… {total - 50} more" + ("" if report else " (use --report FILE to get them all)"))
+    if report:
+        with report.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["row", "record", "field", "curator_value", "file_value"])
+            w.writerows([c.row, c.key, c.field, c.curator_value, c.file_value] for c in conflicts)
+        console.print(f"conflicts written to {report}")
+
+
+def _run_import(path: Path, report: Path | None = None, overwrite: bool = False) -> None:
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from ramani.sites.ipis_import import ImportFailed, import_ipis
@@ -162,7 +188,11 @@ def _run_import(path: Path, report: Path | None = None) -> None:
     ) as bar:
         task = bar.add_task(f"importing {path.name}", total=path.stat().st_size)
         try:
-            result = import_ipis(path, progress=lambda done, total: bar.update(task, completed=done, total=total))
+            result = import_ipis(
+                path,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                overwrite=overwrite,
+            )
         except ImportFailed as exc:
             bar.stop()
             _print_problems(console, exc, report)
@@ -175,6 +205,7 @@ def _run_import(path: Path, report: Path | None = None) -> None:
         console.print(f"[yellow]warning[/] {warning}")
     if len(result.warnings) > 20:
         console.print(f"[yellow]… and {len(result.warnings) - 20} more warnings[/] (see the import run in the admin)")
+    _print_conflicts(result, overwrite, report)
 
 
 def _print_problems(console, exc, report: Path | None) -> None:
@@ -200,10 +231,11 @@ def _print_problems(console, exc, report: Path | None) -> None:
 @import_.command(name="ipis")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_ipis_cmd(path: Path, report: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def import_ipis_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
     """Import the IPIS mining-site table (84-column CSV, or GeoJSON). All or nothing; re-running is safe."""
     _django()
-    _run_import(path, report)
+    _run_import(path, report, overwrite)
 
 
 @import_.command(name="boundaries")
@@ -231,7 +263,7 @@ def import_boundaries_cmd(path: Path, level: int, layer, pcode_field, name_field
 @import_.command(name="settlements")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-@click.option("--overwrite", is_flag=True, help="Let the file win over fields a curator changed since the last import.")
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
 def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> None:
     """Import settlements (CSV, GeoJSON, GPKG) for sampling frames. All or nothing; re-running is safe."""
     _django()
@@ -248,16 +280,10 @@ def import_settlements_cmd(path: Path, report: Path | None, overwrite: bool) -> 
     )
     for w in result.warnings:
         _console().print(f"[yellow]warning[/] {w}")
-    if result.conflicts:
-        verb = "the file's value written (--overwrite)" if overwrite else "the curator's value kept"
-        _console().print(f"[yellow]{len(result.conflicts)} conflict(s) with curators' edits[/], {verb}:")
-        for c in result.conflicts[:50]:
-            _console().print(
-                f"  row {c.row} · {c.key} · {c.field} · curator {c.curator_value!r} · file {c.file_value!r}"
-            )
+    _print_conflicts(result, overwrite, report)
 
 
-def _survey_done(result, warnings: list[str]) -> None:
+def _survey_done(result, warnings: list[str], overwrite: bool = False, report: Path | None = None) -> None:
     """What a Kobo or ODK import did, and its first warnings."""
     click.echo(
         f"{result.submissions} submissions — {result.created} visits created, {result.updated} updated, "
@@ -266,6 +292,7 @@ def _survey_done(result, warnings: list[str]) -> None:
     )
     for w in [*warnings, *result.warnings][:30]:
         _console().print(f"[yellow]warning[/] {w}")
+    _print_conflicts(result, overwrite, report)
 
 
 def _survey_failed(exc, report: Path | None) -> NoReturn:
@@ -294,7 +321,8 @@ def _survey_failed(exc, report: Path | None) -> NoReturn:
 @click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
 @click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report, overwrite) -> None:
     """Import KoboToolbox site-visit submissions (API JSON pages, XLSX or CSV exports) as visits. All or nothing."""
     _django()
     from ramani import config
@@ -321,12 +349,13 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
                 got, said = kobo.read_file(p)
                 records += got
                 warnings += said
-        result = import_submissions([kobo.submission(r) for r in records], source, project, origin, weights)
+        subs = [kobo.submission(r) for r in records]
+        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
     except (kobo.KoboError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    _survey_done(result, warnings)
+    _survey_done(result, warnings, overwrite, report)
 
 
 @import_.command(name="odk")
@@ -339,7 +368,8 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
 @click.option("--source", default="IPIS", show_default=True, help="The visits' source.")
 @click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report, overwrite) -> None:
     """Import ODK Central site-visit submissions (OData Submissions JSON) as visits. All or nothing."""
     _django()
     from ramani import config
@@ -362,12 +392,13 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
             origin = "odk:" + ",".join(p.name for p in paths)
             rows = [r for p in paths for r in odk.read_file(p)]
         rows, warnings = odk.kept(rows)
-        result = import_submissions([odk.submission(r) for r in rows], source, project, origin, weights)
+        subs = [odk.submission(r) for r in rows]
+        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
     except (odk.ODKError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
-    _survey_done(result, warnings)
+    _survey_done(result, warnings, overwrite, report)
 
 
 @import_.command(name="prices")
@@ -389,7 +420,8 @@ def import_prices_cmd(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--project", default="", help="Project of the records that name none (the webmap API names none).")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
-def import_roadblocks_cmd(path: Path, project: str, report: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def import_roadblocks_cmd(path: Path, project: str, report: Path | None, overwrite: bool) -> None:
     """Import roadblocks (.csv, .xlsx, .geojson, or the webmap API's .json). All or nothing; re-running is safe."""
     _django()
     from ramani.roadblocks.importer import import_roadblocks
@@ -397,7 +429,7 @@ def import_roadblocks_cmd(path: Path, project: str, report: Path | None) -> None
 
     console = _console()
     try:
-        result = import_roadblocks(path, project=project)
+        result = import_roadblocks(path, project=project, overwrite=overwrite)
     except ImportFailed as exc:
         _print_problems(console, exc, report)
         sys.exit(1)
@@ -407,6 +439,7 @@ def import_roadblocks_cmd(path: Path, project: str, report: Path | None) -> None
     )
     for warning in result.warnings[:20]:
         console.print(f"[yellow]warning[/] {warning}")
+    _print_conflicts(result, overwrite, report)
 
 
 def _supplychain_import(name: str, what: str) -> None:
