@@ -7,15 +7,17 @@ documented 400 `{"detail", "param"}`; an unknown pcode a 404; wrong types a 422 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
+import orjson
 from django.db.models import Count
+from django.http import HttpResponse
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from ramani.analysis.api import router as analysis_router
 from ramani.incidents import public as public_incidents
-from ramani.opendata import features, query, risk
+from ramani.opendata import features, query, risk, rows
 from ramani.roadblocks.api import router as roadblocks_router
 from ramani.sites import stats, trends
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
@@ -90,23 +92,26 @@ def _params(filters: Schema) -> dict[str, str]:
     }
 
 
-def _page(request, qs, limit: int, offset: int, shape) -> dict[str, Any]:
-    count = qs.count()
-    rows = list(qs.order_by("id")[offset : offset + limit])
+def _page(request, collection: str, params: dict[str, str], qs, limit: int, offset: int, results) -> HttpResponse:
+    """A page as JSON: count (remembered per revision and filters), links, and `results(qs, offset, limit)`,
+    serialised by orjson straight from the rows (the shape the schema of the endpoint declares)."""
+    count = rows.count(collection, params, qs)
+    page = results(qs, offset, limit)
 
     def link(new_offset: int) -> str:
         q = request.GET.copy()
         q["offset"], q["limit"] = str(new_offset), str(limit)
         return request.build_absolute_uri(f"{request.path}?{q.urlencode()}")
 
-    return {
+    body = {
         "count": count,
         "limit": limit,
         "offset": offset,
-        "next": link(offset + limit) if offset + len(rows) < count else None,
+        "next": link(offset + limit) if offset + len(page) < count else None,
         "previous": link(max(0, offset - limit)) if offset > 0 else None,
-        "results": shape(rows),
+        "results": page,
     }
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
 @api.get(
@@ -124,17 +129,17 @@ def list_sites(
     qs = query.filter_sites(params)
     on = query.parse_date("on", params["on"]) if params.get("on") else None
 
-    def shape(rows):
+    def results(qs, offset: int, limit: int) -> list[dict]:
         return [
             {
                 **f["properties"],
                 "longitude": f["geometry"]["coordinates"][0] if f["geometry"] else None,
                 "latitude": f["geometry"]["coordinates"][1] if f["geometry"] else None,
             }
-            for f in features.site_features(rows, on)
+            for f in rows.site_features(qs, offset, limit, on)
         ]
 
-    return _page(request, qs, limit, offset, shape)
+    return _page(request, "sites", params, qs, limit, offset, results)
 
 
 def _site_or_404(pcode: str):
@@ -238,12 +243,8 @@ def list_visits(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
-    qs = query.filter_visits(_params(filters)).select_related("site").prefetch_related("mineral_slots", "armed_groups")
-
-    def shape(rows):
-        return [{"pcode": v.site.pcode, **_visit_dict(v)} for v in rows]
-
-    return _page(request, qs, limit, offset, shape)
+    params = _params(filters)
+    return _page(request, "visits", params, query.filter_visits(params), limit, offset, rows.visit_records)
 
 
 @api.get(

@@ -17,6 +17,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
@@ -82,6 +83,13 @@ class ByteLRU:
 
 
 store = ByteLRU()
+_revision: ContextVar[int | None] = ContextVar("ramani_revision", default=None)
+
+
+def current_revision() -> int:
+    """The registry revision, read once per request: inside an open-data request, the middleware's own read."""
+    value = _revision.get()
+    return revision.current() if value is None else value
 
 
 def _size(key: str, answer: tuple) -> int:
@@ -102,8 +110,9 @@ def middleware(get_response):
         ):
             return get_response(request)
         seconds = int(config.get("RAMANI_CACHE_SECONDS"))
+        number = revision.current()
         raw = (
-            f"{revision.current()}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
+            f"{number}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
             f"|{request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, '')}"  # HTML answers: the reader's language
         )
         if request.path.startswith("/api/sites/"):  # a site's answer lists its published incidents
@@ -119,7 +128,11 @@ def middleware(get_response):
             status, content_type, body, extra = hit
             response = HttpResponse(body, status=status, content_type=content_type, headers=extra)
         else:
-            response = get_response(request)
+            token = _revision.set(number)
+            try:
+                response = get_response(request)
+            finally:
+                _revision.reset(token)
             if response.status_code != 200 or response.streaming:
                 return response
             if seconds > 0 and len(response.content) <= MAX_BODY:

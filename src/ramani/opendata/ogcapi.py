@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from ramani.opendata import features, query
+from ramani.opendata import features, query, rows
 from ramani.roadblocks import features as roadblock_features
 from ramani.roadblocks.models import Roadblock
 from ramani.sites.models import Site, Visit
@@ -281,12 +281,12 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
             qs = query.filter_sites(filters) if c.id == "sites" else query.filter_visits(filters)
     except query.FilterError as exc:
         return _error(400, "InvalidParameterValue", str(exc))
-    matched = qs.count()
-    page = qs.order_by("id")[offset : offset + limit]
     if c.features:
-        feats = c.features(page)
-    else:
-        feats = features.site_features(list(page)) if c.id == "sites" else features.visit_features(page)
+        matched = qs.count()
+        feats = c.features(qs.order_by("id")[offset : offset + limit])
+    else:  # sites and visits: one query per page, numberMatched remembered per revision and filters
+        matched = rows.count(c.id, filters, qs)
+        feats = (rows.site_features if c.id == "sites" else rows.visit_features)(qs, offset, limit)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
 

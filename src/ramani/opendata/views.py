@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
@@ -30,8 +31,7 @@ def _respond(request: HttpRequest, answer_of, title: str) -> HttpResponse:
         from ramani.opendata import pages
 
         return pages.ogc_page(request, answer.body)
-    response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = answer.media_type
+    response = HttpResponse(orjson.dumps(answer.body), status=answer.status, content_type=answer.media_type)
     response["Access-Control-Allow-Origin"] = "*"
     for k, v in answer.headers.items():
         response[k] = v
@@ -112,4 +112,3 @@ def download(request, collection: str, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = '<https://opendatacommons.org/licenses/by/1-0/>; rel="license"'
     return response
-
