@@ -241,5 +241,5 @@ def load_demo(folder: Path, sites: int, seed: int) -> None:
 
     path = folder / "demo.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
-        write_csv(demo.generate(sites=sites, seed=seed), f)
+        write_csv(demo.generate(sites=sites, seed=seed, today=dt.date(2026, 11, 28)), f)
     import_ipis(path, today=dt.date(2026, 11, 28))

@@ -7,6 +7,7 @@ import pytest
 
 from ramani.sites import demo
 from ramani.sites import ipis_format as fmt
+from ramani.sites import qualification as rules
 from ramani.sites.ipis_export import write_csv
 from ramani.sites.ipis_import import import_ipis
 from ramani.sites.models import Site, Visit
@@ -22,12 +23,12 @@ def test_same_seed_same_data_other_seed_other_data():
 
 
 def test_default_shape():
-    rows = list(demo.generate())
+    rows = list(demo.generate(today=dt.date(2026, 11, 28)))
     sites = {r[COL["pcode"]] for r in rows}
     assert len(sites) == 3000
     assert 6500 <= len(rows) <= 8000
     years = Counter(r[COL["visit_date"]].year for r in rows)
-    assert min(years) == 2009 and max(years) == 2025
+    assert min(years) == 2009 and max(years) == 2026
     assert all(r[COL["visit_date"]] == dt.date(2009, 1, 1) for r in rows if r[COL["visit_date"]].year == 2009)
     provinces = {r[COL["province"]] for r in rows}
     assert provinces == {"Ituri", "Nord-Kivu", "Sud-Kivu", "Maniema", "Tanganyika", "Haut-Uele", "Tshopo"}
@@ -51,3 +52,48 @@ def test_demo_loads_through_the_importer_and_is_flagged_synthetic(tmp_path):
     assert Visit.objects.count() == n
     counts = qualification_counts(dt.date(2024, 1, 1))
     assert sum(counts.values()) == 300 and counts["vert"] > 0
+
+
+@pytest.mark.parametrize("today", [dt.date.today(), dt.date(2031, 1, 10), dt.date(2023, 6, 1)])
+def test_dated_relative_to_today(today):
+    rows = list(demo.generate(sites=3000, seed=1, today=today))
+    assert rows == list(demo.generate(sites=3000, seed=1, today=today))  # deterministic for a seed and a date
+    dates = [r[COL["visit_date"]] for r in rows]
+    assert max(dates) <= today
+    field = [d for r, d in zip(rows, dates) if r[COL["project"]] != "Qualification status"]
+    assert max(field).year == today.year  # the latest campaign is this year's
+    decisions: dict[str, list] = {}
+    for r in rows:
+        if r[COL["qualification"]]:
+            status = {"Vert": "vert", "Jaune": "jaune", "Rouge": "rouge", "Bleu": "bleu", "No class": "none"}
+            decisions.setdefault(r[COL["pcode"]], []).append(
+                (r[COL["visit_date"]], status[r[COL["qualification"]]], int(r[COL["vid"]]))
+            )
+    shown = Counter(rules.status_on(d, today).status for d in decisions.values())
+    assert all(shown[code] > 0 for code in ("vert", "jaune", "rouge", "bleu", "none")), shown
+
+
+@pytest.mark.django_db
+def test_the_default_layer_shows_every_class_today(tmp_path):
+    from ramani.opendata import maptiles
+
+    path = tmp_path / "demo.csv"
+    with path.open("w", encoding="utf-8") as f:
+        write_csv(demo.generate(sites=3000, seed=1), f)
+    import_ipis(path)
+    codes = maptiles.index().status(dt.date.today())
+    assert {maptiles.STATUS_CODES[c] for c in codes} == {"vert", "jaune", "rouge", "bleu", "none"}
+
+
+@pytest.mark.django_db
+def test_every_demo_site_lies_in_its_territoire(tmp_path):
+    from ramani.geo.boundaries import import_boundaries
+    from ramani.geo.check import check_sites
+
+    path = tmp_path / "demo.csv"
+    with path.open("w", encoding="utf-8") as f:
+        write_csv(demo.generate(sites=3000, seed=1), f)
+    import_ipis(path)
+    import_boundaries(demo.BOUNDARIES)
+    problems, checked = check_sites()
+    assert checked == 3000 and problems == []

@@ -292,7 +292,7 @@ def test_site_values_do_not_depend_on_memory_limit_or_row_order(tmp_path, today,
     from ramani.sites.ipis_export import write_csv
     from ramani.sites.site_refresh import SiteFold
 
-    rows = list(demo.generate(sites=120, seed=5))
+    rows = list(demo.generate(sites=120, seed=5, today=today))
     random.Random(1).shuffle(rows)  # a site's rows scattered, not in date order
     path = tmp_path / "shuffled.csv"
     with path.open("w", encoding="utf-8") as f:

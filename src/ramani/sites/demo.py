@@ -2,20 +2,38 @@
 
 Every row has source 'Ramani demo (synthetic)', so sites made from it are flagged synthetic
 wherever they are shown. Nothing here is a real site: names are generated, coordinates are
-scattered around real territoire centres, and figures follow plausible published patterns
-(gold in Ituri and Haut-Uele, 3T minerals in the Kivus and Maniema, armed presence falling
-after 2009, mercury recorded from 2015, ~20 blue sites in Sud-Kivu from March 2023).
+scattered around real territoire centres, inside the territoire's COD-AB polygon (the bundled
+boundaries `make run` loads, so `ramani check sites` agrees with every demo site), and figures
+follow plausible published patterns (gold in Ituri and Haut-Uele, 3T minerals in the Kivus and
+Maniema, armed presence falling after 2009, mercury recorded from 2015, ~20 blue sites in
+Sud-Kivu from March 2023).
+
+The demo is dated relative to `today` (default: the real today): the campaigns run from 2009 to
+today's year, no visit or decision is later than `today`, and qualification decisions continue up
+to it, so that on `today` the map shows every qualification class (green, yellow, red, blue, none).
+The same seed and the same `today` give the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import math
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
+import shapely
+from shapely.geometry import shape
+
+from ramani.geo.names import normalise
+from ramani.geo.provinces import pcode_of
 from ramani.sites import ipis_format as fmt
 from ramani.sites.site_refresh import DEMO_SOURCE
+
+BOUNDARIES = Path(__file__).resolve().parents[1] / "geo" / "data" / "cod_adm2_simplified.geojson"
+INSIDE_MARGIN = 0.02  # degrees (~2 km) kept from the territoire's edge: GPS noise never crosses it
 
 # province -> (weight, old province, [(territoire, lat, lon)], armed groups [(name, type)])
 GEOGRAPHY = {
@@ -192,7 +210,10 @@ FARDC_TYPES = [
     "FARDC - Éléments indisciplinés",
 ]
 BLUE_TERRITOIRES = ["Fizi", "Kabare", "Kalehe", "Mwenga", "Shabunda"]
-WAVES = [(2009, 2009, 18), (2011, 2012, 6), (2013, 2015, 22), (2016, 2018, 26), (2019, 2021, 14), (2022, 2025, 14)]
+# field campaigns (first year, last year, weight); the last one runs from 2022 to today's year
+WAVES = [(2009, 2009, 18), (2011, 2012, 6), (2013, 2015, 22), (2016, 2018, 26), (2019, 2021, 14), (2022, None, 14)]
+LAST_WAVE_PROJECT = "Démo - depuis 2022"
+FIRST_BLUE = dt.date(2023, 3, 15)  # the first directory of blue sites
 PRESENCE_BY_YEAR = {
     2009: 0.55,
     2011: 0.48,
@@ -219,8 +240,52 @@ def _presence_rate(year: int) -> float:
     return PRESENCE_BY_YEAR[max([y for y in years if y <= year] or [years[0]])]
 
 
-def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
-    """Rows of the IPIS table (84 python values each), sorted by site then date."""
+@functools.cache
+def _territoire_areas() -> dict[tuple[str, str], shapely.Geometry]:
+    """(province pcode, normalised name) -> where a demo site of that territoire may lie: inside the largest
+    COD-AB admin-2 unit of that name in the province, INSIDE_MARGIN from its edge and out of every other unit."""
+    features = json.loads(BOUNDARIES.read_text(encoding="utf-8"))["features"]
+    units = []
+    for f in features:
+        p = f["properties"]
+        names = {normalise(p.get(k) or "") for k in ("ADM2_FR", "ADM2ALT1FR", "ADM2ALT2FR")} - {"", "null"}
+        units.append((p.get("ADM1_PCODE") or "", names, shape(f["geometry"])))
+    out = {}
+    for province, (_, _, territoires, _) in GEOGRAPHY.items():
+        code = pcode_of(province) or ""
+        for territoire, _, _ in territoires:
+            key = (code, normalise(territoire))
+            chosen = max((u for u in units if u[0] == code and key[1] in u[1]), key=lambda u: u[2].area)
+            others = [g for _, _, g in units if g is not chosen[2] and g.intersects(chosen[2])]
+            area = chosen[2].buffer(-INSIDE_MARGIN)
+            if others:
+                area = area.difference(shapely.union_all(others).buffer(INSIDE_MARGIN))
+            shapely.prepare(area)
+            out[key] = area
+    return out
+
+
+def _point(rng: random.Random, province: str, territoire: str, lat0: float, lon0: float) -> tuple[float, float]:
+    """(lat, lon) scattered around the territoire's centre, inside its polygon."""
+    area = _territoire_areas()[(pcode_of(province) or "", normalise(territoire))]
+    if not area.contains(shapely.Point(lon0, lat0)):
+        centre = area.representative_point()
+        lon0, lat0 = centre.x, centre.y
+    minx, miny, maxx, maxy = area.bounds
+    for attempt in range(400):
+        if attempt < 100:
+            lat, lon = round(lat0 + rng.gauss(0, 0.22), 6), round(lon0 + rng.gauss(0, 0.22), 6)
+        else:
+            lat, lon = round(rng.uniform(miny, maxy), 6), round(rng.uniform(minx, maxx), 6)
+        if area.contains(shapely.Point(lon, lat)):
+            return lat, lon
+    centre = area.representative_point()
+    return round(centre.y, 6), round(centre.x, 6)
+
+
+def generate(sites: int = 3000, seed: int = 1, today: dt.date | None = None) -> Iterator[list]:
+    """Rows of the IPIS table (84 python values each), sorted by site then date, dated up to `today`."""
+    today = today or dt.date.today()
     rng = random.Random(seed)
     provinces = [(p, g[0]) for p, g in GEOGRAPHY.items()]
     vid = 0
@@ -230,11 +295,12 @@ def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
         province = _weighted(rng, provinces)
         _, old, territoires, groups = GEOGRAPHY[province]
         territoire, lat0, lon0 = rng.choice(territoires)
+        latitude, longitude = _point(rng, province, territoire, lat0, lon0)
         place = {
             "pcode": f"codmine{number:05d}",
             "name": _word(rng, rng.choice((2, 3))),
-            "latitude": round(lat0 + rng.gauss(0, 0.22), 6),
-            "longitude": round(lon0 + rng.gauss(0, 0.22), 6),
+            "latitude": latitude,
+            "longitude": longitude,
             "location_origin": "GPS" if rng.random() < 0.85 else "GPS (Approximation)",
             "province": province,
             "province_old": old,
@@ -251,13 +317,13 @@ def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
         )
         base_workers = max(5, int(rng.lognormvariate(math.log(120 if primary == "Or" else 70), 0.9)))
         n_visits = max(1, min(8, int(rng.expovariate(1 / 1.9)) + 1))
-        years = sorted({_visit_year(rng) for _ in range(n_visits)})
+        years = sorted({_visit_year(rng, today) for _ in range(n_visits)})
         for year in years:
             vid += 1
-            yield _visit_row(rng, vid, number, place, year, primary, second, base_workers, groups)
+            yield _visit_row(rng, vid, number, place, year, primary, second, base_workers, groups, today)
         is_3t = primary in ("Cassitérite", "Coltan", "Wolframite")
         if (is_3t and rng.random() < 0.45) or (primary == "Or" and rng.random() < 0.06):
-            for date, status in _qualifications(rng, years[-1]):
+            for date, status in _qualifications(rng, today):
                 vid += 1
                 yield _qualification_row(vid, number, place, date, status)
         if (
@@ -265,32 +331,58 @@ def generate(sites: int = 3000, seed: int = 1) -> Iterator[list]:
             and territoire in BLUE_TERRITOIRES
             and blue_made < blue_target
             and rng.random() < 0.06
+            and today >= FIRST_BLUE
         ):
             blue_made += 1
             vid += 1
-            yield _qualification_row(vid, number, place, dt.date(2023, 3, 15), "Bleu")
+            yield _qualification_row(vid, number, place, _blue_date(rng, today), "Bleu")
+
+
+def _waves(today: dt.date) -> list[tuple[int, int, int]]:
+    return [(start, end or max(today.year, start), weight) for start, end, weight in WAVES if start <= today.year]
 
 
 def _wave_project(year: int) -> str:
     for start, end, _ in WAVES:
-        if start <= year <= end:
+        if end is None and start <= year:
+            return LAST_WAVE_PROJECT
+        if end is not None and start <= year <= end:
             return f"Démo - {start}" if start == end else f"Démo - {start}-{end}"
     raise ValueError(year)
 
 
-def _visit_year(rng: random.Random) -> int:
-    start, end, _ = rng.choices(WAVES, weights=[w[2] for w in WAVES])[0]
+def _visit_year(rng: random.Random, today: dt.date) -> int:
+    waves = _waves(today)
+    start, end, _ = rng.choices(waves, weights=[w[2] for w in waves])[0]
     return rng.randint(start, end)
 
 
-def _qualifications(rng: random.Random, last_year: int) -> list[tuple[dt.date, str]]:
-    year = rng.randint(2012, 2023)
-    first = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-    status = rng.choices(["Vert", "Jaune", "Rouge", "No class"], weights=[70, 12, 10, 8])[0]
-    out = [(first, status)]
-    if rng.random() < 0.3 and year < 2023:
-        later = dt.date(rng.randint(year + 1, 2024), rng.randint(1, 12), rng.randint(1, 28))
+def _day(rng: random.Random, year: int, today: dt.date) -> dt.date:
+    """A day of `year`, never after `today`."""
+    last = min(dt.date(year, 12, 31), today)
+    return dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, (last - dt.date(year, 1, 1)).days))
+
+
+def _blue_date(rng: random.Random, today: dt.date) -> dt.date:
+    """The first directory's date while its three years run; later, a directory of the last two years."""
+    if today < FIRST_BLUE.replace(year=FIRST_BLUE.year + 3):
+        return FIRST_BLUE
+    return today - dt.timedelta(days=rng.randint(30, 730))
+
+
+def _qualifications(rng: random.Random, today: dt.date) -> list[tuple[dt.date, str]]:
+    """A first decision, sometimes a later one, and for about a third of the sites a decision of the past year
+    (green lasts one year: without it, no site would be green on `today`)."""
+    first_year = rng.randint(2012, max(2012, today.year - 3))
+    first = _day(rng, first_year, today)
+    out = [(first, rng.choices(["Vert", "Jaune", "Rouge", "No class"], weights=[70, 12, 10, 8])[0])]
+    if rng.random() < 0.3 and first_year < today.year - 1:
+        later = _day(rng, rng.randint(first_year + 1, today.year - 1), today)
         out.append((later, rng.choices(["Vert", "Jaune", "Rouge"], weights=[60, 25, 15])[0]))
+    if rng.random() < 0.35:
+        recent = today - dt.timedelta(days=rng.randint(0, 364))
+        if recent > out[-1][0]:
+            out.append((recent, rng.choices(["Vert", "Jaune", "Rouge"], weights=[65, 20, 15])[0]))
     return out
 
 
@@ -298,7 +390,7 @@ def _empty() -> dict:
     return {c: None for c in fmt.COLUMNS}
 
 
-def _visit_row(rng, vid, number, place, year, primary, second, base_workers, groups) -> list:
+def _visit_row(rng, vid, number, place, year, primary, second, base_workers, groups, today) -> list:
     r = _empty()
     r.update(place)
     r.update(vid=str(vid), id=str(number), source=DEMO_SOURCE)
@@ -306,7 +398,7 @@ def _visit_row(rng, vid, number, place, year, primary, second, base_workers, gro
         r["visit_date"] = dt.date(2009, 1, 1)
         r["project"] = "Démo - 2009"
     else:
-        r["visit_date"] = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+        r["visit_date"] = _day(rng, year, today)
         r["project"] = _wave_project(year)
     r["geom"] = fmt.ewkb_hex(place["longitude"], place["latitude"])
     onsite = rng.random() > 0.04

@@ -37,8 +37,9 @@ VOCABULARIES: dict[str, list[tuple[str, str, str, str]]] = {
     ]
     + [
         (f"Démo - {years}", f"Démo - {years}", f"Demo - {years}", f"Onyesho - {years}")
-        for years in ("2009", "2011-2012", "2013-2015", "2016-2018", "2019-2021", "2022-2025")
-    ],
+        for years in ("2009", "2011-2012", "2013-2015", "2016-2018", "2019-2021")
+    ]
+    + [("Démo - depuis 2022", "Démo - depuis 2022", "Demo - since 2022", "Onyesho - tangu 2022")],
     "location_origin": [
         ("GPS", "GPS", "GPS", "GPS"),
         ("GPS (Approximation)", "GPS (approximation)", "GPS (approximate)", "GPS (makadirio)"),
