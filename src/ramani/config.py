@@ -77,8 +77,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RAMANI_BASEMAP_URL",
         "",
-        "Online basemap for the webmap: a raster tile URL template ({z}/{x}/{y}) or a MapLibre style JSON URL. "
-        "Empty: the offline basemap (admin boundaries from the database, or a plain background).",
+        "Basemap for the webmap: a raster tile URL template ({z}/{x}/{y}), a MapLibre style JSON URL, or "
+        "pmtiles://NAME.pmtiles (a PMTiles file in the data dir, served with HTTP Range). "
+        "Empty: the offline basemap (bundled Natural Earth water, countries, rivers and towns, and the admin "
+        "boundaries from the database).",
     ),
     Setting(
         "RAMANI_BASEMAP_ATTRIBUTION",

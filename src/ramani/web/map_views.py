@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import logging
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ramani import config
 from ramani.geo import basemap
@@ -20,7 +24,7 @@ from ramani.opendata import features, maptiles, query
 from ramani.sites import qualification as rules
 from ramani.sites import revision, stats
 from ramani.sites.models import Site, Term
-from ramani.web import legend, overlays
+from ramani.web import byte_ranges, legend, overlays
 
 FILTERS = (
     "province",
@@ -36,6 +40,7 @@ FILTERS = (
     "q",
 )
 MAX_ZOOM = 22
+log = logging.getLogger(__name__)
 
 _tiles: OrderedDict = OrderedDict()
 _tiles_lock = threading.Lock()
@@ -103,6 +108,54 @@ def boundaries(request: HttpRequest) -> HttpResponse:
     return _send(request, response, body, gzipped)
 
 
+@require_GET
+def natural_earth(request: HttpRequest) -> HttpResponse:
+    """Water, countries, rivers and towns (bundled Natural Earth GeoJSON) for the offline basemap."""
+    body, gzipped = basemap.natural_earth_geojson()
+    response = HttpResponse(content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=604800" if request.GET.get("v") else "public, max-age=3600"
+    return _send(request, response, body, gzipped)
+
+
+@require_http_methods(["GET", "HEAD"])
+def basemap_file(request: HttpRequest, name: str) -> HttpResponse:
+    """A PMTiles basemap from the data dir (RAMANI_BASEMAP_URL=pmtiles://NAME.pmtiles), with HTTP Range."""
+    path = basemap.pmtiles_path(name, Path(settings.DATA_DIR))
+    if path is None:
+        return JsonResponse({"detail": "no such basemap file"}, status=404)
+    return byte_ranges.serve(request, path, "application/vnd.pmtiles")
+
+
+def _basemap_config() -> dict:
+    """What the page needs to draw its basemap: an online one, a PMTiles file, or the bundled Natural Earth."""
+    url = config.get("RAMANI_BASEMAP_URL")
+    pmtiles = None
+    if url.startswith(basemap.PMTILES_SCHEME):
+        name = url[len(basemap.PMTILES_SCHEME) :]
+        path = basemap.pmtiles_path(name, Path(settings.DATA_DIR))
+        try:
+            header = basemap.pmtiles_header(path) if path else None
+        except (OSError, basemap.BasemapError) as error:
+            log.warning("RAMANI_BASEMAP_URL: %s; the bundled basemap is drawn instead", error)
+            header = None
+        if path is None:
+            log.warning(
+                "RAMANI_BASEMAP_URL: no file %s in %s; the bundled basemap is drawn instead", name, settings.DATA_DIR
+            )
+        if header:
+            pmtiles = header | {"url": f"/map/basemap/{name}", "js": static("vendor/pmtiles-4.5.0/pmtiles.js")}
+        url = ""
+    fonts = static("web/basemap/fonts/")
+    return {
+        "basemap": url or None,
+        "pmtiles": pmtiles,
+        "naturalearth": None if url or pmtiles else f"/map/basemap.json?v={basemap.natural_earth_version()}",
+        "naturalearth_attribution": basemap.NATURAL_EARTH_ATTRIBUTION,
+        "basemap_js": static("web/basemap/basemap.js"),
+        "glyphs": fonts + "{fontstack}/{range}.pbf",
+    }
+
+
 def filter_choices(lang: str = "fr") -> dict:
     places = Site.objects.exclude(province="").values_list("province", "territoire").distinct()
     pairs = sorted({(p, t) for p, t in places if t})
@@ -142,7 +195,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         "lang": lang,
         "bounds": bounds,
         "sites": len(idx.ids),
-        "basemap": config.get("RAMANI_BASEMAP_URL") or None,
+        **_basemap_config(),
         "attribution": config.get("RAMANI_BASEMAP_ATTRIBUTION") or None,
         "boundaries": basemap.has_outlines(),
         "boundaries_attribution": basemap.attribution(),

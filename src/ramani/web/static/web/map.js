@@ -151,22 +151,40 @@
   }
 
   function baseStyle() {
-    var style = {version: 8, sources: {}, layers: [{id: "background", type: "background", paint: {"background-color": "#eef0e8"}}]};
+    var style = {version: 8, sources: {}, glyphs: location.origin + cfg.glyphs,
+      layers: [{id: "background", type: "background", paint: {"background-color": cfg.naturalearth ? "#e9e7e1" : "#eef0e8"}}]};
     if (cfg.basemap && !/\.json(\?|$)/.test(cfg.basemap)) {
       style.sources.basemap = {type: "raster", tiles: [cfg.basemap], tileSize: 256, attribution: cfg.attribution || ""};
       style.layers.push({id: "basemap", type: "raster", source: "basemap"});
     }
     return style;
   }
-  function addBoundaries(map) {
-    /* after the sites are drawn: on a slow line the sites come first */
+  function addBasemap(map) {
+    /* after the sites are drawn: on a slow line the sites come first (basemap.js is loaded only then) */
+    if (state.basemapAt) return;
+    state.basemapAt = performance.now();
+    var s = document.createElement("script");
+    s.src = cfg.basemap_js;
+    s.onload = function () {
+      window.ramaniBasemap.add(map, cfg, lowestOverlay(map), function (labels) {
+        addBoundaries(map, labels);
+        map.once("idle", function () { document.documentElement.dataset.basemap = "1"; });
+      });
+    };
+    document.head.appendChild(s);
+  }
+  function lowestOverlay(map) {
+    var ids = map.getStyle().layers.map(function (l) { return l.id; });
+    return ids.filter(function (id) { return id === "sites" || id.indexOf("ov-") === 0; })[0];
+  }
+  function addBoundaries(map, before) {
     if (!cfg.boundaries || map.getSource("boundaries")) return;
     map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version),
       attribution: cfg.boundaries_attribution || ""});
     map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
-      paint: {"line-color": "#8a9a8c", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.2], "line-dasharray": [3, 2]}}, "sites");
+      paint: {"line-color": "#a3aca5", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.1], "line-dasharray": [3, 2]}}, before || "sites");
     map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
-      paint: {"line-color": "#55635a", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.9, 10, 2.2]}}, "sites");
+      paint: {"line-color": "#7d8780", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.7, 10, 1.8]}}, before || "sites");
   }
   function addOverlays(map) {
     map.addSource("sites", {type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14,
@@ -335,7 +353,14 @@
       colour.push(overlayClass(o, null).colour);
     }
     map.addSource("ov-" + o.id, {type: "geojson", data: o.url});
-    if (o.geometry === "polygon") {
+    if (o.heatmap) {
+      /* a heatmap of a numeric property (violence at checkpoints…): weight 0 to o.heatmap.max, colours of classes */
+      var w = ["to-number", ["coalesce", ["get", o.property], 0]], ramp = ["interpolate", ["linear"], ["heatmap-density"], 0, "rgba(0,0,0,0)"];
+      o.classes.forEach(function (c, i) { ramp.push((i + 1) / o.classes.length, c.colour); });
+      map.addLayer({id: "ov-" + o.id, type: "heatmap", source: "ov-" + o.id, filter: [">", w, 0], paint: {
+        "heatmap-weight": ["interpolate", ["linear"], w, 0, 0, o.heatmap.max, 1], "heatmap-color": ramp, "heatmap-opacity": 0.8,
+        "heatmap-radius": ["interpolate", ["linear"], ["zoom"], 4, 10, 9, 25, 13, 40]}}, map.getLayer("sites") ? "sites" : undefined);
+    } else if (o.geometry === "polygon") {
       /* polygons lie under the sites, which stay the clearest thing on the map */
       var under = map.getLayer("sites") ? "sites" : undefined;
       map.addLayer({id: "ov-" + o.id, type: "fill", source: "ov-" + o.id,
@@ -431,7 +456,7 @@
       state.drawnFeatures = map.queryRenderedFeatures({layers: ["sites"]}).length;
       document.documentElement.dataset.drawn = String(state.drawnFeatures);
       document.dispatchEvent(new CustomEvent("ramani:drawn"));
-      addBoundaries(map);
+      addBasemap(map);
     });
   });
   map.on("click", "sites", function (e) {
