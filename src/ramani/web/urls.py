@@ -1,8 +1,6 @@
 from django.urls import path, re_path
 
 from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
-from ramani.web.analysis_page import analysis_page, analysis_table, density_geojson
-from ramani.web.stories import views as stories
 
 urlpatterns = [
     path("", map_views.map_page, name="map"),
@@ -12,13 +10,7 @@ urlpatterns = [
     path("map/basemap/<str:name>", map_views.basemap_file, name="map-basemap-file"),
     path("sites/", map_views.site_list, name="site-list"),
     path("sites/<str:pcode>/", site_page.site_page, name="site-page"),
-    path("story/", stories.story_list, name="story-list"),
-    path("story/<slug:slug>/", stories.story_page, name="story"),
-    path("story/<slug:slug>/<str:name>", stories.story_image, name="story-image"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("analysis/", analysis_page, name="analysis"),
-    path("analysis/density.geojson", density_geojson, name="analysis-density"),
-    path("analysis/<str:name>.csv", analysis_table, name="analysis-table"),
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
@@ -26,10 +18,8 @@ urlpatterns = [
     path("cases/export.csv", cases.export, name="cases-export"),
     path("cases/bulk/", cases.bulk, name="cases-bulk"),
     path("cases/analytics/", cases.analytics, name="cases-analytics"),
-    path("cases/analytics/territoires.geojson", cases.analytics_territoires, name="cases-territoires"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/$", cases.incident_page, name="case"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/(?P<verb>[a-z_]{2,30})/$", cases.act, name="case-act"),
     path("kufatilia/", kufatilia.dashboard, name="kufatilia"),
     path("kufatilia/api/pcode/<str:pcode>", kufatilia.by_pcode, name="kufatilia-pcode"),
-    path("kufatilia/territoires.geojson", kufatilia.territoires, name="kufatilia-territoires"),
 ]
