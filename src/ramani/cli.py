@@ -121,6 +121,10 @@ def demo(sites: int, seed: int, output: Path | None, incidents: int | None) -> N
 
     r = load_roadblocks(seed=seed)
     click.echo(f"{r.created} synthetic roadblocks created, {r.updated} updated, {r.unchanged} unchanged")
+    from ramani.prices.demo import load as load_prices
+
+    p = load_prices(seed=seed)
+    click.echo(f"{p.created} synthetic daily prices created (Matokeo), {p.unchanged} unchanged")
     from ramani.supplychain.demo import load as load_supplychain
 
     c = load_supplychain(seed=seed)
