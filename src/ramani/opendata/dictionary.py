@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from ramani.opendata import exports, features, ogcapi
 from ramani.sites import columns as ipis_columns
@@ -470,7 +470,7 @@ def tables() -> list[Table]:
         out.append(
             _table(
                 c.id,
-                c.title,
+                gettext(c.title),  # translated where the catalogs have the collection's title
                 [f"OGC API: {c.id}"],
                 collection_properties(c),
                 COLLECTION_FIELDS.get(c.id, {}),

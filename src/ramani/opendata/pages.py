@@ -54,7 +54,9 @@ def _synthetic() -> bool:
 
 def collection_text(collection_id: str, title: str = "", description: str = "") -> tuple[str, str]:
     found = COLLECTION_TEXTS.get(collection_id)
-    return (str(found[0]), str(found[1])) if found else (title or collection_id, description)
+    if found:
+        return str(found[0]), str(found[1])
+    return (gettext(title) if title else collection_id), (gettext(description) if description else "")
 
 
 def _link(link: dict) -> dict:
