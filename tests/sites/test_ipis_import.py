@@ -249,6 +249,21 @@ def test_duplicate_visit_in_one_file(tmp_path, today, sample_rows, loaded):
     assert "row 3" in problems[0].reason
 
 
+@pytest.mark.parametrize("first_load", [True, False])
+def test_duplicate_visit_in_another_chunk_writes_nothing(tmp_path, today, sample_rows, monkeypatch, first_load):
+    """Repeats across chunks are found by the keys' hashes (memory flat), then named by their rows."""
+    from ramani.sites import ipis_import
+
+    if not first_load:
+        import_ipis(SAMPLE, today=today)
+    monkeypatch.setattr(ipis_import, "CHUNK", 2)
+    sample_rows.append(dict(sample_rows[0], workers_numb="999"))  # row 9 repeats row 2, three chunks later
+    problems = _fails(write_table(tmp_path / "f.csv", sample_rows), today)
+    assert [(p.row, p.column, p.value) for p in problems] == [(9, "vid", "1021")]
+    assert "row 2" in problems[0].reason
+    assert Visit.objects.count() == (0 if first_load else 7)
+
+
 def test_empty_and_header_only_files(tmp_path, today, loaded):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+from array import array
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from django.db import connection, transaction
+import numpy as np
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ramani import curation, dbutil
@@ -98,8 +100,12 @@ class _Importer:
         self.result = ImportResult()
         self.problems: list[Problem] = []
         self.problem_count = 0
-        self.seen: set[str] = set()  # every row's key, to catch a visit twice in one file
+        # A visit twice in one file: caught in its chunk by key, across chunks by the keys' 64-bit hashes
+        # (8 bytes a row, so memory stays flat), confirmed on the keys by a second pass at the end.
+        self.chunk_keys: set[str] = set()
+        self.key_hashes = array("q")
         self.repeated: dict[str, int] = {}  # key -> row of a repeat (the first row is found at the end)
+        self.stopped = False  # a chunk met a repeated key: check the rest, write nothing more
         self.known_terms = terms.known()
         self.seen_texts: dict[str, set[str]] = {}  # vocabulary -> raw texts already checked
         self.new_terms: dict[tuple[str, str], int] = {}
@@ -126,38 +132,45 @@ class _Importer:
             if isinstance(parsed, list):
                 self._problem(*parsed)
                 continue
-            if parsed.key in self.seen:
+            if parsed.key in self.chunk_keys:
                 self.repeated.setdefault(parsed.key, row)  # reported at the end, with the first row
                 continue
-            self.seen.add(parsed.key)
-            if self.problem_count or self.repeated:
+            self.chunk_keys.add(parsed.key)
+            self.key_hashes.append(hash(parsed.key))
+            if self.problem_count or self.repeated or self.stopped:
                 continue  # keep checking, stop writing
             chunk.append(parsed)
             if len(chunk) >= CHUNK:
-                self._write(chunk)
+                self._write_chunk(chunk)
                 chunk = []
+                self.chunk_keys.clear()
         if self.result.rows == 0:
             self._problem(Problem(0, "", "", "the file has no rows"))
-        if self.repeated:
-            self._report_repeats()
+        repeated_hashes = _repeated(self.key_hashes)
+        if self.repeated or repeated_hashes:
+            self._report_repeats(repeated_hashes)
         if self.problem_count:
             raise ImportFailed(self.problems, self.problem_count)
-        self._write(chunk)
+        self._write_chunk(chunk)
+        if self.stopped:  # a repeat the hashes should have found
+            raise ImportFailed([Problem(0, "vid", "", "a visit appears twice in the file")], 1)
         self._finish()
         return self.result
 
-    def _report_repeats(self) -> None:
-        """Second pass over the file, only when a visit appeared twice: name the rows involved."""
+    def _report_repeats(self, hashes: set[int]) -> None:
+        """Second pass over the file, only when a visit may have appeared twice: name the rows involved."""
         first: dict[str, int] = {}
         rows_of: dict[str, list[int]] = {}
         for row, values in read_rows(self.path):
             parsed = parse_row(row, values, self.today)
-            if isinstance(parsed, list) or parsed.key not in self.repeated:
+            if isinstance(parsed, list) or (parsed.key not in self.repeated and hash(parsed.key) not in hashes):
                 continue
             first.setdefault(parsed.key, row)
             rows_of.setdefault(parsed.key, []).append(row)
         problems = []
         for key, rows in rows_of.items():
+            if len(rows) < 2:
+                continue  # two keys with the same hash, not the same visit
             column = "vid" if key.startswith("vid:") else "pcode"
             for row in rows[1:]:
                 problems.append(
@@ -171,6 +184,19 @@ class _Importer:
         self.problems.extend(problems[: max(room, 0)])
 
     # -- writing one chunk ----------------------------------------------------------------
+
+    def _write_chunk(self, rows: list[ParsedRow]) -> None:
+        """On a first load nothing is looked up, so a visit repeated from an earlier chunk meets the
+        key's unique index: that chunk is undone (savepoint), writing stops and the repeat is named
+        at the end, from the keys' hashes."""
+        if not self.visits_empty:
+            self._write(rows)
+            return
+        try:
+            with transaction.atomic():
+                self._write(rows)
+        except (IntegrityError, connection.Database.IntegrityError):  # COPY raises the driver's own
+            self.stopped = True
 
     def _write(self, rows: list[ParsedRow]) -> None:
         if not rows:
@@ -295,6 +321,12 @@ class _Importer:
         run.warnings = self.result.warnings[:1000] + [f"conflict: {c}" for c in merger.conflicts[:1000]]
         run.save()
         self.result.run_id = run.pk
+
+
+def _repeated(hashes: array) -> set[int]:
+    """The hashes that occur more than once."""
+    values = np.sort(np.frombuffer(hashes, dtype=np.int64)) if len(hashes) else np.zeros(0, dtype=np.int64)
+    return set(values[1:][values[1:] == values[:-1]].tolist())
 
 
 def _sha256(path: Path) -> str:
