@@ -69,3 +69,14 @@ def test_admin_edit_is_kept_in_history(client, today):
 def test_nul_characters_are_refused_cleanly(client, url):
     response = client.get(url)
     assert response.status_code == 400 and "NUL" in response.json()["detail"]
+
+
+def test_admin_is_branded_and_its_models_translated(client, today):
+    import_ipis(SAMPLE, today=today)
+    User.objects.create_superuser("brand", "b@example.org", "pw-for-tests-only")
+    client.force_login(User.objects.get(username="brand"))
+    page = client.get("/admin/").content.decode()  # French, the default language
+    assert "Ramani : curation" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
+    assert "Sites miniers" in page and "Décisions de qualification" in page
+    client.cookies["django_language"] = "sw"
+    assert "Migodi" in client.get("/admin/sites/").content.decode()

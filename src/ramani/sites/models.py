@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ramani.sites import qualification as rules
@@ -30,6 +31,8 @@ class Term(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["vocabulary", "value"], name="term_unique_value")]
         ordering = ["vocabulary", "value"]
+        verbose_name = _("vocabulary term")
+        verbose_name_plural = _("vocabulary terms")
 
     def __str__(self) -> str:
         return f"{self.vocabulary}: {self.value}"
@@ -73,6 +76,8 @@ class Site(models.Model):
 
     class Meta:
         ordering = ["pcode"]
+        verbose_name = _("mining site")
+        verbose_name_plural = _("mining sites")
 
     def __str__(self) -> str:
         return f"{self.pcode} {self.name}".strip()
@@ -99,6 +104,8 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename} ({self.started:%Y-%m-%d %H:%M})"
@@ -168,6 +175,8 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["site", "visit_date", "id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         indexes = [models.Index(fields=["site", "visit_date"], name="visit_site_date")]
 
     def __str__(self) -> str:
@@ -204,6 +213,8 @@ class VisitMineral(models.Model):
     class Meta:
         ordering = ["visit", "position"]
         constraints = [models.UniqueConstraint(fields=["visit", "position"], name="visitmineral_unique_position")]
+        verbose_name = _("mineral of a visit")
+        verbose_name_plural = _("minerals of visits")
 
     def __str__(self) -> str:
         return self.mineral
@@ -244,6 +255,8 @@ class VisitArmedGroup(models.Model):
     class Meta:
         ordering = ["visit", "position"]
         constraints = [models.UniqueConstraint(fields=["visit", "position"], name="visitarmedgroup_unique_position")]
+        verbose_name = _("armed group at a visit")
+        verbose_name_plural = _("armed groups at visits")
 
     def __str__(self) -> str:
         return self.name or self.type
@@ -272,6 +285,8 @@ class Qualification(models.Model):
 
     class Meta:
         ordering = ["site", "date", "id"]
+        verbose_name = _("qualification decision")
+        verbose_name_plural = _("qualification decisions")
 
     def __str__(self) -> str:
         return f"{self.site.pcode} {self.get_status_display()} {self.date}"
