@@ -1129,6 +1129,33 @@ def users_add(username: str, org_slug: str, role: str, email: str) -> None:
     click.echo(f"{username}: {role} of {org_slug}")
 
 
+@main.group()
+def story() -> None:
+    """Story maps (see docs/stories.md)."""
+
+
+@story.command(name="check")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def story_check(path: Path) -> None:
+    """Check a story file: its shape, its texts in French, English and Swahili, its layers, filters and cameras."""
+    _django()
+    from ramani.web.stories import library
+    from ramani.web.stories.schema import StoryError
+
+    try:
+        found = library.load(path)
+    except StoryError as error:
+        console = _console()
+        console.print(f"[red]{path}: {len(error.problems)} problem(s)[/red]", highlight=False, soft_wrap=True)
+        for problem in error.problems:
+            console.print(f"  {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
+    click.echo(
+        f"{path}: story {found.slug!r}, {len(found.chapters)} chapter(s), texts complete in fr, en and sw; "
+        f"it will be at /story/{found.slug}/ once in RAMANI_DATA_DIR/stories/"
+    )
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:

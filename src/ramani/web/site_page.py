@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from ramani.fieldwork.xlsform import ACTIVITIES
+from ramani.geo import basemap
 from ramani.incidents import categories
 from ramani.incidents import public as public_incidents
 from ramani.opendata import features, query, risk
@@ -327,7 +328,7 @@ def site_page(request: HttpRequest, pcode: str) -> HttpResponse:
         "center": [site.longitude, site.latitude] if site.longitude is not None else None,
         "tiles": "/map/tiles/{z}/{x}/{y}.pbf",
         "colours": {c["value"]: c["colour"] for c in layers[0]["classes"]},
-        "boundaries": "/map/boundaries.json",
+        "boundaries": "/map/boundaries.json" if basemap.has_outlines() else None,
         "lang": lang,
     }
     return render(

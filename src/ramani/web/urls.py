@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
+from ramani.web.stories import views as stories
 
 urlpatterns = [
     path("", map_views.map_page, name="map"),
@@ -10,6 +11,9 @@ urlpatterns = [
     path("map/basemap/<str:name>", map_views.basemap_file, name="map-basemap-file"),
     path("sites/", map_views.site_list, name="site-list"),
     path("sites/<str:pcode>/", site_page.site_page, name="site-page"),
+    path("story/", stories.story_list, name="story-list"),
+    path("story/<slug:slug>/", stories.story_page, name="story"),
+    path("story/<slug:slug>/<str:name>", stories.story_image, name="story-image"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),

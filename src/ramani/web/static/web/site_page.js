@@ -27,7 +27,7 @@
   var box = document.getElementById("minimap");
   if (!box || !M.center || !window.RamaniLayers || !window.RamaniLayers.webgl()) return;
   var L = window.RamaniLayers;
-  var map = window.ramaniSite.map = new maplibregl.Map({container: box, style: L.baseStyle(location.origin + M.boundaries),
+  var map = window.ramaniSite.map = new maplibregl.Map({container: box, style: L.baseStyle(M.boundaries ? location.origin + M.boundaries : null),
     center: M.center, zoom: 9, attributionControl: {compact: true}, dragRotate: false, cooperativeGestures: true});
   map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
   map.on("load", function () {
