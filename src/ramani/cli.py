@@ -474,6 +474,26 @@ for _name, _what in SUPPLYCHAIN_LAYERS.items():
     _supplychain_import(_name, _what)
 
 
+@import_.command(name="roads")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="Source of the road layer (default: the file's name).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
+def import_roads_cmd(path: Path, source: str, report: Path | None) -> None:
+    """Import a road layer (lines, anything GDAL reads), replacing the previous one: the denominator of
+    roadblocks per 100 km of road."""
+    _django()
+    from ramani.sites.ipis_import import ImportFailed
+    from ramani.supplychain.roads import import_roads
+
+    console = _console()
+    try:
+        result = import_roads(path, source)
+    except ImportFailed as exc:
+        _print_problems(console, exc, report)
+        sys.exit(1)
+    console.print(f"{path.name}: {result.roads} roads, {result.km:g} km (the {result.replaced} before replaced)")
+
+
 @main.command(name="link-sites")
 def link_sites_cmd() -> None:
     """Match the visits' selling points and final destinations to the trade points again (after a visit import)."""

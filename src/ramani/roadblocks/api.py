@@ -6,6 +6,7 @@ from typing import Literal
 
 from ninja import Query, Router, Schema
 
+from ramani.analysis import density
 from ramani.analysis import roadblocks as analysis
 
 router = Router(tags=["roadblocks"])
@@ -38,3 +39,20 @@ def roadblock_analysis(
     agricultural or market goods; the same by territoire; the share held by each operator type; roadblocks per
     1,000 km² of each admin-2 unit."""
     return analysis.analyse(project or None, year, source or None, lang)
+
+
+@router.get(
+    "/density",
+    response={200: dict, 422: Invalid},
+    summary="Roadblocks per 1,000 km² and per 100 km of road of each admin-2 unit",
+)
+def roadblock_density(
+    request,
+    project: str | None = Query(None, max_length=200, description="Only the roadblocks of this project"),
+    year: int | None = Query(None, ge=1990, le=2100, description="Only those surveyed this year"),
+    source: str | None = Query(None, max_length=200, description="Only those of this source"),
+):
+    """Each unit with at least one roadblock: roadblocks per 1,000 km² of its area and, when a road layer is
+    imported (`ramani import roads`), per 100 km of road inside it; each figure with its definition, numerator
+    and denominator. The same units as a choropleth: /analysis/density.geojson."""
+    return density.analyse(project or None, year, source or None)

@@ -1,6 +1,7 @@
 """Synthetic supply-chain layers for `ramani demo`: trading depots and points of sale in the trading towns the
-synthetic visits name, mineral destinations, and zones of armed interference around mining areas of the
-east. Every row is flagged synthetic, with source `Ramani demo (synthetic)` and names marked *fictif*.
+synthetic visits name, mineral destinations, zones of armed interference around mining areas of the east, and
+the synthetic roadblocks' roads as a road layer. Every row is flagged synthetic, with source
+`Ramani demo (synthetic)` and names marked *fictif*.
 
 Coordinates of towns are approximate; zones are invented octagons, not surveyed areas. They go in through the
 importer, the way a user's file does, so a re-run with the same seed changes nothing; the site links are
@@ -151,11 +152,40 @@ def zone_rows(seed: int = 1) -> list[dict[str, str]]:
     return rows
 
 
+def road_layer() -> dict:
+    """The synthetic roadblocks' roads (ramani.roadblocks.demo: straight stretches between real towns) as a
+    GeoJSON road layer, the denominator of roadblocks per 100 km of road."""
+    from ramani.roadblocks.demo import ROADS, TOWNS
+
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [list(TOWNS[t]) for t in chain]},
+                "properties": {"name": f"{' - '.join(chain)} (fictif)", "road_class": road_class},
+            }
+            for chain, road_class, _weight in ROADS
+        ],
+    }
+
+
 def load(seed: int = 1) -> DemoResult:
-    """Import every synthetic layer through the importer; the links come from the visits already loaded."""
+    """Import every synthetic layer through the importer; the links come from the visits already loaded. The
+    synthetic road layer is loaded only when no other road layer is there."""
+    import json
+
+    from ramani.supplychain.models import Road
+    from ramani.supplychain.roads import import_roads
+
     result = DemoResult()
     folder = Path(tempfile.mkdtemp(prefix="ramani-demo-supplychain-"))
     try:
+        if not Road.objects.exclude(source=SOURCE).exists():
+            roads = folder / "roads.geojson"
+            roads.write_text(json.dumps(road_layer()), "utf-8")
+            result.by_layer["roads"] = import_roads(roads, SOURCE).roads
+            roads.unlink()
         layers = {**point_rows(seed), "interference-zones": zone_rows(seed)}
         for name, rows in layers.items():
             path = folder / f"{name}.csv"

@@ -157,3 +157,20 @@ class InterferenceZone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.armed_group} ({self.period_start_text or '?'}–{self.period_end_text})"
+
+
+class Road(models.Model):
+    """A road of an imported road layer (`ramani import roads`), the denominator of roadblocks per 100 km."""
+
+    name = models.TextField(blank=True)
+    road_class = models.CharField(max_length=40, blank=True, help_text="As the file gives it (highway, class…).")
+    geometry = models.BinaryField(help_text="WKB (LineString or MultiLineString), WGS84")
+    minx = models.FloatField()
+    miny = models.FloatField()
+    maxx = models.FloatField()
+    maxy = models.FloatField()
+    length_km = models.FloatField(help_text="Geodesic length.")
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ramani.roadblocks import vocabularies as roadblock_vocab
+from ramani.web.analysis_overlays import PROVIDERS as ANALYSES
 from ramani.web.supplychain_overlay import PROVIDERS as SUPPLYCHAIN
 
 
@@ -56,4 +57,4 @@ def roadblocks_overlay() -> dict:
 
 
 #: one callable per overlay, each returning its description in the reader's language; a domain adds its own
-PROVIDERS = [roadblocks_overlay, *SUPPLYCHAIN]
+PROVIDERS = [roadblocks_overlay, *SUPPLYCHAIN, *ANALYSES]

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
+from ramani.web.analysis_page import analysis_page, analysis_table, density_geojson
 from ramani.web.stories import views as stories
 
 urlpatterns = [
@@ -15,6 +16,9 @@ urlpatterns = [
     path("story/<slug:slug>/", stories.story_page, name="story"),
     path("story/<slug:slug>/<str:name>", stories.story_image, name="story-image"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("analysis/", analysis_page, name="analysis"),
+    path("analysis/density.geojson", density_geojson, name="analysis-density"),
+    path("analysis/<str:name>.csv", analysis_table, name="analysis-table"),
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
