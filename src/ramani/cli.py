@@ -326,17 +326,26 @@ def _survey_failed(exc, report: Path | None) -> NoReturn:
 @click.option("--sample", "sample_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
 @click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
-def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report, overwrite) -> None:
+@click.option(
+    "--form",
+    "form_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The survey's XLSForm (.xlsx): its choice codes are read as their labels.",
+)
+def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, report, overwrite, form_path) -> None:
     """Import KoboToolbox site-visit submissions (API JSON pages, XLSX or CSV exports) as visits. All or nothing."""
     _django()
     from ramani import config
     from ramani.fieldwork import kobo
+    from ramani.fieldwork.form_labels import FormError, read_xlsform
     from ramani.fieldwork.survey_import import SurveyImportFailed, import_submissions, sample_weights
 
     if bool(paths) == bool(asset):
         raise click.UsageError("give export or page files, or --asset to pull from the server")
     warnings: list[str] = []
     try:
+        form = read_xlsform(form_path) if form_path else None
         weights = sample_weights(sample_path) if sample_path else None
         if asset:
             server = url or config.get("RAMANI_KOBO_URL")
@@ -354,8 +363,8 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
                 records += got
                 warnings += said
         subs = [kobo.submission(r) for r in records]
-        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
-    except (kobo.KoboError, ValueError) as exc:
+        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite, form=form)
+    except (kobo.KoboError, FormError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)
@@ -365,7 +374,13 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
 @import_.command(name="odk")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--odk-project", default=None, help="Central project id to pull from RAMANI_ODK_URL.")
-@click.option("--form", "form_id", default="ramani_site_visit", show_default=True, help="The form's xmlFormId.")
+@click.option(
+    "--form",
+    "form_id",
+    default="ramani_site_visit",
+    show_default=True,
+    help="The form's xmlFormId, or its XLSForm (.xlsx: its form_id, and its choice codes read as their labels).",
+)
 @click.option("--url", default=None, help="ODK Central server (default RAMANI_ODK_URL).")
 @click.option("--all", "pull_all", is_flag=True, help="Pull every submission, not only those since the last pull.")
 @click.option("--project", default="Ramani survey", show_default=True, help="The visits' project.")
@@ -378,11 +393,18 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
     _django()
     from ramani import config
     from ramani.fieldwork import kobo, odk
+    from ramani.fieldwork.form_labels import FormError, read_xlsform
     from ramani.fieldwork.survey_import import SurveyImportFailed, import_submissions, sample_weights
 
     if bool(paths) == bool(odk_project):
         raise click.UsageError("give OData JSON files, or --odk-project to pull from the server")
     try:
+        form = None
+        if form_id.lower().endswith(".xlsx"):
+            if not Path(form_id).is_file():
+                raise click.UsageError(f"--form {form_id}: no such XLSForm file")
+            form = read_xlsform(Path(form_id))
+            form_id = form.form_id
         weights = sample_weights(sample_path) if sample_path else None
         if odk_project:
             server = url or config.get("RAMANI_ODK_URL")
@@ -397,8 +419,8 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
             rows = [r for p in paths for r in odk.read_file(p)]
         rows, warnings = odk.kept(rows)
         subs = [odk.submission(r) for r in rows]
-        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite)
-    except (odk.ODKError, ValueError) as exc:
+        result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite, form=form)
+    except (odk.ODKError, FormError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     except SurveyImportFailed as exc:
         _survey_failed(exc, report)

@@ -304,11 +304,14 @@ def import_submissions(
     weights: dict[str, tuple[str, float]] | None = None,
     today: dt.date | None = None,
     overwrite: bool = False,
+    form: Any = None,
 ) -> SurveyResult:
     """Turn submissions into visits (all or nothing); `weights` maps pcode -> (stratum, design weight).
 
     A visit field a curator changed since the last import keeps the curator's value, and an edited
-    submission that changes it too is reported as a conflict, unless `overwrite` (ramani.curation)."""
+    submission that changes it too is reported as a conflict, unless `overwrite` (ramani.curation).
+    `form` (ramani.fieldwork.form_labels.FormChoices) reads the answers' choice codes as the labels of
+    the survey's own XLSForm."""
     from ramani.curation import Conflict
     from ramani.fieldwork.models import SurveySubmission
     from ramani.sites.ipis_export import write_csv
@@ -332,6 +335,9 @@ def import_submissions(
         if prev is None or stamp >= (prev.submitted_at or dt.datetime.min.replace(tzinfo=dt.UTC)):
             latest[s.root_id] = s
     result.superseded = len(subs) - len(latest)
+    if form is not None:
+        for s in latest.values():
+            form.relabel(s.fields)
     pcodes = {_text(s.fields.get("pcode")) for s in latest.values()}
     sites = {
         x["pcode"]: x
