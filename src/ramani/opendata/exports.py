@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy
 import shapely
 
-from ramani.opendata import features, query
+from ramani.opendata import features, query, rows
 from ramani.opendata.ogcapi import ATTRIBUTION, LICENCE
 from ramani.sites import ipis_export
 from ramani.sites.models import Visit
@@ -113,7 +113,53 @@ def _text(value) -> str:
     return str(value)
 
 
-def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
+_NUMBER_SQL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"  # _PLAIN_NUMBER, as a PostgreSQL regex
+
+
+def _csv_sql(column: str, kind: str) -> str:
+    """A visit column as the CSV download writes it, in PostgreSQL: what `neutralise` and `_text` do in Python."""
+    e = rows.visit_expr(column)
+    if kind == "text":
+        return (
+            f"CASE WHEN {e} ~ '^[-=+@\\t\\r\\n]' AND {e} !~ '{_NUMBER_SQL}' THEN '''' || {e} ELSE NULLIF({e}, '') END"
+        )
+    if kind == "flag":
+        return f"{e}::int"
+    if kind == "date":
+        return f"to_char({e}, 'YYYY-MM-DD')"
+    return e
+
+
+def _copy_visits_csv(params: dict[str, str]) -> Iterator[bytes]:
+    """The visits CSV by PostgreSQL's own COPY: the bytes the Python writer gives, at the database's speed."""
+    from django.db import connection
+
+    kinds = features.VISIT_KINDS
+    columns = [_csv_sql(c, kinds[c]) for c in features.VISIT_PROPERTIES]
+    located = "v.longitude IS NOT NULL AND v.latitude IS NOT NULL"
+    columns += [f"CASE WHEN {located} THEN v.longitude END", f"CASE WHEN {located} THEN v.latitude END"]
+    sql = (
+        f"COPY (SELECT {', '.join(columns)}, %s, %s FROM sites_visit v JOIN sites_site s ON s.id = v.site_id"
+        f"{rows.SLOT_JOINS}"
+    )
+    args: list = [neutralise(LICENCE), neutralise(ATTRIBUTION)]
+    if params:
+        page, page_args = query.filter_visits(params).values("id").query.sql_with_params()
+        sql += f" WHERE v.id IN ({page})"
+        args += page_args
+    sql += " ORDER BY v.id) TO STDOUT WITH (FORMAT csv)"
+    with connection.cursor() as cur, cur.copy(sql, args) as copy:
+        for data in copy:
+            yield bytes(data)
+
+
+def _postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str | bytes]:
     if collection == "ipis":
         qs = query.filter_visits(params)
         buffer = io.StringIO()
@@ -134,6 +180,10 @@ def stream_csv(collection: str, params: dict[str, str]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*names, "longitude_wgs84", "latitude_wgs84", "licence", "attribution"])
+    if collection == "visits" and _postgresql():
+        yield buffer.getvalue()
+        yield from _copy_visits_csv(params)
+        return
     for chunk in iter_features(collection, params):
         for f in chunk:
             coords = f["geometry"]["coordinates"] if f["geometry"] else (None, None)
@@ -166,18 +216,30 @@ def stream_geojson(collection: str, params: dict[str, str]) -> Iterator[str]:
     yield "\n]}\n"
 
 
-def _columns(chunk: list[dict], names: list[str]):
+def property_kinds(collection: str) -> dict[str, str]:
+    return features.SITE_KINDS if collection == "sites" else features.VISIT_KINDS
+
+
+def _typed(values: list, kind: str) -> tuple[numpy.ndarray, numpy.ndarray | None]:
+    """One field of a chunk as GDAL should type it, and the mask of its missing values (None when it needs none):
+    numbers as numbers, flags as 0/1 integers, dates as dates, text as text."""
+    if kind == "text":
+        return numpy.array([None if v is None else _text(v) for v in values], dtype=object), None
+    if kind == "date":
+        return numpy.array(["NaT" if v is None else v for v in values], dtype="datetime64[D]"), None
+    missing = numpy.array([v is None for v in values], dtype=bool)
+    if kind == "float":
+        return numpy.array([numpy.nan if v is None else v for v in values], dtype=numpy.float64), None
+    return numpy.array([0 if v is None else int(v) for v in values], dtype=numpy.int64), missing
+
+
+def _columns(chunk: list[dict], names: list[str], kinds: dict[str, str]):
     geoms = numpy.array(
         [shapely.to_wkb(shapely.Point(f["geometry"]["coordinates"])) if f["geometry"] else None for f in chunk],
         dtype=object,
     )
-    data = [
-        numpy.array(
-            [None if f["properties"].get(n) is None else _text(f["properties"].get(n)) for f in chunk], dtype=object
-        )
-        for n in names
-    ]
-    return geoms, data
+    typed = [_typed([f["properties"].get(n) for f in chunk], kinds[n]) for n in names]
+    return geoms, [data for data, _ in typed], [mask for _, mask in typed]
 
 
 def write_file(collection: str, fmt: str, params: dict[str, str], folder: Path) -> Path:
@@ -197,13 +259,15 @@ def write_file(collection: str, fmt: str, params: dict[str, str], folder: Path) 
         else {"layer_options": {"TITLE": f"Ramani {collection}", "DESCRIPTION": LICENCE_TEXT}}
     )
     written = False
+    kinds = property_kinds(collection)
     for chunk in iter_features(collection, params):
-        geoms, data = _columns(chunk, names)
+        geoms, data, masks = _columns(chunk, names, kinds)
         raw.write(
             str(path),
             geoms,
             data,
             fields=names,
+            field_mask=masks,
             geometry_type="Point",
             crs="EPSG:4326",
             driver=driver,
@@ -213,10 +277,12 @@ def write_file(collection: str, fmt: str, params: dict[str, str], folder: Path) 
         )
         written = True
     if not written:  # an empty selection still gives a valid, empty file
+        geoms, data, masks = _columns([], names, kinds)
         raw.write(
             str(path),
-            numpy.array([], dtype=object),
-            [numpy.array([], dtype=object) for _ in names],
+            geoms,
+            data,
+            field_mask=masks,
             fields=names,
             geometry_type="Point",
             crs="EPSG:4326",

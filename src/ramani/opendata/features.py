@@ -42,6 +42,25 @@ LATEST_FIELDS = [
 SITE_PROPERTIES = SITE_FIELDS + ["qualification", "qualification_valid", "qualification_decided_on"] + LATEST_FIELDS
 VISIT_PROPERTIES = [c for c in fmt.COLUMNS if c != "geom"]
 
+# The type of each property, for typed downloads (GeoPackage, FlatGeobuf): text, int, float, flag (0/1), date
+_KIND_OF_FORMAT = {fmt.FLAG: "flag", fmt.INT: "int", fmt.FLOAT: "float", fmt.DATE: "date"}
+VISIT_KINDS = {c: _KIND_OF_FORMAT.get(fmt.KINDS[c], "text") for c in VISIT_PROPERTIES}
+SITE_KINDS = dict.fromkeys(SITE_PROPERTIES, "text") | {
+    "first_visit_date": "date",
+    "last_visit_date": "date",
+    "visit_count": "int",
+    "synthetic": "flag",
+    "qualification_valid": "flag",
+    "qualification_decided_on": "date",
+    "last_field_visit_date": "date",
+    "workers_numb": "int",
+    "armed_presence": "flag",
+    "armed_interference": "flag",
+    "mercury": "flag",
+    "child_labour": "flag",
+    "women": "flag",
+}
+
 
 def _json(value):
     return value.isoformat() if isinstance(value, dt.date) else value

@@ -29,7 +29,8 @@ from ramani.sites.models import VisitArmedGroup
 SLOTS = (1, 2, 3)  # IPIS has three mineral and three armed-group slots per visit
 
 
-def _visit_expr(column: str) -> str:
+def visit_expr(column: str) -> str:
+    """The SQL expression of an IPIS column in the queries below (v: the visit, s: its site, m1…g3: its slots)."""
     if column == "pcode":
         return "s.pcode"
     t = fmt.TARGETS[column]
@@ -37,15 +38,15 @@ def _visit_expr(column: str) -> str:
     return f"{alias}.{t.field}"
 
 
-_SLOT_JOINS = "".join(
+SLOT_JOINS = "".join(
     f" LEFT JOIN sites_visitmineral m{n} ON m{n}.visit_id = v.id AND m{n}.position = {n}"
     f" LEFT JOIN sites_visitarmedgroup g{n} ON g{n}.visit_id = v.id AND g{n}.position = {n}"
     for n in SLOTS
 )
 _VISIT_COLUMNS = features.VISIT_PROPERTIES
 _VISIT_SQL = (
-    f"SELECT v.id, {', '.join(_visit_expr(c) for c in _VISIT_COLUMNS)} "
-    f"FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{_SLOT_JOINS} "
+    f"SELECT v.id, {', '.join(visit_expr(c) for c in _VISIT_COLUMNS)} "
+    f"FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{SLOT_JOINS} "
     "ORDER BY v.id"
 )
 _VISIT_FLAGS = [i for i, c in enumerate(_VISIT_COLUMNS, 1) if fmt.KINDS[c] == fmt.FLAG]
@@ -104,7 +105,7 @@ _REST_SQL = (
     + ", ".join(f"m{n}.{f}" for n in SLOTS for f in _MINERAL)
     + ", "
     + ", ".join(f"g{n}.{f}" for n in SLOTS for f in _GROUP)
-    + f" FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{_SLOT_JOINS}"
+    + f" FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{SLOT_JOINS}"
     " ORDER BY v.id"
 )
 
