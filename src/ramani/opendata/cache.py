@@ -115,7 +115,7 @@ def middleware(get_response):
             f"{number}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
             f"|{request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, '')}"  # HTML answers: the reader's language
         )
-        if request.path.startswith("/api/sites/"):  # a site's answer lists its published incidents
+        if request.path.startswith(("/api/sites/", "/ogcapi/collections/incidents")):  # published incidents
             from ramani.incidents.public import version
 
             raw += f"|{version()}"

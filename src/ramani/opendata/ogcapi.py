@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from ramani.incidents import features as incident_features
 from ramani.opendata import features, query, rows
 from ramani.roadblocks import features as roadblock_features
 from ramani.roadblocks.models import Roadblock
@@ -65,6 +66,13 @@ def _roadblocks(params: dict[str, str]):
         raise query.FilterError(exc.param, exc.message) from None
 
 
+def _incidents(params: dict[str, str]):
+    try:
+        return incident_features.filter_incidents(params)
+    except incident_features.BadParameter as exc:
+        raise query.FilterError(exc.param, exc.message) from None
+
+
 def _supplychain(kind: str | None):
     def run(params: dict[str, str]):
         try:
@@ -111,6 +119,17 @@ COLLECTIONS = {
         Roadblock,
         _roadblocks,
         roadblock_features.features,
+    ),
+    "incidents": Collection(
+        "incidents",
+        "Kufatilia incidents (published)",
+        "One feature per published Kufatilia incident, drawn as its territoire's polygon (simplified), never a "
+        "point: report ID, date, title, status, category, subcategory, province, territoire.",
+        incident_features.PARAMS,
+        "occurred_on",
+        incident_features.OpenIncidents,
+        _incidents,
+        incident_features.features,
     ),
     "depots": Collection(
         "depots",

@@ -24,6 +24,7 @@ from ramani.incidents.models import Incident, Status, Verification
 from ramani.opendata.exports import neutralise
 from ramani.orgs.models import Organisation, membership_of
 from ramani.orgs.roles import ALLOWED, Role, may
+from ramani.web.incident_overlay import map_config
 
 PAGE_SIZE = 50
 FILTERS = ("status", "category", "province", "organisation", "verification", "published", "q", "since", "until",
@@ -294,15 +295,32 @@ def analytics(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 30
     found = figures(_filtered(request), older_than_days=days)
+    places = _filtered(request).order_by().values_list("province", "territoire").annotate(n=models.Count("id"))
     labels = dict(Status.choices)
     context = {
         "f": found,
         "membership": membership,
         "by_category": [(categories.label(c, request.LANGUAGE_CODE), n) for c, n in found.by_category],
         "by_status": [(labels.get(s, s), n) for s, n in found.by_status],
+        "by_territoire": sorted(places, key=lambda row: (-row[2], row[0], row[1])),
+        "incident_map": map_config("/cases/analytics/territoires.geojson?" + request.GET.urlencode()),
         "page": "cases",
     }
     return render(request, "web/cases/analytics.html", context)
+
+
+@login_required
+def analytics_territoires(request: HttpRequest) -> HttpResponse:
+    """The incidents of the user's scope (with the inbox's filters) per territoire, as GeoJSON polygons."""
+    import json
+
+    from ramani.incidents.territories import aggregate
+
+    _scope(request)
+    body = json.dumps(aggregate(_filtered(request)), separators=(",", ":"), ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/geo+json")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 EXPORT_COLUMNS = ("report_id", "created", "category", "subcategory", "status", "verification", "published",

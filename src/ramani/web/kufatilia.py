@@ -14,7 +14,9 @@ from django.utils import translation
 
 from ramani.incidents import categories
 from ramani.incidents.models import Incident, Status
+from ramani.incidents.territories import public_version
 from ramani.opendata.exports import neutralise
+from ramani.web.incident_overlay import map_config
 
 PUBLIC_COLUMNS = ("report_id", "date", "title", "status", "category", "subcategory", "province", "territoire")
 LICENCE = "ODC-BY 1.0"
@@ -86,6 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "params": {k: request.GET.get(k, "") for k in ("category", "status", "province")},
         "query": request.GET.urlencode(),
         "licence": LICENCE,
+        "incident_map": map_config(f"/kufatilia/territoires.geojson?v={public_version()}"),
         "page": "kufatilia",
     }
     return render(request, "web/kufatilia.html", context)
@@ -96,3 +99,20 @@ def by_pcode(request: HttpRequest, pcode: str) -> JsonResponse:
     from ramani.incidents.public import of_site
 
     return JsonResponse({"incidents": of_site(pcode)})
+
+
+def territoires(request: HttpRequest) -> HttpResponse:
+    """Published incidents per territoire: simplified polygons with `count` (GeoJSON), for the maps. Cacheable:
+    `?v=` the publication version (given by the pages) makes it immutable until the next publication."""
+    from ramani.incidents.territories import public_aggregate
+
+    body, version = public_aggregate()
+    etag = f'"{version}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/geo+json")
+    response["ETag"] = etag
+    fresh = request.GET.get("v") == version
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if fresh else "public, max-age=60"
+    return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ramani.roadblocks import vocabularies as roadblock_vocab
 from ramani.web.analysis_overlays import PROVIDERS as ANALYSES
+from ramani.web.incident_overlay import incidents_overlay
 from ramani.web.supplychain_overlay import PROVIDERS as SUPPLYCHAIN
 
 
@@ -57,4 +58,4 @@ def roadblocks_overlay() -> dict:
 
 
 #: one callable per overlay, each returning its description in the reader's language; a domain adds its own
-PROVIDERS = [roadblocks_overlay, *SUPPLYCHAIN, *ANALYSES]
+PROVIDERS = [roadblocks_overlay, incidents_overlay, *SUPPLYCHAIN, *ANALYSES]

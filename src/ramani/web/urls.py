@@ -26,8 +26,10 @@ urlpatterns = [
     path("cases/export.csv", cases.export, name="cases-export"),
     path("cases/bulk/", cases.bulk, name="cases-bulk"),
     path("cases/analytics/", cases.analytics, name="cases-analytics"),
+    path("cases/analytics/territoires.geojson", cases.analytics_territoires, name="cases-territoires"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/$", cases.incident_page, name="case"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/(?P<verb>[a-z_]{2,30})/$", cases.act, name="case-act"),
     path("kufatilia/", kufatilia.dashboard, name="kufatilia"),
     path("kufatilia/api/pcode/<str:pcode>", kufatilia.by_pcode, name="kufatilia-pcode"),
+    path("kufatilia/territoires.geojson", kufatilia.territoires, name="kufatilia-territoires"),
 ]
