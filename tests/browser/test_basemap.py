@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 SHOTS = Path(os.environ.get("RAMANI_SCREENSHOTS", "/tmp/ramani-screenshots"))
 KIVU = "#view=9/-2.0/29.1"
 TOWN_LAYERS = "['ne-towns-major', 'ne-towns', 'ne-towns-minor']"
@@ -97,3 +99,40 @@ def test_names_follow_the_language_and_the_phone_sees_them(browser, page_errors,
         page.screenshot(path=str(SHOTS / "basemap-kivu-360.png"))
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def pmtiles_server(tmp_path_factory):
+    """`ramani serve` with RAMANI_BASEMAP_URL=pmtiles://east.pmtiles, that file (raster, made here) in its data dir."""
+    from tests.conftest import LiveServer
+    from tests.web.test_basemap import make_pmtiles
+
+    folder = tmp_path_factory.mktemp("pmtiles")
+    make_pmtiles(folder / "east.pmtiles", max_zoom=4)
+    before = os.environ.get("RAMANI_BASEMAP_URL")
+    os.environ["RAMANI_BASEMAP_URL"] = "pmtiles://east.pmtiles"
+    try:
+        server = LiveServer(folder, sites=60)
+    finally:
+        if before is None:
+            del os.environ["RAMANI_BASEMAP_URL"]
+        else:
+            os.environ["RAMANI_BASEMAP_URL"] = before
+    yield server
+    server.stop()
+
+
+def test_a_pmtiles_basemap_is_read_with_range_requests(page, pmtiles_server):
+    tried = offline(page)
+    answers: list[tuple[str, int, str | None]] = []
+    page.on("response", lambda r: answers.append((r.url, r.status, r.request.headers.get("range"))))
+    open_basemap(page, pmtiles_server, "#view=3/-3/25")
+    ranged = [a for a in answers if "/map/basemap/east.pmtiles" in a[0]]
+    assert ranged and all(status == 206 and rng for _, status, rng in ranged), ranged
+    style = page.evaluate("window.ramani.map.getStyle()")
+    assert style["sources"]["pmtiles"]["type"] == "raster" and "naturalearth" not in style["sources"]
+    assert page.evaluate("window.ramani.map.isSourceLoaded('pmtiles')")
+    ids = [layer["id"] for layer in style["layers"]]
+    assert ids.index("pm-raster") < ids.index("sites")
+    assert int(page.evaluate("document.documentElement.dataset.drawn")) > 0
+    assert not tried

@@ -168,7 +168,7 @@
     s.onload = function () {
       window.ramaniBasemap.add(map, cfg, lowestOverlay(map), function (labels) {
         addBoundaries(map, labels);
-        map.once("idle", function () { document.documentElement.dataset.basemap = "1"; });
+        map.once("idle", function () { state.basemapDrawnAt = performance.now(); document.documentElement.dataset.basemap = "1"; });
       });
     };
     document.head.appendChild(s);
