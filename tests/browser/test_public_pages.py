@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_map import shot
+from tests.browser.test_map import SHOTS
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "ramani" / "locale"
 LANGUAGES = ("fr", "en", "sw")
@@ -64,24 +64,32 @@ def _catalog(code: str) -> gettext.GNUTranslations:
         return gettext.GNUTranslations(f)
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
 def english_left(code: str) -> tuple[set[str], list[str]]:
-    """The English msgids that `code` translates differently: (short ones, matched as a whole text; sentences of
-    four words or more, matched inside the page's text). Msgids with placeholders or markup are left out."""
+    """The English msgids that `code` translates differently: (short ones, matched as a whole text; the pieces of
+    four words or more of the others — markup taken out, cut at each placeholder — matched inside the page's
+    text)."""
     whole, inside = set(), []
     for key, value in _catalog(code)._catalog.items():  # type: ignore[attr-defined]
         msgid = key[0] if isinstance(key, tuple) else key
-        if not msgid or "\x04" in msgid or "%" in msgid or "<" in msgid or "{" in msgid:
+        translated = value if isinstance(value, str) else ""
+        if not msgid or "\x04" in msgid or not translated.strip() or translated == msgid:
             continue
-        if not (isinstance(value, str) and value.strip() and value != msgid and re.search(r"[A-Za-z]{3}", msgid)):
+        if not re.search(r"[A-Za-z]{3}", msgid):
             continue
-        if len(msgid.split()) >= 4:
-            inside.append(msgid)
+        plain = re.sub(r"<[^>]+>", "", msgid)
+        pieces = [_words(p) for p in re.split(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}", plain)]
+        if len(pieces) == 1 and len(pieces[0].split()) < 4 and plain == msgid:
+            whole.add(pieces[0])
         else:
-            whole.add(msgid)
+            inside += [p for p in pieces if len(p.split()) >= 4]
     return whole, inside
 
 
-VISIBLE_TEXT = """() => {
+VISIBLE_TEXT = r"""() => {
   const skip = el => el.closest('code, pre, script, style, noscript, [translate=no], .langs, .maplibregl-ctrl-attrib');
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -94,8 +102,17 @@ VISIBLE_TEXT = """() => {
     if (skip(el)) continue;
     for (const a of ['placeholder', 'aria-label', 'title', 'alt']) if (el.getAttribute(a)) out.push(el.getAttribute(a));
   }
-  return out;
+  const copy = document.body.cloneNode(true);
+  const hidden = 'pre, script, style, noscript, template, [translate=no], .langs';
+  copy.querySelectorAll(hidden).forEach(e => e.remove());
+  return [out, copy.textContent.replace(/\s+/g, ' ')];
 }"""
+
+
+def english_on(page, whole: set[str], inside: list[str]) -> list[str]:
+    """The msgids of `english_left` that the page shows."""
+    texts, joined = page.evaluate(VISIBLE_TEXT)
+    return sorted({t for t in texts if t in whole} | {m for m in inside if m in joined})
 
 
 def _settle(page) -> None:
@@ -122,9 +139,7 @@ def _check(browser, server, page_errors, pages, code) -> None:
         width = page.evaluate("document.scrollingElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[path] = width
-        texts = page.evaluate(VISIBLE_TEXT)
-        joined = "\n".join(texts)
-        left = sorted({t for t in texts if t in whole} | {m for m in inside if m in joined})
+        left = english_on(page, whole, inside)
         if left:
             untranslated[path] = left
     context.close()
@@ -184,5 +199,29 @@ def test_screenshots_of_the_changed_pages(browser, live_server_process):
             assert answer.status == (404 if path == NOT_FOUND else 200), path
             _settle(page)
             assert page.evaluate("document.scrollingElement.scrollWidth") <= width, (path, width)
-            shot(page, f"public-{name}-{width}")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"public-{name}-{width}.png"), full_page=True)
         context.close()
+
+
+def test_the_scan_finds_english_left_on_a_page(browser, live_server_process):
+    """The scan's own check: English msgids put on a Swahili page are found, a translated page is clean."""
+    whole, inside = english_left("sw")
+    assert "Page not found" in whole and len(inside) > 100
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": "django_language", "value": "sw", "url": live_server_process.url}])
+    page = context.new_page()
+    page.goto(live_server_process.url + "/about/")
+    assert english_on(page, whole, inside) == []
+    page.evaluate(
+        "() => { const p = document.createElement('p'); p.innerHTML = 'Page not found'; document.body.append(p);"
+        " const q = document.createElement('p'); q.innerHTML = 'The value is what the files hold; the label is its "
+        "name in your language.'; document.body.append(q);"
+        " const c = document.createElement('code'); c.textContent = 'Server error'; document.body.append(c); }"
+    )
+    found = english_on(page, whole, inside)
+    assert "Page not found" in found and "The value is what the files hold; the label is its name in your" in " ".join(
+        found
+    )
+    assert "Server error" not in found  # code is not prose
+    context.close()

@@ -145,6 +145,19 @@ def ogc_page(request: HttpRequest, body: dict) -> HttpResponse:
     return render(request, "opendata/ogc.html", context)
 
 
+FORMAT_LABELS = {"csv": "CSV", "geojson": "GeoJSON", "gpkg": "GeoPackage", "fgb": "FlatGeobuf", "xlsx": "Excel"}
+
+
+def _downloads() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(collection, its name, [(format, label)]) of every download: the IPIS table only as CSV and GeoJSON."""
+    names = {"sites": gettext("Sites"), "visits": gettext("Visits"), "ipis": gettext("IPIS format (84 columns)")}
+    out = []
+    for c in exports.COLLECTIONS:
+        formats = [f for f in exports.FORMATS if c != "ipis" or f in ("csv", "geojson")]
+        out.append((c, names.get(c, c), [(f, FORMAT_LABELS.get(f, f)) for f in formats]))
+    return out
+
+
 def opendata_page(request: HttpRequest) -> HttpResponse:
     from ramani.sites.models import Site
 
@@ -156,8 +169,7 @@ def opendata_page(request: HttpRequest) -> HttpResponse:
         "opendata/index.html",
         {
             "page": "opendata",
-            "formats": list(exports.FORMATS),
-            "collections": exports.COLLECTIONS,
+            "downloads": _downloads(),
             "hxl_collections": hxl.COLLECTIONS,
             "sites": Site.objects.count(),
             **field_visits.counts(),
