@@ -389,7 +389,7 @@ def import_kobo_cmd(paths, asset, url, pull_all, project, source, sample_path, r
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write every problem to this CSV.")
 @click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
 def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, sample_path, report, overwrite) -> None:
-    """Import ODK Central site-visit submissions (OData Submissions JSON) as visits. All or nothing."""
+    """Import ODK Central site-visit submissions (OData Submissions JSON, CSV zip export) as visits. All or nothing."""
     _django()
     from ramani import config
     from ramani.fieldwork import kobo, odk
@@ -398,6 +398,7 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
 
     if bool(paths) == bool(odk_project):
         raise click.UsageError("give OData JSON files, or --odk-project to pull from the server")
+    read_warnings: list[str] = []
     try:
         form = None
         if form_id.lower().endswith(".xlsx"):
@@ -416,8 +417,13 @@ def import_odk_cmd(paths, odk_project, form_id, url, pull_all, project, source, 
             rows = odk.pull(server, odk_project, form_id, email, password, since)
         else:
             origin = "odk:" + ",".join(p.name for p in paths)
-            rows = [r for p in paths for r in odk.read_file(p)]
+            rows = []
+            for p in paths:
+                got, said = odk.read_any(p)
+                rows += got
+                read_warnings += said
         rows, warnings = odk.kept(rows)
+        warnings = read_warnings + warnings
         subs = [odk.submission(r) for r in rows]
         result = import_submissions(subs, source, project, origin, weights, overwrite=overwrite, form=form)
     except (odk.ODKError, FormError, ValueError) as exc:

@@ -163,3 +163,139 @@ def test_pull_from_central_pages_and_incrementally(central, sites):
     assert Visit.objects.get(vid="0dc00000-0000-4000-8000-000000000001").workers_numb == 7
     r = run("import", "odk", "--odk-project", 1, env={**env, "RAMANI_ODK_PASSWORD": "guess"})
     assert r.exit_code == 1 and "refused" in r.output and "guess" not in r.output
+
+
+def central_csv_zip(path, rows_main, minerals, groups):
+    """A zip as Central's `submissions.csv.zip` writes it: the root table and a table per repeat."""
+    import csv
+    import io
+    import zipfile
+
+    def table(header, rows):
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(header)
+        w.writerows([r.get(c, "") for c in header] for r in rows)
+        return buf.getvalue()
+
+    main_header = [
+        "SubmissionDate",
+        "meta-instanceID",
+        "pcode",
+        "visit_date",
+        "visit_onsite",
+        "gps-Latitude",
+        "gps-Longitude",
+        "gps-Altitude",
+        "gps-Accuracy",
+        "site-workers_numb",
+        "site-mechanisation",
+        "site-mercury",
+        "security-presence",
+        "security-interference",
+        "social-state_services",
+        "social-childunder15",
+        "social-women",
+        "KEY",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+    ]
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("ramani_site_visit.csv", table(main_header, rows_main))
+        z.writestr(
+            "ramani_site_visit-minerals.csv",
+            table(["mineral", "selling_points", "final_destination", "PARENT_KEY", "KEY"], minerals),
+        )
+        z.writestr(
+            "ramani_site_visit-security-armed_groups.csv",
+            table(
+                ["armed_group", "type_armed_group", "frequency_armed_group", "activities", "PARENT_KEY", "KEY"], groups
+            ),
+        )
+    return path
+
+
+def test_central_csv_zip_export(tmp_path, sites):
+    key1, key2 = "uuid:0dc00000-0000-4000-8000-0000000000a1", "uuid:0dc00000-0000-4000-8000-0000000000a2"
+    common = {
+        "visit_onsite": "1",
+        "gps-Latitude": "-3.0621",
+        "gps-Longitude": "28.1762",
+        "gps-Altitude": "1020",
+        "gps-Accuracy": "5",
+        "site-mechanisation": "haut",
+        "site-mercury": "0",
+        "social-childunder15": "0",
+        "social-women": "1",
+        "SubmitterID": "7",
+        "Edits": "0",
+    }
+    main_rows = [
+        dict(
+            common,
+            SubmissionDate="2025-06-01T09:00:00.000Z",
+            KEY=key1,
+            pcode="codmine00312",
+            visit_date="2025-06-01",
+            **{
+                "meta-instanceID": key1,
+                "site-workers_numb": "90",
+                "security-presence": "1",
+                "security-interference": "1",
+                "social-state_services": "anr saemape",
+            },
+        ),
+        dict(
+            common,
+            SubmissionDate="2025-06-02T09:00:00.000Z",
+            KEY=key2,
+            pcode="codmine01764",
+            visit_date="2025-06-02",
+            ReviewState="rejected",
+            **{"meta-instanceID": key2},
+        ),
+    ]
+    minerals = [
+        {"mineral": "coltan", "selling_points": "Rubaya", "PARENT_KEY": key1, "KEY": f"{key1}/minerals[1]"},
+        {"mineral": "cassiterite", "PARENT_KEY": key1, "KEY": f"{key1}/minerals[2]"},
+    ]
+    groups = [
+        {
+            "armed_group": "CODECO",
+            "type_armed_group": "groupe_arme_local",
+            "activities": "monopoly taxation",
+            "PARENT_KEY": key1,
+            "KEY": f"{key1}/security/armed_groups[1]",
+        },
+    ]
+    path = central_csv_zip(tmp_path / "ramani_site_visit.zip", main_rows, minerals, groups)
+    r = run("import", "odk", path)
+    assert r.exit_code == 0, r.output
+    assert "1 submissions — 1 visits created" in r.output and "1 rejected submission" in r.output
+    v = Visit.objects.get(vid="0dc00000-0000-4000-8000-0000000000a1")
+    assert (v.longitude, v.latitude, v.workers_numb, v.mechanisation, v.women) == (28.1762, -3.0621, 90, "Haut", True)
+    assert v.minerals == ["Coltan", "Cassitérite"] and v.mineral_slots.get(position=1).selling_points == "Rubaya"
+    g = v.armed_groups.get()
+    assert (g.name, g.monopoly, g.taxation, g.digging) == ("CODECO", True, True, False)
+    assert (v.state_service1, v.state_service2) == ("ANR", "SAEMAPE")
+    assert run("import", "odk", path).output.count("1 unchanged") == 1
+
+    # the root table alone: read, with a warning that it has no repeats
+    import zipfile
+
+    root = tmp_path / "submissions.csv"
+    root.write_bytes(zipfile.ZipFile(path).read("ramani_site_visit.csv"))
+    r = run("import", "odk", root)
+    assert r.exit_code == 0 and "carries no repeat groups" in r.output
+
+    # a repeat row whose parent is not in the export: nothing imported, a clear message
+    bad = central_csv_zip(tmp_path / "bad.zip", main_rows, [dict(minerals[0], PARENT_KEY="uuid:nope")], [])
+    r = run("import", "odk", bad)
+    assert r.exit_code == 1 and "PARENT_KEY that is not in the export" in r.output

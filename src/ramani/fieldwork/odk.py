@@ -5,16 +5,25 @@ auth with a Central web user), optionally `$filter=__system/submissionDate ge �
 ge …` for an incremental pull. Rows are in `value`; each has `__id` (the submission's first
 instanceID, kept across edits) and `__system` (submissionDate, updatedAt, reviewState); groups are
 nested objects, repeats (with `$expand=*`) arrays of objects, geopoints GeoJSON points.
+
+Central's CSV zip export (`…/submissions.csv.zip`) is read into the same shape: `FORM.csv` holds a
+row per submission (`SubmissionDate`, `meta-instanceID`, group paths joined by `-`, geopoints split
+into `-Latitude`/`-Longitude`/`-Altitude`/`-Accuracy`, `KEY` = the submission's id, `ReviewState`),
+and each repeat has its own `FORM-group-repeat.csv` whose rows point to their parent's `KEY` through
+`PARENT_KEY`. The root table alone (`submissions.csv`) is read too, without its repeats.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
+import io
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -72,9 +81,111 @@ def kept(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
     return [r for r in rows if r not in rejected], warnings if rejected else []
 
 
+# columns of Central's CSV export that are about the submission, not answers
+CSV_META = {
+    "SubmissionDate",
+    "KEY",
+    "PARENT_KEY",
+    "SubmitterID",
+    "SubmitterName",
+    "AttachmentsPresent",
+    "AttachmentsExpected",
+    "Status",
+    "ReviewState",
+    "DeviceID",
+    "Edits",
+    "FormVersion",
+}
+_POINT_PARTS = ("-Latitude", "-Longitude", "-Altitude", "-Accuracy")
+
+
+def _csv_table(name: str, data: bytes) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ODKError(f"{name}: not UTF-8 ({exc})") from None
+    return [{k: v for k, v in r.items() if k and v not in (None, "")} for r in csv.DictReader(io.StringIO(text))]
+
+
+def _answers(record: dict[str, str]) -> dict[str, Any]:
+    """One CSV row's answers under their question names (group paths dropped), geopoints joined."""
+    out: dict[str, Any] = {}
+    points: dict[str, dict[str, str]] = {}
+    for column, value in record.items():
+        if column in CSV_META or column.startswith("meta-"):
+            continue
+        part = next((p for p in _POINT_PARTS if column.endswith(p)), None)
+        if part:
+            points.setdefault(column[: -len(part)], {})[part] = value
+            continue
+        out[column.rsplit("-", 1)[-1]] = value
+    for column, parts in points.items():
+        if "-Latitude" in parts and "-Longitude" in parts:
+            out[column.rsplit("-", 1)[-1]] = " ".join(parts.get(p, "0") for p in _POINT_PARTS)
+    return out
+
+
+def read_csv_export(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows in the OData shape from Central's CSV zip export (or its root CSV alone), and warnings."""
+    tables: dict[str, list[dict[str, str]]] = {}
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    if name.lower().endswith(".csv") and "/" not in name.strip("/"):
+                        tables[name] = _csv_table(name, z.read(name))
+        except zipfile.BadZipFile:
+            raise ODKError(f"{path.name}: not a zip file") from None
+    else:
+        tables[path.name] = _csv_table(path.name, path.read_bytes())
+    roots = [n for n, rows in tables.items() if not rows or "PARENT_KEY" not in rows[0]]
+    if not roots:
+        raise ODKError(f"{path.name}: no submissions table (a CSV without PARENT_KEY)")
+    root = min(roots, key=len)  # FORM.csv; the repeats are FORM-….csv
+    if any("SubmissionDate" not in r or "KEY" not in r for r in tables[root]):
+        raise ODKError(f"{root}: expected Central's export columns SubmissionDate and KEY")
+    rows: list[dict[str, Any]] = []
+    by_key: dict[str, dict[str, Any]] = {}
+    for r in tables[root]:
+        row: dict[str, Any] = {
+            "__id": r["KEY"],
+            "__system": {"submissionDate": r["SubmissionDate"], "reviewState": r.get("ReviewState")},
+            "meta": {"instanceID": r.get("meta-instanceID") or r["KEY"]},
+            **_answers(r),
+        }
+        rows.append(row)
+        by_key[r["KEY"]] = row
+    # parents before children: a nested repeat's file name extends its parent's
+    for name in sorted((n for n in tables if n != root), key=len):
+        repeat = name[: -len(".csv")].rsplit("-", 1)[-1]
+        for r in tables[name]:
+            parent = by_key.get(r.get("PARENT_KEY", ""))
+            if parent is None:
+                raise ODKError(f"{name}: row {r.get('KEY', '?')} names a PARENT_KEY that is not in the export")
+            item = _answers(r)
+            parent.setdefault(repeat, []).append(item)
+            if r.get("KEY"):
+                by_key[r["KEY"]] = item
+    warnings = (
+        []
+        if len(tables) > 1 or path.suffix.lower() == ".zip"
+        else [f"{path.name}: the root table alone carries no repeat groups (minerals, armed groups); use the CSV zip"]
+    )
+    return rows, warnings
+
+
+def read_any(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows (OData shape) of a saved OData answer (.json), a CSV zip export (.zip) or its root CSV (.csv)."""
+    if path.suffix.lower() in (".zip", ".csv"):
+        return read_csv_export(path)
+    return read_file(path), []
+
+
 def read_file(path: Path) -> list[dict[str, Any]]:
     if path.suffix.lower() != ".json":
-        raise ODKError(f"{path.name}: expected the JSON answer of the OData Submissions feed")
+        raise ODKError(
+            f"{path.name}: expected the JSON answer of the OData Submissions feed, or Central's CSV zip export"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
