@@ -81,6 +81,10 @@ def test_click_a_depot_and_a_zone_and_read_their_popups(page, live_server_proces
     page.wait_for_function(
         "() => window.ramani.overlays.points_of_sale && window.ramani.overlays.destinations", timeout=30_000
     )
-    page.evaluate("window.ramani.map.jumpTo({center: [28.6, -1.8], zoom: 6.5})")
+    page.check("input[name=overlay][value=violence_heatmap]")
+    page.wait_for_function("() => window.ramani.overlays.violence_heatmap", timeout=30_000)
+    assert page.evaluate("window.ramani.map.getLayer('ov-violence_heatmap').type") == "heatmap"
+    assert "Peu" in page.inner_text("#legend-violence_heatmap")  # the heatmap's legend, in French
+    page.evaluate("window.ramani.map.jumpTo({center: [28.6, -1.6], zoom: 7.5})")
     page.wait_for_timeout(1500)
     shot(page, "map-supplychain-layers")

@@ -85,3 +85,24 @@ def test_filters_item_and_errors(client):
     bounds = doc["extent"]["spatial"]["bbox"][0]
     assert bounds[0] == min(z.minx for z in InterferenceZone.objects.all())  # the zones' bounds, not a point's
     assert bounds[3] == max(z.maxy for z in InterferenceZone.objects.all())
+
+
+@pytest.mark.django_db
+def test_layer_downloads_read_back(client, tmp_path):
+    from pyogrio import raw as gdal
+
+    from ramani.supplychain.formats import LAYERS
+    from ramani.supplychain.read import read_rows
+
+    demo.load(seed=3)
+    for name, count in (("depots", len(demo.HUBS)), ("interference-zones", len(demo.ZONES))):
+        for fmt in ("csv", "geojson", "gpkg"):
+            answer = client.get(f"/supplychain/{name}.{fmt}")
+            assert answer.status_code == 200 and "license" in answer["Link"], (name, fmt)
+            path = tmp_path / f"{name}.{fmt}"
+            path.write_bytes(answer.content)
+            assert len(list(read_rows(LAYERS[name], path, []))) == count
+            if fmt == "gpkg":
+                assert len(gdal.read(str(path))[2]) == count  # GDAL opens it
+    assert client.get("/supplychain/depots.kml").status_code == 404
+    assert client.get("/supplychain/roads.csv").status_code == 404

@@ -127,6 +127,17 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
             "chart_data": chart_data,
             "synthetic": stats.any_synthetic(),
             "tables": TABLES,
+            "layers": [
+                {"name": "depots", "collection": "depots", "label": _("Trading depots")},
+                {"name": "points-of-sale", "collection": "points_of_sale", "label": _("Mineral points of sale")},
+                {"name": "destinations", "collection": "destinations", "label": _("Mineral destinations")},
+                {
+                    "name": "interference-zones",
+                    "collection": "interference_zones",
+                    "label": _("Zones of armed interference"),
+                },
+            ],
+            "layer_formats": ("csv", "geojson", "gpkg"),
         },
     )
 

@@ -3,6 +3,7 @@ from django.urls import path, re_path
 from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
 from ramani.web.analysis_page import analysis_page, analysis_table, density_geojson
 from ramani.web.stories import views as stories
+from ramani.web.supplychain_downloads import layer_download
 
 urlpatterns = [
     path("", map_views.map_page, name="map"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("analysis/", analysis_page, name="analysis"),
     path("analysis/density.geojson", density_geojson, name="analysis-density"),
     path("analysis/<str:name>.csv", analysis_table, name="analysis-table"),
+    path("supplychain/<str:name>.<str:fmt>", layer_download, name="supplychain-download"),
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
