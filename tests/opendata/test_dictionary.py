@@ -170,3 +170,24 @@ def test_opendata_and_ogc_pages_in_three_languages(client, sample):
     one = client.get("/ogcapi/collections/sites/items/codmine01764?f=html").content.decode()
     assert "Site code" in one and "codmine01764" in one
     assert client.get("/ogcapi/collections/sites/items/codmine01764").json()["id"] == "codmine01764"  # JSON kept
+
+
+def test_every_collection_of_the_demo_is_described(live_server_process):
+    """Against `ramani demo` (every domain's demo data, so every collection has items): each property of each
+    collection's items has a meaning in the dictionary the server publishes."""
+    import json
+    import urllib.request
+
+    def get(path: str):
+        with urllib.request.urlopen(live_server_process.url + path, timeout=30) as answer:
+            return json.loads(answer.read())
+
+    published = {t["id"]: {f["name"]: f for f in t["fields"]} for t in get("/opendata/dictionary.json")["tables"]}
+    missing = {}
+    for c in get("/ogcapi/collections")["collections"]:
+        items = get(f"/ogcapi/collections/{c['id']}/items?limit=200")["features"]
+        names = {k for f in items for k in f["properties"]}
+        gaps = sorted(n for n in names if not published.get(c["id"], {}).get(n, {}).get("meaning"))
+        if gaps or not names:
+            missing[c["id"]] = gaps or "no items in the demo"
+    assert not missing, f"properties without a dictionary entry: {missing}"

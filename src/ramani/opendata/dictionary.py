@@ -68,8 +68,19 @@ def _roadblock(table_name: str) -> Callable[[], list[tuple[str, str, str, str]]]
     return rows
 
 
+def _supplychain(table_name: str) -> Callable[[], list[tuple[str, str, str, str]]]:
+    def rows():
+        from ramani.supplychain import vocabularies as vocab
+
+        return [(code, *labels[-3:]) for code, labels in getattr(vocab, table_name).items()]
+
+    return rows
+
+
 OTHER_VOCABULARIES: dict[str, Callable[[], list[tuple[str, str, str, str]]]] = {
     "qualification_status": _qualification_codes,
+    "supply_point_kind": _supplychain("KINDS"),
+    "armed_group_kind": _supplychain("GROUP_TYPES"),
     "operator_type": _roadblock("OPERATOR_TYPES"),
     "tax_category": _roadblock("TAX_CATEGORIES"),
     "road_class": _roadblock("ROAD_CLASSES"),
@@ -361,6 +372,50 @@ COLLECTION_FIELDS: dict[str, dict[str, Entry]] = {
         "territoire_pcode": SITE["adm2_pcode"],
     },
 }
+
+
+_SUPPLY_POINT = {
+    "name": Entry(_("Name of the place, as the source writes it."), TEXT, None, "#loc+name"),
+    "minerals": Entry(_("Minerals handled there, as the source names them."), CSV_LIST, None, "#item+mineral"),
+    "locality": Entry(_("Town or village, as written (matched against the visits' selling points)."), TEXT),
+    "operator": Entry(_("Who runs it (trader, comptoir, cooperative)."), TEXT, None, "#org+name"),
+    "country": Entry(_("Country it is in."), TEXT, None, "#country+name"),
+    "date": Entry(_("When it was recorded, as the source wrote it."), TEXT, None, "#date"),
+    "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
+    "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+    "notes": Entry(_("Notes of the source."), TEXT, None, "#description"),
+    "synthetic": Entry(_("Whether this is synthetic demo data, not a surveyed place."), FLAG),
+    "kind": Entry(_("Kind of place, as a code."), TEXT, "supply_point_kind"),
+    "province_pcode": SITE["province_pcode"],
+    "adm2_pcode": SITE["adm2_pcode"],
+    "territoire": SITE["territoire"],
+    "linked_sites": Entry(_("Number of mining sites whose visits name this place."), WHOLE),
+    "linked": Entry(_("yes when at least one mining site's visits name this place, else no."), TEXT),
+    "sites": Entry(
+        _("The mining sites linked to it, each with the words of the visit that matched, how and the score."), TEXT
+    ),
+}
+COLLECTION_FIELDS.update(
+    {
+        "depots": _SUPPLY_POINT,
+        "points_of_sale": _SUPPLY_POINT,
+        "destinations": _SUPPLY_POINT,
+        "interference_zones": {
+            "name": Entry(_("Name of the zone, as the source writes it."), TEXT, None, "#loc+name"),
+            "armed_group": Entry(_("The armed group, as the source names it."), TEXT, None, "#group+armed+name"),
+            "group_type": Entry(_("Type of the group, in French as the source writes it."), TEXT),
+            "group_type_code": Entry(_("Type of the group, as a code."), TEXT, "armed_group_kind"),
+            "period_start": Entry(_("Start of the period of interference, as the source wrote it."), TEXT),
+            "period_end": Entry(_("End of the period of interference (empty: still under way)."), TEXT),
+            "period": Entry(_("The period, start to end (… : still under way)."), TEXT),
+            "area_km2": Entry(_("Geodesic area of the zone in km²."), DECIMAL),
+            "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
+            "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+            "notes": Entry(_("Notes of the source."), TEXT, None, "#description"),
+            "synthetic": Entry(_("Whether this is synthetic demo data, not a surveyed zone."), FLAG),
+        },
+    }
+)
 
 
 # ---- tables ---------------------------------------------------------------------------------------------------------
