@@ -80,3 +80,20 @@ def test_admin_is_branded_and_its_models_translated(client, today):
     assert "Sites miniers" in page and "Décisions de qualification" in page
     client.cookies["django_language"] = "sw"
     assert "Migodi" in client.get("/admin/sites/").content.decode()
+
+
+def test_error_pages_are_the_sites_own_and_translated(client, rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    for code, words in (("fr", "Erreur du serveur"), ("en", "Server error"), ("sw", "Hitilafu ya seva")):
+        with translation.override(code):
+            page = server_error(rf.get("/")).content.decode()
+        assert words in page and f'<html lang="{code}">' in page and 'class="langs"' in page
+    client.cookies["django_language"] = "sw"
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Ukurasa haupatikani" in missing.content.decode()
+    assert 'href="/static/web/favicon.svg"' in missing.content.decode()
+    icon = client.get("/static/web/favicon.svg")
+    assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
+    icon.close()
