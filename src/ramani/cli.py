@@ -629,6 +629,36 @@ def analyse_roadblocks_cmd(project: str | None, year: int | None, source: str | 
         table("Density per admin-2 unit", result["density"])
 
 
+@analyse.command(name="density")
+@click.option("--project", default=None, help="Only the roadblocks of this project.")
+@click.option("--year", default=None, type=click.IntRange(1990, 2100), help="Only those surveyed this year.")
+@click.option("--source", default=None, help="Only those of this source.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def analyse_density_cmd(project: str | None, year: int | None, source: str | None, as_json: bool) -> None:
+    """Roadblocks per 1,000 km² of each admin-2 unit and, with a road layer, per 100 km of road."""
+    _django()
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ramani.analysis.density import analyse as run_density
+
+    result = run_density(project, year, source)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    console = Console()
+    for key, title, unit in (("per_area", "per 1,000 km²", "km²"), ("per_road", "per 100 km of road", "km")):
+        t = Table("unit", "value", "of", title=f"Roadblocks {title}", show_lines=False)
+        for f in result[key]:
+            t.add_row(f["label"], f"{f['value']:.2f}", f"{f['numerator']} / {f['denominator']:g} {unit}")
+        console.print(t)
+        console.print(result[f"definition_{key}"])
+    if not result["roads_imported"]:
+        console.print("No road layer is imported (ramani import roads): no density per 100 km of road.")
+
+
 def _period(ctx, param, value: str | None) -> tuple[int, int] | None:
     import re
 

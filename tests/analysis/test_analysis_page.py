@@ -168,3 +168,11 @@ def test_a_road_layer_gives_roadblocks_per_100_km(registry, client, tmp_path):
     answer = CliRunner().invoke(main, ["import", "roads", str(bad)], catch_exceptions=False)
     assert answer.exit_code == 1 and "LineString" in answer.output
     assert client.get("/api/roadblocks/density").json()["per_road"]  # the layer before is still there
+
+
+def test_cli_density_is_the_api_answer(registry, client):
+    answer = CliRunner().invoke(main, ["analyse", "density", "--json"], catch_exceptions=False)
+    assert answer.exit_code == 0
+    assert json.loads(answer.output) == client.get("/api/roadblocks/density").json()
+    table = CliRunner().invoke(main, ["analyse", "density"], catch_exceptions=False).output
+    assert "Masisi (CD6103)" in table and "84 / " in table and "ramani import roads" in table
