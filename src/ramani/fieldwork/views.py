@@ -1,4 +1,5 @@
-"""The sampling-frame page for staff: choose the parameters, see the counts, download the frame."""
+"""The sampling-frame page for staff (choose the parameters, see the counts, download the frame), and the
+surveys' weighted estimates (/fieldwork/), each beside its definition."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from ramani.analysis.frame_inputs import build_frame, write_frame
+from ramani.fieldwork import estimates
 
 TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -51,3 +53,53 @@ def frame_page(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{path.name}"'
         return response
     return render(request, "fieldwork/frame.html", context)
+
+
+MEASURES = {
+    "presence": (
+        _("Sites with armed presence"),
+        _(
+            "Share of the sites the sample stands for where the visit found armed men: Σ w·y / Σ w over the visits "
+            "that answered, y = 1 for armed presence, w = the site's design weight 1/π."
+        ),
+    ),
+    "interference": (
+        _("Sites with armed interference"),
+        _("The same ratio estimate for armed interference (taxation, control, pillaging… by an armed group)."),
+    ),
+    "childunder15": (
+        _("Sites with children under 15 at work"),
+        _("The same ratio estimate for children under 15 seen working at the site."),
+    ),
+    "women": (
+        _("Sites where women work"),
+        _("The same ratio estimate for women working at the site."),
+    ),
+    "diggers": (
+        _("Diggers (total)"),
+        _(
+            "Horvitz–Thompson estimate of the number of diggers on the sites the sample stands for: Σ w·y over the "
+            "visits that counted them, y = the diggers counted."
+        ),
+    ),
+}
+
+
+def estimates_page(request: HttpRequest) -> HttpResponse:
+    """The weighted estimates of every imported survey with design weights (`--sample` at import)."""
+    rows = []
+    for survey in estimates.surveys():
+        lines = []
+        for e in survey.estimates:
+            label, definition = MEASURES[e.key]
+            lines.append(
+                {
+                    "e": e,
+                    "label": label,
+                    "definition": definition,
+                    "low": e.value - 1.96 * e.se,
+                    "high": e.value + 1.96 * e.se,
+                }
+            )
+        rows.append({"survey": survey, "lines": lines})
+    return render(request, "fieldwork/estimates.html", {"surveys": rows})
