@@ -7,9 +7,14 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from tests.browser.test_map import open_map, shot
+from tests.browser.test_map import SHOTS, open_map, shot
 
 STORY = "/story/armed-interference/"
+
+
+def full_shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def config_of(server, path: str) -> dict:
@@ -158,7 +163,8 @@ def test_a_selected_site_is_in_the_map_url_and_the_url_opens_its_card(page, live
     page.wait_for_function("() => document.documentElement.dataset.minimap === 'drawn'")
     assert page.evaluate("window.ramaniSite.selected") >= 1
     assert page.evaluate("Object.keys(window.ramaniSite.charts).length") == 2
-    shot(page, "site-page-1280")
+    page.wait_for_function("() => document.documentElement.dataset.basemap === '1'")
+    full_shot(page, "site-page-1280")
 
 
 def test_the_site_page_at_phone_width(browser, page_errors, live_server_process):
@@ -170,7 +176,8 @@ def test_the_site_page_at_phone_width(browser, page_errors, live_server_process)
     try:
         page.goto(live_server_process.url + f"/sites/{pcode}/")
         page.wait_for_function("() => document.documentElement.dataset.minimap === 'drawn'")
+        page.wait_for_function("() => document.documentElement.dataset.basemap === '1'")
         no_horizontal_scroll(page)
-        shot(page, "site-page-360")
+        full_shot(page, "site-page-360")
     finally:
         context.close()

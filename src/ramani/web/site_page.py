@@ -24,6 +24,7 @@ from ramani.opendata import features, query, risk
 from ramani.sites import qualification as rules
 from ramani.sites.models import Site, Term, Visit
 from ramani.web import legend
+from ramani.web.map_views import _basemap_config as basemap_config
 
 LANG_COLUMN = {"fr": 1, "en": 2, "sw": 3}
 
@@ -237,7 +238,7 @@ def red_flags(site: Site, on: dt.date, lang: str) -> dict:
 
 
 def _yes_no(value: bool | None) -> str:
-    return "" if value is None else (_("yes") if value else _("no"))
+    return "—" if value is None else (_("yes") if value else _("no"))
 
 
 def visit_rows(visits: list[Visit], terms: dict) -> list[dict]:
@@ -330,6 +331,8 @@ def site_page(request: HttpRequest, pcode: str) -> HttpResponse:
         "colours": {c["value"]: c["colour"] for c in layers[0]["classes"]},
         "boundaries": "/map/boundaries.json" if basemap.has_outlines() else None,
         "lang": lang,
+        "base": basemap_config() | {"lang": lang},
+        "locale": legend.maplibre_locale(),
     }
     return render(
         request,

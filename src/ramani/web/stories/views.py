@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from ramani.geo import basemap
 from ramani.sites import stats
 from ramani.web import legend
+from ramani.web.map_views import _basemap_config as basemap_config
 from ramani.web.stories import figures, library
 from ramani.web.stories.schema import IMAGE_SUFFIXES, Chapter, StoryError
 
@@ -107,6 +108,8 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
                 "layers": layers,
                 "tiles": "/map/tiles/{z}/{x}/{y}.pbf",
                 "boundaries": "/map/boundaries.json" if basemap.has_outlines() else None,
+                "base": basemap_config() | {"lang": lang},
+                "locale": legend.maplibre_locale(),
             },
             "synthetic": stats.any_synthetic(),
         },

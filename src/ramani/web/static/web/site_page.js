@@ -27,8 +27,9 @@
   var box = document.getElementById("minimap");
   if (!box || !M.center || !window.RamaniLayers || !window.RamaniLayers.webgl()) return;
   var L = window.RamaniLayers;
-  var map = window.ramaniSite.map = new maplibregl.Map({container: box, style: L.baseStyle(M.boundaries ? location.origin + M.boundaries : null),
-    center: M.center, zoom: 9, attributionControl: {compact: true}, dragRotate: false, cooperativeGestures: true});
+  var map = window.ramaniSite.map = new maplibregl.Map({container: box, style: L.baseStyle(M.base),
+    center: M.center, zoom: 8, attributionControl: {compact: true}, dragRotate: false, cooperativeGestures: true,
+    locale: M.locale});
   map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
   map.on("load", function () {
     var qualification = {property: "q", classes: Object.keys(M.colours).map(function (k) { return {value: k, colour: M.colours[k]}; })};
@@ -42,6 +43,7 @@
       map.off("idle", drawn);
       window.ramaniSite.selected = map.queryRenderedFeatures({layers: ["selected"]}).length;
       document.documentElement.dataset.minimap = "drawn";
+      L.addBasemap(map, M.base, M.boundaries, "sites");
     });
   });
   map.on("click", "sites", function (e) {

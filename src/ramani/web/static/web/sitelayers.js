@@ -30,17 +30,29 @@
       return !!(window.maplibregl && window.WebGL2RenderingContext && c.getContext("webgl2"));
     } catch (e) { return false; }
   }
-  /* the offline basemap: a plain background with province and territoire outlines */
-  function baseStyle(boundaries) {
-    var style = {version: 8, sources: {}, layers: [{id: "background", type: "background", paint: {"background-color": "#eef0e8"}}]};
-    if (boundaries) {
-      style.sources.boundaries = {type: "geojson", data: boundaries};
-      style.layers.push({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
-        paint: {"line-color": "#8a9a8c", "line-width": 0.8, "line-dasharray": [3, 2]}});
-      style.layers.push({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
-        paint: {"line-color": "#55635a", "line-width": 1.4}});
-    }
-    return style;
+  /* the style the map starts with: a plain background (the basemap comes after the sites) */
+  function baseStyle(base) {
+    var colour = base && (base.naturalearth || base.pmtiles) ? "#e9e7e1" : "#eef0e8";
+    return {version: 8, sources: {}, layers: [{id: "background", type: "background", paint: {"background-color": colour}}]};
   }
-  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, webgl: webgl, baseStyle: baseStyle};
+  /* once the sites are drawn: the project's basemap (Natural Earth or a PMTiles file, web/basemap/basemap.js, the
+     map's own) under the sites, then the province and territoire outlines under its labels */
+  function addBasemap(map, base, boundaries, before) {
+    function outlines(under) {
+      map.once("idle", function () { document.documentElement.dataset.basemap = "1"; });
+      if (!boundaries || map.getSource("boundaries")) return;
+      map.addSource("boundaries", {type: "geojson", data: location.origin + boundaries});
+      map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
+        paint: {"line-color": "#8a9a8c", "line-width": 0.8, "line-dasharray": [3, 2]}}, under);
+      map.addLayer({id: "provinces", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 1],
+        paint: {"line-color": "#55635a", "line-width": 1.4}}, under);
+    }
+    if (!base || !base.basemap_js || !(base.naturalearth || base.pmtiles)) { outlines(before); return; }
+    if (window.ramaniBasemap) { window.ramaniBasemap.add(map, base, before, outlines); return; }
+    var s = document.createElement("script");
+    s.src = base.basemap_js;
+    s.onload = function () { window.ramaniBasemap.add(map, base, before, outlines); };
+    document.head.appendChild(s);
+  }
+  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, webgl: webgl, baseStyle: baseStyle, addBasemap: addBasemap};
 })();

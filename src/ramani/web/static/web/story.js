@@ -30,9 +30,10 @@
   }
 
   var first = cfg.chapters[0];
-  var map = state.map = new maplibregl.Map({container: box, style: L.baseStyle(cfg.boundaries ? location.origin + cfg.boundaries : null),
+  var map = state.map = new maplibregl.Map({container: box, style: L.baseStyle(cfg.base),
     center: first.center, zoom: first.zoom, attributionControl: {compact: true}, interactive: true,
-    scrollZoom: false, dragRotate: false, pitchWithRotate: false, touchPitch: false, maxZoom: 18});
+    scrollZoom: false, dragRotate: false, pitchWithRotate: false, touchPitch: false, maxZoom: 18,
+    locale: cfg.locale});
   map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
 
   function apply(i) {
@@ -76,6 +77,7 @@
     state.chapter = -1;
     go(i);
     state.ready = true;
+    map.once("idle", function () { L.addBasemap(map, cfg.base, cfg.boundaries, "sites"); });
   });
 
   var seen = new IntersectionObserver(function (entries) {
