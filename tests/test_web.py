@@ -78,6 +78,7 @@ def test_admin_is_branded_and_its_models_translated(client, today):
     page = client.get("/admin/").content.decode()  # French, the default language
     assert "Ramani : curation" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
     assert "Sites miniers" in page and "Décisions de qualification" in page
+    assert "Géographie" in page and "Barrières routières" in page  # the apps' names too
     client.cookies["django_language"] = "sw"
     assert "Migodi" in client.get("/admin/sites/").content.decode()
 

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FieldworkConfig(AppConfig):
     name = "ramani.fieldwork"
     label = "fieldwork"
-    verbose_name = "Field research (settlements, surveys)"
+    verbose_name = _("Field research (settlements, surveys)")

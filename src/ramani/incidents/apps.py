@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
     name = "ramani.incidents"
     label = "incidents"
-    verbose_name = "Incidents (Kufatilia)"
+    verbose_name = _("Incidents (Kufatilia)")

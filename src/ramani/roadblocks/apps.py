@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RoadblocksConfig(AppConfig):
     name = "ramani.roadblocks"
     label = "roadblocks"
-    verbose_name = "Roadblocks"
+    verbose_name = _("Roadblocks")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupplyChainConfig(AppConfig):
     name = "ramani.supplychain"
     label = "supplychain"
-    verbose_name = "Supply chain"
+    verbose_name = _("Supply chain")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save

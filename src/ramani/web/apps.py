@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WebConfig(AppConfig):
     name = "ramani.web"
     label = "web"
-    verbose_name = "Web"
+    verbose_name = _("Web")
 
     def ready(self):
         from django.contrib import admin
