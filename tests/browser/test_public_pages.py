@@ -174,6 +174,8 @@ def test_the_not_found_page_is_the_sites_own(browser, live_server_process, code)
     heading = page.inner_text("h1")
     assert heading == {"fr": "Page introuvable", "en": "Page not found", "sw": "Ukurasa haupatikani"}[code]
     assert page.locator("link[rel=icon]").get_attribute("href").endswith("favicon.svg")
+    if code != "en":
+        assert english_on(page, *english_left(code)) == []
     context.close()
 
 
