@@ -194,13 +194,15 @@ def load(seed: int = 1) -> DemoResult:
                 w = csv.DictWriter(f, fieldnames=[*columns, WKT])
                 w.writeheader()
                 w.writerows(rows)
-            r = import_layer(name, path)
+            r = import_layer(name, path, link=False)
             path.unlink()
             result.created += r.created
             result.updated += r.updated
             result.unchanged += r.unchanged
-            result.links = r.links or result.links
             result.by_layer[name] = r.rows
+        from ramani.supplychain.links import rebuild
+
+        result.links = rebuild()
     finally:
         for leftover in folder.iterdir():
             leftover.unlink()

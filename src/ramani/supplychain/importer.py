@@ -42,9 +42,10 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def import_layer(name: str, path: Path, project: str = "") -> ImportResult:
+def import_layer(name: str, path: Path, project: str = "", link: bool = True) -> ImportResult:
     """Import a file of the layer `name` (depots, points-of-sale, destinations, interference-zones); raises
-    ImportFailed (nothing written) on bad input. `project` fills the project of rows that name none."""
+    ImportFailed (nothing written) on bad input. `project` fills the project of rows that name none; `link`
+    False leaves the site links to rebuild later (links.rebuild)."""
     layer = LAYERS[name]
     path = Path(path)
     result = ImportResult()
@@ -80,7 +81,7 @@ def import_layer(name: str, path: Path, project: str = "") -> ImportResult:
         _write(layer, parsed, result)
         if result.created or result.updated:
             revision.bump()
-    if layer.kind is not None:
+    if layer.kind is not None and link:
         from ramani.supplychain.links import rebuild
 
         result.links = rebuild()
