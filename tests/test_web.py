@@ -98,3 +98,4 @@ def test_error_pages_are_the_sites_own_and_translated(client, rf):
     icon = client.get("/static/web/favicon.svg")
     assert icon.status_code == 200 and b"<svg" in b"".join(icon.streaming_content)
     icon.close()
+    assert client.get("/favicon.ico")["Location"] == "/static/web/favicon.svg"

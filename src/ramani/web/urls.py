@@ -24,6 +24,7 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     re_path(r"^lang/(?P<code>[a-z]{2})/$", views.set_language, name="set-language"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("cases/", cases.inbox, name="cases"),
     path("cases/export.csv", cases.export, name="cases-export"),
     path("cases/bulk/", cases.bulk, name="cases-bulk"),

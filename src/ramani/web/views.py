@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -35,3 +35,10 @@ def set_language(request: HttpRequest, code: str) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     connection.ensure_connection()
     return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for on pages that name no icon (JSON answers, /api/docs)."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("web/favicon.svg"))
