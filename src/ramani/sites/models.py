@@ -72,7 +72,10 @@ class Site(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # history is read per record (its id): the lookup indexes of the table would only slow bulk imports
+    history = HistoricalRecords(
+        no_db_index=["pcode", "province", "territoire", "province_pcode", "adm2_pcode", "last_visit_date"]
+    )
 
     class Meta:
         ordering = ["pcode"]
@@ -171,7 +174,7 @@ class Visit(models.Model):
     women = models.BooleanField(null=True, blank=True)
     womenwork = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["key", "site", "import_run"])  # read per visit (its id)
 
     class Meta:
         ordering = ["site", "visit_date", "id"]
@@ -281,7 +284,7 @@ class Qualification(models.Model):
     )
     reference = models.TextField(blank=True, help_text="Decree, directory or document.")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["site"])  # read per decision (its id) or visit
 
     class Meta:
         ordering = ["site", "date", "id"]
