@@ -87,7 +87,7 @@ def test_names_follow_the_language_and_the_phone_sees_them(browser, page_errors,
     page = page_errors(context.new_page())
     try:
         tried = offline(page)
-        page.goto(live_server_process.url + "/lang/en/?next=/")
+        page.goto(live_server_process.url + "/lang/en/?next=/about/")
         open_basemap(page, live_server_process, "#view=7.5/-2.0/29.1")
         assert "Lake Kivu" in rendered(page, "['ne-lake-labels']", "en")
         field = page.evaluate("JSON.stringify(window.ramani.map.getLayoutProperty('ne-lake-labels', 'text-field'))")

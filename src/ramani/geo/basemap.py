@@ -109,7 +109,7 @@ def attribution() -> str:
 # ---- Natural Earth: water, countries, rivers and towns (bundled, derived by `scripts/build-basemap`) ----
 
 NATURAL_EARTH = Path(__file__).resolve().parent / "data" / "naturalearth_basemap.json"
-NATURAL_EARTH_ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+NATURAL_EARTH_ATTRIBUTION = "Natural Earth (public domain)"
 NE_BBOX = (11.5, -14.5, 36.0, 6.0)  # the extract's box (lon, lat): features are cut to it
 NE_OCEAN = (5.0, -20.0, 14.5, 0.9)  # the Atlantic off Gabon, Congo, DRC and Angola: sea minus the countries
 NE_DECIMALS = 4  # ~10 m

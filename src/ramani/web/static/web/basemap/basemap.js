@@ -28,7 +28,8 @@
     return {
       fills: [
         {id: "ne-land", type: "fill", source: src, filter: is("country"),
-          paint: {"fill-color": ["match", ["get", "iso"], "COD", C.land, C.neighbour]}},
+          /* 1:50m borders are off by a few hundred metres: past zoom 9 the neighbours fade towards the land colour */
+          paint: {"fill-color": zoomed([9, ["match", ["get", "iso"], "COD", C.land, C.neighbour], 12, ["match", ["get", "iso"], "COD", C.land, "#f0efea"]])}},
         {id: "ne-water", type: "fill", source: src, filter: ["any", is("lake"), is("ocean")],
           paint: {"fill-color": C.water, "fill-outline-color": C.waterLine}},
         {id: "ne-rivers-major", type: "line", source: src, minzoom: 3, maxzoom: 6, filter: ["all", is("river"), ["<=", ["get", "rank"], 5]],
@@ -38,9 +39,10 @@
           layout: {"line-cap": "round", "line-join": "round"},
           paint: {"line-color": C.river, "line-width": zoomed([6, ["step", ["get", "rank"], 1.8, 4, 1, 8, 0.7], 12, ["step", ["get", "rank"], 4, 4, 2.4, 8, 1.6]])}},
         {id: "ne-borders-casing", type: "line", source: src, filter: is("border"), minzoom: 5,
-          layout: {"line-join": "round"}, paint: {"line-color": "rgba(255,255,255,0.7)", "line-width": zoomed([5, 2.5, 10, 5])}},
+          layout: {"line-join": "round"}, paint: {"line-color": "rgba(255,255,255,0.7)", "line-width": zoomed([5, 2.5, 10, 5]), "line-opacity": zoomed([9, 1, 12, 0.4])}},
         {id: "ne-borders", type: "line", source: src, filter: is("border"),
-          layout: {"line-join": "round"}, paint: {"line-color": C.border, "line-width": zoomed([3, 0.7, 10, 1.8]), "line-dasharray": [5, 1.5]}}
+          layout: {"line-join": "round"}, paint: {"line-color": C.border, "line-width": zoomed([3, 0.7, 10, 1.8]), "line-dasharray": [5, 1.5],
+            "line-opacity": zoomed([9, 1, 12, 0.45])}}
       ],
       /* bottom to top: the top layers are placed first, so they win collisions */
       labels: [
