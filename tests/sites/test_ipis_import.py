@@ -161,6 +161,7 @@ def test_new_vocabulary_values_are_kept_for_review(tmp_path, today, sample_rows)
     assert any("Lithium" in w for w in result.warnings)
     term = Term.objects.get(vocabulary="mineral", value="Lithium")
     assert not term.reviewed
+    assert term.history.get().history_change_reason == f"import ipis f.csv (run {result.run_id})"
     assert ImportRun.objects.latest("started").created_count == 7
 
 

@@ -301,7 +301,7 @@ class _Importer:
 
     def _finish(self) -> None:
         if self.new_terms:
-            terms.add_unreviewed(set(self.new_terms))
+            terms.add_unreviewed(set(self.new_terms), self.reason)
             for (vocabulary, value), row in sorted(self.new_terms.items(), key=lambda kv: kv[1]):
                 self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
         # New sites go in once, with their final values; the visits' site FKs are checked at commit.

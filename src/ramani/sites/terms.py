@@ -33,10 +33,15 @@ def known() -> set[tuple[str, str]]:
     return set(Term.objects.values_list("vocabulary", "value"))
 
 
-def add_unreviewed(pairs: set[tuple[str, str]]) -> None:
+def add_unreviewed(pairs: set[tuple[str, str]], change_reason: str | None = None) -> None:
+    """Add values first met in an import, unreviewed, with their history rows (`change_reason`: the import)."""
+    from simple_history.utils import bulk_create_with_history
+
     from ramani.sites.models import Term
 
-    Term.objects.bulk_create(
+    bulk_create_with_history(
         [Term(vocabulary=v, value=value[:255], label_fr=value[:255], reviewed=False) for v, value in sorted(pairs)],
+        Term,
         ignore_conflicts=True,
+        default_change_reason=change_reason,
     )
