@@ -17,7 +17,7 @@ from ninja.errors import ValidationError
 
 from ramani.analysis.api import router as analysis_router
 from ramani.incidents import public as public_incidents
-from ramani.opendata import features, query, risk, rows
+from ramani.opendata import features, query, risk, rows, schemas
 from ramani.roadblocks.api import router as roadblocks_router
 from ramani.sites import stats, trends
 from ramani.sites.models import Site, Visit, VisitArmedGroup, VisitMineral
@@ -115,7 +115,9 @@ def _page(request, collection: str, params: dict[str, str], qs, limit: int, offs
 
 
 @api.get(
-    "/sites", response={200: dict, 400: Error, 422: Invalid}, summary="List sites (filters, pages with next links)"
+    "/sites",
+    response={200: schemas.SitePage, 400: Error, 422: Invalid},
+    summary="List sites (filters, pages with next links)",
 )
 def list_sites(
     request,
@@ -171,7 +173,7 @@ def _visit_dict(v: Visit) -> dict:
 
 @api.get(
     "/sites/{pcode}",
-    response={200: dict, 400: Error, 404: Error, 422: Invalid},
+    response={200: schemas.SiteDetail, 400: Error, 404: Error, 422: Invalid},
     summary="One site with its visits and qualification",
 )
 def get_site(
@@ -220,7 +222,7 @@ def get_site(
 
 @api.get(
     "/sites/{pcode}/risk",
-    response={200: dict, 400: Error, 404: Error, 422: Invalid},
+    response={200: schemas.Risk, 400: Error, 404: Error, 422: Invalid},
     summary="Due-diligence red flags for a site as of a date",
 )
 def site_risk(request, pcode: str, on: str | None = Query(None, pattern=DATE, description="Date YYYY-MM-DD")):
@@ -235,7 +237,9 @@ def site_risk(request, pcode: str, on: str | None = Query(None, pattern=DATE, de
 
 
 @api.get(
-    "/visits", response={200: dict, 400: Error, 422: Invalid}, summary="List visits (filters, pages with next links)"
+    "/visits",
+    response={200: schemas.VisitPage, 400: Error, 422: Invalid},
+    summary="List visits (filters, pages with next links)",
 )
 def list_visits(
     request,
@@ -249,7 +253,7 @@ def list_visits(
 
 @api.get(
     "/summary",
-    response={200: dict, 400: Error, 422: Invalid},
+    response={200: schemas.Summary, 400: Error, 422: Invalid},
     summary="Counts for the dashboard (same filters as /sites)",
 )
 def summary(request, filters: Query[SiteFilters]):
