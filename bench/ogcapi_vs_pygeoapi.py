@@ -1,9 +1,14 @@
-"""Ramani's OGC API - Features against pygeoapi (PostgreSQL provider), same data, same queries.
+"""Ramani's OGC API - Features and REST API against pygeoapi (PostgreSQL provider), same data, same queries.
 
-Starts a throwaway PostgreSQL+PostGIS, loads a demo file of ~100,000 visits through
-`ramani import ipis`, installs pygeoapi into a throwaway venv (cached in bench/out/), serves
-the same tables through both (2 worker processes each, gunicorn), and fires the same items
-queries at each from 8 client threads on loopback: requests/s, p50 and p99 latency, ratio.
+Starts a throwaway PostgreSQL+PostGIS, loads a demo file of ~100,000 visits through `ramani import ipis` (into
+PostgreSQL, and into SQLite), installs pygeoapi into a throwaway venv (cached in bench/out/), serves the same tables
+through pygeoapi and through Ramani with its answer cache off (RAMANI_CACHE_SECONDS=0), on PostgreSQL and on SQLite
+(2 gunicorn workers each), and fires the same queries at each from 8 client threads on loopback: requests/s, p50
+and p99 latency, ratio to pygeoapi. Every request of a query is distinct where the query allows it (the bbox moves,
+the offset moves, the filter value turns), so no answer is ever computed twice from the same request; only the
+first pages repeat. Then GDAL's OAPIF driver (pyogrio) reads the whole visits layer with PAGE_SIZE=1000 from each.
+
+Goals (issue 14): every Ramani figure on PostgreSQL >= 5x pygeoapi, on SQLite >= 3x pygeoapi-on-PostgreSQL.
 
     .venv/bin/python bench/ogcapi_vs_pygeoapi.py [--requests 200] [--visits 100000]
 """
@@ -15,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -23,11 +29,35 @@ from _common import free_port, load, wait  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 VENV = OUT / "pygeoapi-venv"
+PROVINCES = ("Sud-Kivu", "Nord-Kivu", "Ituri", "Maniema", "Tanganyika")
+
+
+def _bbox(n: int) -> str:
+    d = n / 1000  # moves by 0.001 degree at each request: every bbox (and its count) differs
+    return f"{28.0 + d:.3f},-3.5,{29.0 + d:.3f},-2.0"
+
+
+# name -> request n -> (items path of the OGC collection, REST API path); the OGC path serves both OGC servers
 QUERIES = {
-    "first page": "/collections/visits/items?limit=100",
-    "bbox page": "/collections/visits/items?limit=100&bbox=28.0,-3.5,29.0,-2.0",
-    "deep offset page": "/collections/visits/items?limit=100&offset=90000",
-    "sites first page": "/collections/sites/items?limit=100",
+    "first page": lambda n: ("/collections/visits/items?limit=100", "/api/visits?limit=100"),
+    "bbox page": lambda n: (
+        f"/collections/visits/items?limit=100&bbox={_bbox(n)}",
+        f"/api/visits?limit=100&bbox={_bbox(n)}",
+    ),
+    "deep offset page": lambda n: (
+        f"/collections/visits/items?limit=100&offset={90_000 + n}",
+        f"/api/visits?limit=100&offset={90_000 + n}",
+    ),
+    "sites first page": lambda n: ("/collections/sites/items?limit=100", "/api/sites?limit=100"),
+    "property filter": lambda n: (
+        f"/collections/visits/items?limit=100&province={PROVINCES[n % 5]}&offset={100 * (n // 5)}",
+        f"/api/visits?limit=100&province={PROVINCES[n % 5]}&offset={100 * (n // 5)}",
+    ),
+    "datetime filter": lambda n: (
+        f"/collections/visits/items?limit=100&datetime={2009 + n % 17}-01-01/{2009 + n % 17}-12-31"
+        f"&offset={100 * (n // 17)}",
+        f"/api/visits?limit=100&datetime={2009 + n % 17}-01-01/{2009 + n % 17}-12-31&offset={100 * (n // 17)}",
+    ),
 }
 PYGEOAPI_CONFIG = """
 server:
@@ -60,11 +90,21 @@ RESOURCE = """  {name}:
         id_field: id
         table: {table}
         geom_field: geom
+        time_field: {time_field}
 """
 
 
-def load_path(port: int, path: str, requests: int) -> tuple[float, float, float]:
-    return load(port, lambda n: path, requests, 8, {"Accept": "application/geo+json"})
+def load_path(port: int, path_for, requests: int) -> tuple[float, float, float]:
+    return load(port, path_for, requests, 8, {"Accept": "application/geo+json"})
+
+
+def gdal_read(url: str) -> tuple[int, float]:
+    """(features, seconds) for GDAL's OAPIF driver reading the whole visits layer, 1000 features a page."""
+    from pyogrio import raw
+
+    t = time.perf_counter()
+    _meta, _fids, geometry, _fields = raw.read(f"OAPIF:{url}", layer="visits", PAGE_SIZE="1000")
+    return len(geometry), time.perf_counter() - t
 
 
 def main() -> None:
@@ -110,6 +150,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             env = {**os.environ, "RAMANI_DATA_DIR": str(folder), "RAMANI_DATABASE_URL": pg["RAMANI_PG_URL"]}
+            (folder / "sqlite").mkdir()
+            sqlite_env = {**os.environ, "RAMANI_DATA_DIR": str(folder / "sqlite")}
+            sqlite_env.pop("RAMANI_DATABASE_URL", None)
             cli = [sys.executable, "-m", "ramani.cli"]
             demo_csv = folder / "demo.csv"
             subprocess.run(
@@ -118,8 +161,9 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
-            subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
-            subprocess.run([*cli, "import", "ipis", str(demo_csv)], env=env, check=True, capture_output=True)
+            for e in (env, sqlite_env):
+                subprocess.run([*cli, "migrate"], env=e, check=True, capture_output=True)
+                subprocess.run([*cli, "import", "ipis", str(demo_csv)], env=e, check=True, capture_output=True)
             subprocess.run(["psql", "-q", pg["RAMANI_PG_URL"], "-c", "VACUUM ANALYZE"], check=True)
             counts = subprocess.run(
                 [
@@ -133,27 +177,20 @@ def main() -> None:
                 capture_output=True,
                 text=True,
             ).stdout.strip()
-            r_port, c_port, p_port = free_port(), free_port(), free_port()
-            procs.append(
-                subprocess.Popen(
-                    [*cli, "serve", "--port", str(r_port), "--workers", "2"],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+            pg_port, sq_port, p_port = free_port(), free_port(), free_port()
+            # the answer cache off: every request computed from the database
+            for port, e in ((pg_port, env), (sq_port, sqlite_env)):
+                procs.append(
+                    subprocess.Popen(
+                        [*cli, "serve", "--port", str(port), "--workers", "2"],
+                        env={**e, "RAMANI_CACHE_SECONDS": "0"},
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
                 )
-            )
-            # the same, with the answer cache off: every request computed from the database
-            procs.append(
-                subprocess.Popen(
-                    [*cli, "serve", "--port", str(c_port), "--workers", "2"],
-                    env={**env, "RAMANI_CACHE_SECONDS": "0"},
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
             resources = "".join(
-                RESOURCE.format(name=n, table=t, pgport=pgport, db="ramani")
-                for n, t in (("visits", "sites_visit"), ("sites", "sites_site"))
+                RESOURCE.format(name=n, table=t, pgport=pgport, db="ramani", time_field=f)
+                for n, t, f in (("visits", "sites_visit", "visit_date"), ("sites", "sites_site", "last_visit_date"))
             )
             config = folder / "pygeoapi.yml"
             config.write_text(PYGEOAPI_CONFIG.format(port=p_port, resources=resources))
@@ -176,26 +213,51 @@ def main() -> None:
                     stderr=subprocess.DEVNULL,
                 )
             )
-            wait(f"http://127.0.0.1:{r_port}/ogcapi/collections")
-            wait(f"http://127.0.0.1:{c_port}/ogcapi/collections")
+            wait(f"http://127.0.0.1:{pg_port}/ogcapi/collections")
+            wait(f"http://127.0.0.1:{sq_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{p_port}/collections?f=json")
             print(
-                f"data: {counts}; pygeoapi {version}; {args.requests} requests per query, 8 client threads, "
-                "2 gunicorn workers each, PostgreSQL 15 + PostGIS on loopback"
+                f"data: {counts}; pygeoapi {version}; {args.requests} requests per query and server, 8 client threads, "
+                "2 gunicorn workers each, PostgreSQL + PostGIS on loopback; Ramani's answer cache off"
             )
-            print(f"{'query':18} {'server':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs pygeoapi':>11}")
-            for name, path in QUERIES.items():
-                results = {}
-                for label, port, url in (
-                    ("pygeoapi", p_port, path + "&f=json"),
-                    ("Ramani (cache off)", c_port, "/ogcapi" + path),
-                    ("Ramani", r_port, "/ogcapi" + path),
-                ):
-                    load_path(port, url, 16)  # warm-up
-                    results[label] = load_path(port, url, args.requests)
-                for label, (rps, p50, p99) in results.items():
-                    ratio = rps / results["pygeoapi"][0]
-                    print(f"{name:18} {label:22} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {ratio:>10.1f}x", flush=True)
+            print(f"{'query':18} {'server':26} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'vs pygeoapi':>11}  goal")
+            misses = []
+            for name, paths in QUERIES.items():
+                servers = (
+                    ("pygeoapi (PostgreSQL)", p_port, lambda n: paths(n)[0] + "&f=json", 0.0),
+                    ("Ramani OGC (PostgreSQL)", pg_port, lambda n: "/ogcapi" + paths(n)[0], 5.0),
+                    ("Ramani REST (PostgreSQL)", pg_port, lambda n: paths(n)[1], 5.0),
+                    ("Ramani OGC (SQLite)", sq_port, lambda n: "/ogcapi" + paths(n)[0], 3.0),
+                    ("Ramani REST (SQLite)", sq_port, lambda n: paths(n)[1], 3.0),
+                )
+                base = 0.0
+                for label, port, path_for, goal in servers:
+                    # warm-up with requests the measured run does not repeat
+                    load_path(port, lambda n, path_for=path_for: path_for(args.requests + 1000 + n), 16)
+                    rps, p50, p99 = load_path(port, path_for, args.requests)
+                    base = base or rps
+                    ratio = rps / base
+                    mark = "" if not goal else ("met" if ratio >= goal else f"MISSED (>= {goal:.0f}x)")
+                    if goal and ratio < goal:
+                        misses.append(f"{name} / {label}")
+                    print(
+                        f"{name:18} {label:26} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {ratio:>10.1f}x  {mark}", flush=True
+                    )
+            print(f"\n{'GDAL OAPIF, whole visits layer':32} {'features':>9} {'seconds':>8} {'vs pygeoapi':>11}  goal")
+            base_s = 0.0
+            for label, url, goal in (
+                ("pygeoapi (PostgreSQL)", f"http://127.0.0.1:{p_port}", 0.0),
+                ("Ramani (PostgreSQL)", f"http://127.0.0.1:{pg_port}/ogcapi", 5.0),
+                ("Ramani (SQLite)", f"http://127.0.0.1:{sq_port}/ogcapi", 3.0),
+            ):
+                n, seconds = gdal_read(url)
+                base_s = base_s or seconds
+                ratio = base_s / seconds
+                mark = "" if not goal else ("met" if ratio >= goal else f"MISSED (>= {goal:.0f}x)")
+                if goal and ratio < goal:
+                    misses.append(f"GDAL / {label}")
+                print(f"{label:32} {n:>9} {seconds:>8.1f} {ratio:>10.1f}x  {mark}", flush=True)
+            print("\ngoals missed: " + ("; ".join(misses) if misses else "none"))
     finally:
         for proc in procs:
             proc.terminate()

@@ -120,9 +120,9 @@ def _csv_sql(column: str, kind: str) -> str:
     """A visit column as the CSV download writes it, in PostgreSQL: what `neutralise` and `_text` do in Python."""
     e = rows.visit_expr(column)
     if kind == "text":
-        return (
-            f"CASE WHEN {e} ~ '^[-=+@\\t\\r\\n]' AND {e} !~ '{_NUMBER_SQL}' THEN '''' || {e} ELSE NULLIF({e}, '') END"
-        )
+        # every character that starts a formula sorts before "A", byte-wise: a cheap test spares most regexes
+        formula = f"{e} COLLATE \"C\" < 'A' AND {e} ~ '^[-=+@\\t\\r\\n]' AND {e} !~ '{_NUMBER_SQL}'"
+        return f"CASE WHEN {formula} THEN '''' || {e} ELSE NULLIF({e}, '') END"
     if kind == "flag":
         return f"{e}::int"
     if kind == "date":
