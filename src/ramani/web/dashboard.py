@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ramani.analysis import roadblocks as roadblock_analysis
 from ramani.opendata import query
 from ramani.roadblocks.models import Roadblock
-from ramani.sites import field_visits, stats
+from ramani.sites import armed, field_visits, stats
 from ramani.sites.models import Term
 from ramani.sites.qualification import COLOURS
 from ramani.web import legend
@@ -27,7 +27,11 @@ def charts() -> list[dict]:
         {
             "id": "armed",
             "title": _("Armed presence over time"),
-            "note": _("Share of the sites visited each year where armed men were seen, and by type of group."),
+            "note": _(
+                "Share of the sites visited each year (where it was recorded) with armed presence, and with each "
+                "class of the map's armed-interference layer (a site counts in the most severe class of its visits "
+                "that year)."
+            ),
         },
         {"id": "workers", "title": _("Diggers"), "note": _("Median number of diggers per visit, by year.")},
         {
@@ -85,6 +89,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "minerals": dict(filter_choices(lang)["minerals"]),
         "strings": strings(),
         "group_types": {t.value: t.label(lang) for t in Term.objects.filter(vocabulary="armed_group_type")},
+        # the map's armed classes and colours (ramani.sites.armed), armed ones only
+        "armed_classes": [
+            {"value": c["value"], "label": c["label"], "colour": c["colour"]}
+            for c in legend.layer("armed")["classes"]
+            if armed.is_armed(c["value"])
+        ],
         # what each download accepts: visit downloads refuse qualification/on/q with a 400
         "download_params": {
             "sites": list(query.SITE_PARAMS),

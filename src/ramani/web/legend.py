@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ramani.incidents import categories
+from ramani.sites.armed import COLOURS as ARMED_COLOURS
 from ramani.sites.qualification import COLOURS
 
 
@@ -170,7 +171,7 @@ def layers() -> list[dict]:
                 {
                     "value": "foreign",
                     "label": _("Foreign armed group"),
-                    "colour": "#67001f",
+                    "colour": ARMED_COLOURS["foreign"],
                     "info": _(
                         "A foreign armed group (e.g. FDLR) interferes at the site: taxes, pillage, forced labour, "
                         "control of the trade."
@@ -179,7 +180,7 @@ def layers() -> list[dict]:
                 {
                     "value": "local",
                     "label": _("Local armed group"),
-                    "colour": "#d6604d",
+                    "colour": ARMED_COLOURS["local"],
                     "info": _(
                         "A local armed group (e.g. Raïa Mutomboki, Maï-Maï, CODECO, NDC-R) interferes at the site."
                     ),
@@ -187,16 +188,24 @@ def layers() -> list[dict]:
                 {
                     "value": "state",
                     "label": _("Undisciplined state forces"),
-                    "colour": "#8073ac",
+                    "colour": ARMED_COLOURS["state"],
                     "info": _(
                         "Undisciplined elements of the army (FARDC), police (PNC) or mining police (PMH) interfere "
                         "at the site."
                     ),
                 },
                 {
+                    "value": "other",
+                    "label": _("Armed interference, actor not recorded"),
+                    "colour": ARMED_COLOURS["other"],
+                    "info": _(
+                        "Armed interference was recorded at the latest visit, but not which armed group or force."
+                    ),
+                },
+                {
                     "value": "presence",
                     "label": _("Armed presence, no interference seen"),
-                    "colour": "#f4a582",
+                    "colour": ARMED_COLOURS["presence"],
                     "info": _(
                         "Armed men were at or near the site at the latest visit, "
                         "but no interference in mining or trade was recorded."
@@ -205,18 +214,23 @@ def layers() -> list[dict]:
                 {
                     "value": "none",
                     "label": _("No armed presence"),
-                    "colour": "#4d9221",
+                    "colour": ARMED_COLOURS["none"],
                     "info": _("No armed group or state security force was seen at the latest visit."),
                 },
                 {
                     "value": "unknown",
                     "label": _("No data"),
-                    "colour": "#bdbdbd",
+                    "colour": ARMED_COLOURS["unknown"],
                     "info": _("The latest visit did not record armed presence."),
                 },
             ],
         },
     ]
+
+
+def layer(layer_id: str) -> dict:
+    """One layer of `layers()` by its id."""
+    return next(found for found in layers() if found["id"] == layer_id)
 
 
 def maplibre_locale() -> dict[str, str]:

@@ -56,14 +56,15 @@
       for (var y = d.by_year[0].year; y <= d.by_year[d.by_year.length - 1].year; y++) years.push(y);
     }
     var rows = years.map(function (y) { return byYear[y] || EMPTY; });
-    var types = {};
-    d.armed_group_types_by_year.forEach(function (r) {
-      if (r.type === "Aucun") return;
-      (types[r.type] = types[r.type] || {})[r.year] = r.sites;
-    });
-    var armed = [{label: S.armed_presence, data: rows.map(function (r) { return share(r.sites_with_presence, r.sites_presence_recorded); })}];
-    Object.keys(types).sort().forEach(function (t) {
-      armed.push({label: cfg.group_types[t] || t, data: years.map(function (y) { return byYear[y] ? share(types[t][y] || 0, byYear[y].sites) : null; })});
+    /* armed presence, then each class of the map's armed layer, in the map's colours */
+    var classes = {};
+    (d.armed_classes_by_year || []).forEach(function (r) { (classes[r["class"]] = classes[r["class"]] || {})[r.year] = r.sites; });
+    var armed = [{label: S.armed_presence, colour: "#1d2a33", data: rows.map(function (r) { return share(r.sites_with_presence, r.sites_presence_recorded); })}];
+    cfg.armed_classes.forEach(function (c) {
+      if (!classes[c.value]) return;
+      armed.push({label: c.label, colour: c.colour, data: years.map(function (y) {
+        return byYear[y] ? share(classes[c.value][y] || 0, byYear[y].sites_presence_recorded) : null;
+      })});
     });
     var statuses = Object.keys(cfg.statuses);
     return {
@@ -92,7 +93,7 @@
     var canvas = document.getElementById("canvas-" + id), chart = charts[id];
     canvas.parentNode.classList.toggle("many", spec.datasets.length > 3);
     var data = {labels: spec.labels, datasets: spec.datasets.map(function (ds, i) {
-      var colour = spec.colours || PALETTE[i % PALETTE.length];
+      var colour = ds.colour || spec.colours || PALETTE[i % PALETTE.length];
       return {label: ds.label, data: ds.data, backgroundColor: colour, borderColor: spec.type === "line" ? colour : undefined,
         spanGaps: true, pointRadius: 2, borderWidth: spec.type === "line" ? 2 : 0};
     })};

@@ -60,6 +60,7 @@
     $("link-list").href = "/sites/" + sep;
     $("link-csv").href = "/opendata/download/sites.csv" + sep;
     $("link-geojson").href = "/opendata/download/sites.geojson" + sep;
+    $("link-xlsx").href = "/opendata/download/sites.xlsx" + sep;
     $("link-dashboard").href = "/dashboard/" + sep;
   }
   function limitTerritoires() {
@@ -93,7 +94,12 @@
       html += "</li>";
     });
     $("legend").innerHTML = html + "</ul>";
+    /* the compact legend of a phone with the panel closed: the layer's classes, dots and names */
+    $("mini-legend").innerHTML = "<b>" + esc(layer.label) + "</b> " + layer.classes.map(function (c) {
+      return "<span>" + dot(c.colour) + esc(c.label) + "</span>";
+    }).join(" ");
   }
+  $("mini-legend").addEventListener("click", function () { $("panel-toggle").click(); });
   $("legend").addEventListener("click", function (e) {
     var b = e.target.closest(".infob");
     if (!b) return;
