@@ -18,7 +18,7 @@ run: install
 	$(BIN)/ramani migrate
 	$(BIN)/ramani demo
 	$(BIN)/ramani import boundaries src/ramani/geo/data/cod_adm2_simplified.geojson
-	@echo "Serving on http://127.0.0.1:8000 (follow-up platform: /cases/, with the demo logins printed above the first time; admin: /admin/, create a user with: $(BIN)/ramani manage createsuperuser)"
+	@echo "Serving on http://127.0.0.1:8000 (follow-up platform: /cases/, with the demo logins printed above the first time; admin: /admin/, create a user from another terminal in this folder with: $(BIN)/ramani manage createsuperuser — data dir $(RAMANI_DATA_DIR), which every ramani command of this checkout uses)"
 	$(BIN)/ramani serve --host 127.0.0.1 --port 8000
 
 test: install

@@ -23,7 +23,55 @@ def _console():
     return Console(stderr=True)
 
 
-@click.group(invoke_without_command=True)
+def _database_place() -> str:
+    """Where the database is, without its password: the SQLite file, or 'RAMANI_DATABASE_URL (host/name)'."""
+    from ramani import config
+
+    url = config.get("RAMANI_DATABASE_URL")
+    if not url:
+        return str(config.data_dir() / "ramani.db")
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"RAMANI_DATABASE_URL ({parts.hostname or ''}{parts.path})"
+
+
+def _missing_tables(exc: BaseException) -> bool:
+    if "django.db" not in sys.modules:
+        return False
+    from django.db.utils import OperationalError, ProgrammingError
+
+    text = str(exc)
+    return isinstance(exc, (OperationalError, ProgrammingError)) and (
+        "no such table" in text or "no such column" in text or ("does not exist" in text and "relation" in text)
+    )
+
+
+def _no_database() -> str:
+    from ramani import config
+
+    return (
+        f"the database {_database_place()} has no Ramani tables yet (or older ones).\n"
+        f"Data dir: {config.data_dir()} (RAMANI_DATA_DIR; by default the checkout's var/ when Ramani runs from its "
+        "source checkout, as `make run` does, else ~/.local/share/ramani).\n"
+        "Run `ramani migrate` there (`make run` also loads the demo), or set RAMANI_DATA_DIR (or "
+        "RAMANI_DATABASE_URL) to the data the server uses."
+    )
+
+
+class _Group(click.Group):
+    """The `ramani` group: a database without its tables is a clear message naming the data dir, not a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if _missing_tables(exc):
+                raise click.ClickException(_no_database()) from None
+            raise
+
+
+@click.group(cls=_Group, invoke_without_command=True)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Ramani: artisanal mining sites, incidents and prices for eastern DR Congo."""
@@ -38,6 +86,10 @@ def main(ctx: click.Context) -> None:
 def serve(host: str, port: int, workers: int | None) -> None:
     """Serve the web application with gunicorn."""
     _django()
+    from django.db import connection
+
+    if "django_migrations" not in connection.introspection.table_names():
+        raise click.ClickException(_no_database())
     from gunicorn.app.base import BaseApplication
 
     from ramani import config
@@ -65,6 +117,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 def migrate() -> None:
     """Create or upgrade the database tables."""
     _django()
+    click.echo(f"database: {_database_place()}")
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)

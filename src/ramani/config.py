@@ -21,13 +21,30 @@ class Setting:
         return os.environ.get(self.name, self.default)
 
 
+def checkout() -> Path | None:
+    """The source checkout Ramani runs from (the folder of its pyproject.toml), or None when installed."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "src" / "ramani" / "config.py").is_file():
+        return root
+    return None
+
+
 def _default_data_dir() -> str:
+    """The checkout's var/ when run from one (what `make run` serves), else $XDG_DATA_HOME/ramani."""
+    root = checkout()
+    if root is not None:
+        return str(root / "var")
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return str(Path(xdg) / "ramani")
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("RAMANI_DATA_DIR", _default_data_dir(), "Folder for the SQLite database and other local state."),
+    Setting(
+        "RAMANI_DATA_DIR",
+        _default_data_dir(),
+        "Folder for the SQLite database and other local state: the checkout's var/ when Ramani runs from its "
+        "source checkout (as `make run` does), else ~/.local/share/ramani.",
+    ),
     Setting(
         "RAMANI_DATABASE_URL",
         "",
