@@ -61,6 +61,13 @@ def test_site_page_shows_visits_charts_qualification_flags_and_citation(client, 
     assert charts["labels"] == rows
     assert charts["workers"] == [80, 1200, 640]
     assert charts["presence"] == [0, 1, 1] and charts["interference"] == [0, 1, 0]
+    # each visit's armed class, as the map's armed layer colours it (ramani.sites.armed)
+    classes = [text_of(r) for r in re.findall(r'<td><svg class="dot".*?</td>', page.split('id="visits"')[1])]
+    assert [c.strip() for c in classes] == [
+        "No armed presence",
+        "Local armed group",
+        "Armed presence, no interference seen",
+    ]
     # qualification: the 2023 blue decision, its legal meaning, and what holds today
     assert "decree n°677" in text and "turned red automatically on 15 March 2026" in text
     assert "Valid three years, until 14 March 2026" in text

@@ -21,6 +21,7 @@ from ramani.geo import basemap
 from ramani.incidents import categories
 from ramani.incidents import public as public_incidents
 from ramani.opendata import features, query, risk
+from ramani.sites import armed
 from ramani.sites import qualification as rules
 from ramani.sites.models import Site, Term, Visit
 from ramani.web import legend
@@ -244,6 +245,7 @@ def _yes_no(value: bool | None) -> str:
 def visit_rows(visits: list[Visit], terms: dict) -> list[dict]:
     rows = []
     for v in visits:
+        cls = armed.visit_class(v)  # the class the map's armed layer colours the visit with
         groups = [
             {
                 "name": g.name or terms.get(("armed_group_type", g.type), g.type),
@@ -262,6 +264,8 @@ def visit_rows(visits: list[Visit], terms: dict) -> list[dict]:
                 ),
                 "presence": _yes_no(v.presence),
                 "interference": _yes_no(v.interference),
+                "armed_class": str(armed.LABELS[cls]),
+                "armed_colour": armed.COLOURS[cls],
                 "groups": groups,
                 "mercury": _yes_no(v.mercury),
                 "children": _yes_no(v.childunder15),
