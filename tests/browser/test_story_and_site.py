@@ -86,6 +86,14 @@ def test_the_story_map_follows_the_chapters(browser, page_errors, live_server_pr
         assert seen[1][2] == "year-2009"
         href = page.get_attribute("#year-2009 .chapter-link a", "href")
         assert href.startswith("/?year=2009") and "layer=armed" in href and "#view=6.2/" in href
+        # ... where the map shows the chapter's layer, filter and camera
+        page.goto(live_server_process.url + href)
+        page.wait_for_function("() => window.ramani && window.ramani.drawnAt")
+        assert page.evaluate("window.ramani.layer") == "armed"
+        assert page.input_value("#filters [name=year]") == "2009"
+        assert abs(page.evaluate("window.ramani.map.getZoom()") - 6.2) < 0.01
+        centre = page.evaluate("window.ramani.map.getCenter().toArray()")
+        assert abs(centre[0] - chapters[1]["center"][0]) < 0.01 and abs(centre[1] - chapters[1]["center"][1]) < 0.01
     finally:
         context.close()
 

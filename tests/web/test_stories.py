@@ -187,3 +187,14 @@ def test_authors_stories_from_the_data_dir_with_an_image(client, tmp_path):
         assert 'href="/story/trial/"' in listing and "broken" in listing
         answer = client.get("/story/broken/")
         assert answer.status_code == 404 and "zoom: 40 is out of range" in answer.content.decode()
+
+
+def test_the_example_of_docs_stories_md_is_a_valid_story():
+    import yaml
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "stories.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.*?)```", doc, re.S).group(1)
+    story = validate(yaml.safe_load(example), "goldfields")
+    assert [c.layer for c in story.chapters] == ["armed", "qualification"]
+    assert story.chapters[0].filters == {"territoire": "Mwenga", "mineral": "Or", "year": "2015"}
+    assert story.chapters[1].center == (28.4, -3.0) and story.chapters[1].zoom == 8
