@@ -1,15 +1,27 @@
-"""Import speed and memory of `ramani import ipis` on SQLite and PostgreSQL.
+"""Import speed and memory of `ramani import ipis` against the database's own bulk path, same run.
 
-Generates demo files of 10,000 and 100,000 visits (IPIS format, via `ramani demo --output`),
-imports each into an empty database in a fresh process, and prints rows/s and the peak
-RSS of that process; then re-imports the same file (nothing changes) and prints that too.
+For each backend and size, on a fresh database, in fresh processes:
 
-    .venv/bin/python bench/import_bench.py [--sizes 10000,100000] [--backends sqlite,postgres]
+- **plain**: the same CSV loaded into one plain table of 84 text columns, no index, no checks —
+  `COPY … FROM STDIN (FORMAT csv)` fed the file's bytes on PostgreSQL, `executemany` of the raw
+  csv tuples in one transaction on SQLite. The floor an importer can approach.
+- **import**: the full IPIS import (every value checked, sites, minerals, armed groups,
+  qualifications, site refresh, and the history rows of everything written), then a re-import
+  of the same file (nothing changes).
+
+It prints seconds, rows/s, import ÷ plain (goal ≤ 2), the import process's peak RSS, and the peak
+RSS at the largest size ÷ that at the smallest (goal ≤ 1.2: memory flat).
+
+Files: `ramani demo --output` (at most 99,999 sites, ~2.5 visits each, so ~245,000 rows); larger
+sizes repeat the demo file with fresh vids (the same sites visited again, later).
+
+    .venv/bin/python bench/import_bench.py [--sizes 100000,1000000] [--backends sqlite,postgres] [--reimport-max N]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import resource
@@ -21,34 +33,44 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS_PER_SITE = 7372 / 3000  # what the generator gives on average
+DEMO_MAX = 200_000  # visits taken from one demo file; beyond, its rows are repeated with fresh vids
 
 
-def child(path: str) -> None:
-    """Runs in a fresh process: migrate, import twice, report timings and peak memory."""
+def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ramani.settings")
     import django
 
     django.setup()
+
+
+def child_import(path: str) -> None:
+    """Runs in a fresh process on migrated tables: import twice, report timings and peak memory."""
+    _setup()
     from django.core.management import call_command
 
     from ramani.sites.ipis_import import import_ipis
+    from ramani.sites.models import Visit
 
-    call_command("migrate", verbosity=0)
+    if os.environ.get("BENCH_MIGRATE"):
+        call_command("migrate", verbosity=0)
+        return
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     first = import_ipis(Path(path))
     t1 = time.perf_counter()
     peak_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    again = import_ipis(Path(path))
+    again = import_ipis(Path(path)) if first.rows <= int(os.environ.get("BENCH_REIMPORT_MAX", "0")) else None
     t2 = time.perf_counter()
+    history = Visit.history.model.objects.count()
     print(
         json.dumps(
             {
                 "rows": first.rows,
                 "created": first.created,
-                "unchanged_again": again.unchanged,
+                "history": history,
+                "unchanged_again": again.unchanged if again else None,
                 "first_s": t1 - t0,
-                "again_s": t2 - t1,
+                "again_s": t2 - t1 if again else None,
                 "rss_before_mb": base_rss / 1024,
                 "rss_peak_mb": peak_first / 1024,
             }
@@ -56,9 +78,43 @@ def child(path: str) -> None:
     )
 
 
-def make_file(visits: int, folder: Path) -> Path:
+def child_plain(path: str) -> None:
+    """Runs in a fresh process: the CSV into one plain table with the database's own bulk path."""
+    _setup()
+    from django.db import connection, transaction
+
+    with open(path, encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+    columns = ", ".join(f'"{c}" text' for c in header)
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_plain")
+        cur.execute(f"CREATE TABLE bench_plain ({columns})")
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with (
+                open(path, "rb") as f,
+                cur.cursor.copy("COPY bench_plain FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            ):
+                while block := f.read(1 << 20):
+                    copy.write(block)
+        else:
+            marks = ", ".join(["?"] * len(header))
+            raw = cur.cursor  # sqlite3's own cursor: executemany of the tuples, no Django layer
+            with open(path, encoding="utf-8", newline="") as f:
+                reader = csv.reader(f)
+                next(reader)
+                raw.executemany(f"INSERT INTO bench_plain VALUES ({marks})", reader)
+    seconds = time.perf_counter() - t0
+    with connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM bench_plain")
+        rows = cur.fetchone()[0]
+    print(json.dumps({"rows": rows, "plain_s": seconds}))
+
+
+def make_demo(visits: int, folder: Path) -> Path:
     path = folder / f"demo-{visits}.csv"
-    sites = max(1, round(visits / ROWS_PER_SITE))
+    sites = min(99_999, max(1, round(visits / ROWS_PER_SITE)))
     subprocess.run(
         [sys.executable, "-m", "ramani.cli", "demo", "--sites", str(sites), "--seed", "42", "--output", str(path)],
         check=True,
@@ -68,28 +124,65 @@ def make_file(visits: int, folder: Path) -> Path:
     return path
 
 
-def run(path: Path, database_url: str, data_dir: Path) -> dict:
-    env = {**os.environ, "RAMANI_DATABASE_URL": database_url, "RAMANI_DATA_DIR": str(data_dir)}
+def make_file(visits: int, folder: Path, demo: Path) -> Path:
+    """The first `visits` rows of the demo file, repeated with fresh vids when it has fewer."""
+    path = folder / f"visits-{visits}.csv"
+    with demo.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        rows = list(reader)
+    vid = header.index("vid")
+    with path.open("w", encoding="utf-8", newline="") as out:
+        w = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+        w.writerow(header)
+        written, copy = 0, 0
+        while written < visits:
+            for row in rows:
+                if written >= visits:
+                    break
+                if copy:
+                    row = list(row)
+                    row[vid] = f"{row[vid]}r{copy}"
+                w.writerow(row)
+                written += 1
+            copy += 1
+    return path
+
+
+def run(kind: str, path: Path, database_url: str, data_dir: Path, reimport_max: int = 0) -> dict:
+    env = {
+        **os.environ,
+        "RAMANI_DATABASE_URL": database_url,
+        "RAMANI_DATA_DIR": str(data_dir),
+        "BENCH_REIMPORT_MAX": str(reimport_max),
+    }
+    if kind == "import":  # the tables first, in a process of their own: the import's peak RSS is its own
+        subprocess.run([sys.executable, __file__, "--import", str(path)], env={**env, "BENCH_MIGRATE": "1"}, check=True)
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(path)], env=env, check=True, capture_output=True, text=True
+        [sys.executable, __file__, f"--{kind}", str(path)], env=env, check=True, capture_output=True, text=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--child")
+    parser.add_argument("--reimport-max", type=int, default=100_000, help="re-import files up to this many rows")
+    parser.add_argument("--import", dest="import_path")
+    parser.add_argument("--plain", dest="plain_path")
     args = parser.parse_args()
-    if args.child:
-        return child(args.child)
+    if args.import_path:
+        return child_import(args.import_path)
+    if args.plain_path:
+        return child_plain(args.plain_path)
     sizes = [int(s) for s in args.sizes.split(",")]
     backends = args.backends.split(",")
     pg = None
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        files = {n: make_file(n, folder) for n in sizes}
+        demo = make_demo(min(max(sizes), DEMO_MAX), folder)
+        files = {n: make_file(n, folder, demo) for n in sizes}
         if "postgres" in backends:
             started = subprocess.run(
                 [str(ROOT / "scripts" / "pg-server"), "start"],
@@ -100,31 +193,48 @@ def main() -> None:
             )
             pg = dict(line.replace("export ", "").split("=", 1) for line in started.stdout.split("\n") if line)
         print(
-            f"{'backend':10} {'rows':>8} {'file MB':>8} {'import s':>9} {'rows/s':>9} {'peak RSS MB':>12} "
-            f"{'re-import s':>12} {'re-import rows/s':>17}"
+            f"{'backend':9} {'rows':>8} {'MB':>6} {'plain s':>8} {'plain r/s':>10} {'import s':>9} {'rows/s':>8} "
+            f"{'÷ plain':>8} {'peak RSS MB':>12} {'history':>8} {'re-import s':>12}"
         )
+        peaks: dict[str, dict[int, float]] = {}
         try:
             for backend in backends:
                 for n, path in files.items():
-                    data_dir = folder / f"{backend}-{n}"
-                    data_dir.mkdir()
-                    if backend == "sqlite":
-                        url = f"sqlite:///{data_dir / 'bench.db'}"
-                    else:
-                        db = f"bench_{n}"
-                        subprocess.run(["psql", "-q", pg["RAMANI_PG_URL"], "-c", f"CREATE DATABASE {db}"], check=True)
-                        url = pg["RAMANI_PG_URL"].rsplit("/", 1)[0] + f"/{db}"
-                    r = run(path, url, data_dir)
+                    urls = []
+                    for kind in ("plain", "import"):
+                        data_dir = folder / f"{backend}-{n}-{kind}"
+                        data_dir.mkdir()
+                        if backend == "sqlite":
+                            urls.append((kind, f"sqlite:///{data_dir / 'bench.db'}", data_dir))
+                        else:
+                            db = f"bench_{n}_{kind}"
+                            subprocess.run(
+                                ["psql", "-q", pg["RAMANI_PG_URL"], "-c", f"CREATE DATABASE {db}"], check=True
+                            )
+                            urls.append((kind, pg["RAMANI_PG_URL"].rsplit("/", 1)[0] + f"/{db}", data_dir))
+                    p = run("plain", path, urls[0][1], urls[0][2])
+                    r = run("import", path, urls[1][1], urls[1][2], args.reimport_max)
+                    assert p["rows"] == r["rows"] == n, (p, r)
+                    peaks.setdefault(backend, {})[n] = r["rss_peak_mb"]
+                    again = f"{r['again_s']:>12.2f}" if r["again_s"] is not None else f"{'-':>12}"
                     print(
-                        f"{backend:10} {r['rows']:>8} {path.stat().st_size / 1e6:>8.1f} {r['first_s']:>9.2f} "
-                        f"{r['rows'] / r['first_s']:>9.0f} {r['rss_peak_mb']:>12.0f} {r['again_s']:>12.2f} "
-                        f"{r['rows'] / r['again_s']:>17.0f}",
+                        f"{backend:9} {n:>8} {path.stat().st_size / 1e6:>6.0f} {p['plain_s']:>8.2f} "
+                        f"{n / p['plain_s']:>10.0f} {r['first_s']:>9.2f} {n / r['first_s']:>8.0f} "
+                        f"{r['first_s'] / p['plain_s']:>7.1f}× {r['rss_peak_mb']:>12.0f} {r['history']:>8} {again}",
                         flush=True,
                     )
         finally:
             if pg:
                 subprocess.run([str(ROOT / "scripts" / "pg-server"), "stop", pg["RAMANI_PG_DIR"]], check=False)
-    print("(SQLite: WAL, synchronous=NORMAL. PostgreSQL: throwaway server with fsync on.)")
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        for backend, by_size in peaks.items():
+            ratio = by_size[large] / by_size[small]
+            print(
+                f"{backend}: peak RSS at {large:,} rows ÷ at {small:,} = {ratio:.2f} (goal ≤ 1.2: "
+                f"{'met' if ratio <= 1.2 else 'not met'})"
+            )
+    print("goal: import ÷ plain ≤ 2. (SQLite: WAL, synchronous=NORMAL. PostgreSQL: throwaway server, fsync on.)")
 
 
 if __name__ == "__main__":
