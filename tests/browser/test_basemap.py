@@ -101,23 +101,29 @@ def test_names_follow_the_language_and_the_phone_sees_them(browser, page_errors,
         context.close()
 
 
-@pytest.fixture(scope="module")
-def pmtiles_server(tmp_path_factory):
-    """`ramani serve` with RAMANI_BASEMAP_URL=pmtiles://east.pmtiles, that file (raster, made here) in its data dir."""
+def serve_with_basemap(folder: Path, url: str):
+    """`ramani serve` over a small demo in `folder` (its data dir) with RAMANI_BASEMAP_URL=url."""
     from tests.conftest import LiveServer
-    from tests.web.test_basemap import make_pmtiles
 
-    folder = tmp_path_factory.mktemp("pmtiles")
-    make_pmtiles(folder / "east.pmtiles", max_zoom=4)
     before = os.environ.get("RAMANI_BASEMAP_URL")
-    os.environ["RAMANI_BASEMAP_URL"] = "pmtiles://east.pmtiles"
+    os.environ["RAMANI_BASEMAP_URL"] = url
     try:
-        server = LiveServer(folder, sites=60)
+        return LiveServer(folder, sites=60)
     finally:
         if before is None:
             del os.environ["RAMANI_BASEMAP_URL"]
         else:
             os.environ["RAMANI_BASEMAP_URL"] = before
+
+
+@pytest.fixture(scope="module")
+def pmtiles_server(tmp_path_factory):
+    """RAMANI_BASEMAP_URL=pmtiles://east.pmtiles, that file (raster, made here) in the data dir."""
+    from tests.web.test_basemap import make_pmtiles
+
+    folder = tmp_path_factory.mktemp("pmtiles")
+    make_pmtiles(folder / "east.pmtiles", max_zoom=4)
+    server = serve_with_basemap(folder, "pmtiles://east.pmtiles")
     yield server
     server.stop()
 
@@ -136,3 +142,62 @@ def test_a_pmtiles_basemap_is_read_with_range_requests(page, pmtiles_server):
     assert ids.index("pm-raster") < ids.index("sites")
     assert int(page.evaluate("document.documentElement.dataset.drawn")) > 0
     assert not tried
+
+
+TOWNS = {"Goma": (29.22, -1.68), "Bukavu": (28.86, -2.51), "Kigali": (30.06, -1.95), "Uvira": (29.14, -3.40)}
+
+
+def make_vector_pmtiles(path: Path, max_zoom: int = 7) -> None:
+    """A vector PMTiles in the Protomaps schema with only a `places` layer (points), zooms 0..max_zoom."""
+    import math
+
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    from ramani.opendata import mvt
+
+    tiles: dict[tuple[int, int, int], mvt.Layer] = {}
+    for z in range(max_zoom + 1):
+        n = 1 << z
+        for fid, (name, (lon, lat)) in enumerate(TOWNS.items(), start=1):
+            fx = (lon + 180) / 360 * n
+            fy = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+            layer = tiles.setdefault((z, int(fx), int(fy)), mvt.Layer("places"))
+            props = {"kind": "locality", "name": name, "min_zoom": 4}
+            layer.add(fid, (fx - int(fx)) * mvt.EXTENT, (fy - int(fy)) * mvt.EXTENT, props)
+    with path.open("wb") as f:
+        writer = Writer(f)
+        for key in sorted(tiles, key=lambda k: zxy_to_tileid(*k)):
+            writer.write_tile(zxy_to_tileid(*key), mvt.encode([tiles[key]]))
+        writer.finalize(
+            {
+                "tile_type": TileType.MVT,
+                "tile_compression": Compression.NONE,
+                "min_lon_e7": int(28e7),
+                "min_lat_e7": int(-4e7),
+                "max_lon_e7": int(31e7),
+                "max_lat_e7": int(-1e7),
+                "center_zoom": 6,
+                "center_lon_e7": int(29e7),
+                "center_lat_e7": int(-2e7),
+            },
+            {"vector_layers": [{"id": "places", "fields": {"name": "String", "kind": "String"}}]},
+        )
+
+
+def test_a_vector_pmtiles_basemap_is_drawn_in_the_protomaps_schema(page, tmp_path):
+    make_vector_pmtiles(tmp_path / "osm.pmtiles")
+    server = serve_with_basemap(tmp_path, "pmtiles://osm.pmtiles")
+    try:
+        tried = offline(page)
+        open_basemap(page, server, "#view=7/-2.5/29.4")
+        style = page.evaluate("window.ramani.map.getStyle()")
+        assert style["sources"]["pmtiles"]["type"] == "vector" and "naturalearth" not in style["sources"]
+        assert {"pm-earth", "pm-water", "pm-roads", "pm-boundaries", "pm-places"} <= {
+            ly["id"] for ly in style["layers"]
+        }
+        names = rendered(page, "['pm-places']", "name")
+        assert {"Goma", "Bukavu", "Uvira"} <= set(names), names
+        assert not tried
+    finally:
+        server.stop()
