@@ -28,7 +28,7 @@
   if (!box || !M.center || !window.RamaniLayers || !window.RamaniLayers.webgl()) return;
   var L = window.RamaniLayers;
   var map = window.ramaniSite.map = new maplibregl.Map({container: box, style: L.baseStyle(M.base),
-    center: M.center, zoom: 8, attributionControl: {compact: true}, dragRotate: false, cooperativeGestures: true,
+    center: M.center, zoom: 8, attributionControl: {compact: true}, dragRotate: false, scrollZoom: false,
     locale: M.locale});
   map.addControl(new maplibregl.NavigationControl({showCompass: false}), "top-right");
   map.on("load", function () {
