@@ -105,6 +105,9 @@ def test_every_rest_api_field_is_described(client, sample):
     answer = client.get(f"/api/sites/{pcode}/risk").json()
     assert answer["red_flags"], "the sample's armed site has red flags"
     _described(risk, _paths(answer), "/api/sites/{pcode}/risk")
+    answer = client.get("/api/summary").json()
+    assert answer["by_year"] and answer["minerals"]
+    _described(_table(tables, "api_summary"), _paths(answer), "/api/summary")
 
 
 def test_vocabularies_are_labelled_in_the_readers_language():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from ramani.opendata import exports, features, ogcapi
+from ramani.sites import armed
 from ramani.sites import columns as ipis_columns
 from ramani.sites import ipis_format as fmt
 from ramani.sites import qualification as rules
@@ -79,6 +80,7 @@ def _supplychain(table_name: str) -> Callable[[], list[tuple[str, str, str, str]
 
 OTHER_VOCABULARIES: dict[str, Callable[[], list[tuple[str, str, str, str]]]] = {
     "qualification_status": _qualification_codes,
+    "armed_class": armed.vocabulary,
     "supply_point_kind": _supplychain("KINDS"),
     "armed_group_kind": _supplychain("GROUP_TYPES"),
     "operator_type": _roadblock("OPERATOR_TYPES"),
@@ -201,6 +203,17 @@ SITE = {
         FLAG,
         None,
         "#indicator+armed_interference",
+    ),
+    "armed_class": Entry(
+        _(
+            "Class of armed interference at the latest field visit, as the map's armed-interference layer draws it "
+            "and the armed_presence filter reads it: the most severe interfering actor (foreign or local armed "
+            "group, undisciplined state forces, or interference with no actor recorded), armed presence without "
+            "interference, no armed presence, or no data."
+        ),
+        TEXT,
+        "armed_class",
+        "#indicator+armed_class",
     ),
     "armed_groups": Entry(
         _("Names of the armed groups recorded at the latest field visit."), CSV_LIST, None, "#group+armed+name"
@@ -330,6 +343,60 @@ API_RISK = {
     "red_flags[].visit": Entry(_("The visit the red flag comes from."), OBJECT),
     **{f"red_flags[].visit.{k}": e for k, e in _VISIT_REF.items()},
     "red_flag_count": Entry(_("Number of red flags."), WHOLE),
+}
+
+_BY = _("Sites and field visits counted, per value.")
+API_SUMMARY = {
+    "sites": Entry(_("Number of sites matching the filters."), WHOLE),
+    "visits": Entry(_("Number of their field visits (qualification-only records left out)."), WHOLE),
+    "by_province": Entry(_BY, LIST),
+    "by_province[].province": SITE["province"],
+    "by_province[].sites": Entry(_("Sites of that province."), WHOLE),
+    "by_province[].visits": Entry(_("Field visits of that province."), WHOLE),
+    "by_year": Entry(_("Figures per year of field visit."), LIST),
+    "by_year[].year": Entry(_("Year of the field visits."), WHOLE),
+    "by_year[].visits": Entry(_("Field visits that year."), WHOLE),
+    "by_year[].sites": Entry(_("Sites visited that year."), WHOLE),
+    "by_year[].sites_with_presence": Entry(_("Sites visited that year with armed presence at a visit."), WHOLE),
+    "by_year[].sites_presence_recorded": Entry(_("Sites visited that year where armed presence was recorded."), WHOLE),
+    "by_year[].sites_with_mercury": Entry(_("Sites visited that year with mercury used at a visit."), WHOLE),
+    "by_year[].sites_mercury_recorded": Entry(_("Sites visited that year where mercury use was recorded."), WHOLE),
+    "by_year[].sites_with_children": Entry(_("Sites visited that year with children under 15 at work."), WHOLE),
+    "by_year[].sites_children_recorded": Entry(_("Sites visited that year where child labour was recorded."), WHOLE),
+    "by_year[].with_presence": Entry(_("Same as sites_with_presence (older name)."), WHOLE),
+    "by_year[].with_mercury": Entry(_("Same as sites_with_mercury (older name)."), WHOLE),
+    "by_year[].with_children": Entry(_("Same as sites_with_children (older name)."), WHOLE),
+    "by_year[].workers_total": Entry(_("Workers counted at that year's field visits."), WHOLE),
+    "by_year[].workers_median": Entry(_("Median number of workers at that year's field visits with workers."), DECIMAL),
+    "minerals": Entry(_BY, LIST),
+    "minerals[].mineral": Entry(_("Mineral, as the visits write it."), TEXT, "mineral"),
+    "minerals[].sites": Entry(_("Sites with the mineral at a field visit."), WHOLE),
+    "minerals[].visits": Entry(_("Field visits recording the mineral."), WHOLE),
+    "armed_group_types": Entry(_BY, LIST),
+    "armed_group_types[].type": Entry(_("Type of armed group, as the visits write it."), TEXT, "armed_group_type"),
+    "armed_group_types[].sites": Entry(_("Sites where a group of that type was recorded."), WHOLE),
+    "armed_group_types[].visits": Entry(_("Field visits recording a group of that type."), WHOLE),
+    "armed_group_types_by_year": Entry(_("Sites per type of armed group and year."), LIST),
+    "armed_group_types_by_year[].year": Entry(_("Year of the field visits."), WHOLE),
+    "armed_group_types_by_year[].type": Entry(
+        _("Type of armed group, as the visits write it."), TEXT, "armed_group_type"
+    ),
+    "armed_group_types_by_year[].sites": Entry(_("Sites where a group of that type was recorded that year."), WHOLE),
+    "armed_classes_by_year": Entry(_("Sites per armed-interference class (as the map colours them) and year."), LIST),
+    "armed_classes_by_year[].year": Entry(_("Year of the field visits."), WHOLE),
+    "armed_classes_by_year[].class": Entry(
+        _("Armed-interference class of the site's visit that year, as a code."), TEXT
+    ),
+    "armed_classes_by_year[].sites": Entry(_("Sites in that class that year."), WHOLE),
+    "workers_bands": Entry(_("Field visits per band of number of workers."), LIST),
+    "workers_bands[].band": Entry(_("Band of number of workers (none, 1-50, 50-500, 500+)."), TEXT),
+    "workers_bands[].visits": Entry(_("Field visits in that band."), WHOLE),
+    "qualification": Entry(_("Sites per qualification status on the date of qualification_on."), OBJECT),
+    **{
+        f"qualification.{code}": Entry(_("Sites holding that status (vert, jaune, rouge, bleu, none)."), WHOLE)
+        for code, _label in rules.STATUS_CHOICES
+    },
+    "qualification_on": Entry(_("The date of the qualification counts (default today)."), DATE),
 }
 
 # ---- the collections of other domains --------------------------------------------------------------------------
@@ -537,6 +604,7 @@ def tables() -> list[Table]:
         _table("api_visits", _("REST API: visits"), ["/api/visits", "/api/sites/{pcode}"], API_VISIT, API_VISIT),
         _table("api_site", _("REST API: one site"), ["/api/sites/{pcode}"], API_SITE, API_SITE),
         _table("api_risk", _("REST API: due-diligence red flags"), ["/api/sites/{pcode}/risk"], API_RISK, API_RISK),
+        _table("api_summary", _("REST API: summary counts"), ["/api/summary"], API_SUMMARY, API_SUMMARY),
     ]
     return out
 
