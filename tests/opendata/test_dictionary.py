@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -17,6 +18,10 @@ from ramani.sites.models import Site, Visit
 from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.django_db
+HXL_TAG = re.compile(r"#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*")  # hashtag, then +attributes (HXL 1.1)
+# the core hashtags of the HXL dictionary that the downloads use
+HXL_CORE = {"#access", "#adm1", "#adm2", "#adm3", "#adm4", "#affected", "#country", "#date", "#description"}
+HXL_CORE |= {"#geo", "#group", "#indicator", "#item", "#loc", "#meta", "#org", "#status"}
 
 
 @pytest.fixture
@@ -146,11 +151,12 @@ def test_hxl_csv_has_a_hashtag_row_under_the_header(client, sample):
     assert tag["latitude_wgs84"] == "#geo+lat" and tag["longitude_wgs84"] == "#geo+lon"
     assert tag["province"] == "#adm1+name" and tag["territoire"] == "#adm2+name"
     assert tag["workers_numb"].startswith("#affected") and tag["last_visit_date"].startswith("#date")
-    assert all(t.startswith("#") and " " not in t for t in tags)
+    assert all(HXL_TAG.fullmatch(t) and t.split("+")[0] in HXL_CORE for t in tags), tags
     assert len(data) == Site.objects.count()
     visits = _csv(client.get("/opendata/download/visits.hxl.csv?province=Sud-Kivu"))
     tag = dict(zip(visits[0], visits[1]))
     assert tag["visit_date"] == "#date+visit" and tag["latitude"] == "#geo+lat" and tag["mineral1"].startswith("#")
+    assert all(HXL_TAG.fullmatch(t) and t.split("+")[0] in HXL_CORE for t in visits[1]), visits[1]
     assert len(visits) - 2 == Visit.objects.filter(site__province="Sud-Kivu").count() > 0
     empty = _csv(client.get("/opendata/download/sites.hxl.csv?province=Nowhere"))
     assert len(empty) == 2 and empty[1][0].startswith("#")  # header and hashtags, no rows
