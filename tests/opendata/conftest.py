@@ -9,6 +9,8 @@ def _fresh_answers():
     same revision number with other rows (ids move on with PostgreSQL's sequences)."""
     cache.store.clear()
     rows.counts.clear()
+    rows.anchors.clear()
     yield
     cache.store.clear()
     rows.counts.clear()
+    rows.anchors.clear()

@@ -94,9 +94,11 @@ def _params(filters: Schema) -> dict[str, str]:
 
 def _page(request, collection: str, params: dict[str, str], qs, limit: int, offset: int, results) -> HttpResponse:
     """A page as JSON: count (remembered per revision and filters), links, and `results(qs, offset, limit)`,
-    serialised by orjson straight from the rows (the shape the schema of the endpoint declares)."""
-    count = rows.count(collection, params, qs)
-    page = results(qs, offset, limit)
+    serialised by orjson straight from the rows (the shape the schema of the endpoint declares); `results(qs, offset,
+    limit, key)` reads the page (key: the selection, for keyset reads of next pages)."""
+    selection = rows.key(collection, params)
+    count = rows.count(selection, qs)
+    page = results(qs, offset, limit, key=selection)
 
     def link(new_offset: int) -> str:
         q = request.GET.copy()
@@ -131,14 +133,14 @@ def list_sites(
     qs = query.filter_sites(params)
     on = query.parse_date("on", params["on"]) if params.get("on") else None
 
-    def results(qs, offset: int, limit: int) -> list[dict]:
+    def results(qs, offset: int, limit: int, key: tuple) -> list[dict]:
         return [
             {
                 **f["properties"],
                 "longitude": f["geometry"]["coordinates"][0] if f["geometry"] else None,
                 "latitude": f["geometry"]["coordinates"][1] if f["geometry"] else None,
             }
-            for f in rows.site_features(qs, offset, limit, on)
+            for f in rows.site_features(qs, offset, limit, on, key)
         ]
 
     return _page(request, "sites", params, qs, limit, offset, results)

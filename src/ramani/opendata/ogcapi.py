@@ -304,8 +304,9 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
         matched = qs.count()
         feats = c.features(qs.order_by("id")[offset : offset + limit])
     else:  # sites and visits: one query per page, numberMatched remembered per revision and filters
-        matched = rows.count(c.id, filters, qs)
-        feats = (rows.site_features if c.id == "sites" else rows.visit_features)(qs, offset, limit)
+        selection = rows.key(c.id, filters)
+        matched = rows.count(selection, qs)
+        feats = (rows.site_features if c.id == "sites" else rows.visit_features)(qs, offset, limit, key=selection)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
 

@@ -212,6 +212,13 @@ def reference_visits(params: dict[str, str]) -> QuerySet:
     return field.filter(~Exists(later))
 
 
+def _spellings(field: str, text: str) -> list[str]:
+    """The spellings stored for a province or territoire name written in any case: the filter becomes an IN on
+    the indexed column, whose selectivity PostgreSQL knows (with UPPER() it guessed 1% and read 30% of the visits
+    by nested loops)."""
+    return list(Site.objects.filter(**{f"{field}__iexact": text}).values_list(field, flat=True).distinct()) or [text]
+
+
 def _place_q(params: dict[str, str], prefix: str = "") -> Q:
     q = Q()
     if params.get("province"):
@@ -219,10 +226,10 @@ def _place_q(params: dict[str, str], prefix: str = "") -> Q:
         q &= (
             Q(**{f"{prefix}province_pcode": p.upper()})
             if p.upper().startswith("CD")
-            else Q(**{f"{prefix}province__iexact": p})
+            else Q(**{f"{prefix}province__in": _spellings("province", p)})
         )
     if params.get("territoire"):
-        q &= Q(**{f"{prefix}territoire__iexact": params["territoire"].strip()})
+        q &= Q(**{f"{prefix}territoire__in": _spellings("territoire", params["territoire"].strip())})
     return q
 
 

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from ramani.opendata import cache, features
+from ramani.sites import armed
 from ramani.sites import ipis_format as fmt
 from ramani.sites import qualification as rules
 from ramani.sites.models import VisitArmedGroup
@@ -117,7 +118,7 @@ _SITE_SQL = (
     "lv.mercury, lv.childunder15, lv.women, "
     + ", ".join(f"m{n}.mineral" for n in SLOTS)
     + ", "
-    + ", ".join(f"g{n}.name, g{n}.type" for n in SLOTS)
+    + ", ".join(f"g{n}.name, g{n}.type, " + ", ".join(f"g{n}.{a}" for a in fmt.GROUP_ACTIVITIES) for n in SLOTS)
     # first the page's sites with their decision in force ("date status id") and the id of their latest field visit
     # (a LIMIT: computed before the joins, so that each join is a primary-key lookup)
     + " FROM (SELECT s.*, (SELECT q2.date || ' ' || q2.status || ' ' || q2.id FROM sites_qualification q2"
@@ -140,12 +141,27 @@ def _page_sql(qs: QuerySet, offset: int, limit: int) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _fetch(template: str, qs: QuerySet, offset: int, limit: int, before: tuple = ()) -> list[tuple]:
-    """Rows of `template` for the page; `before` are the template's parameters written before `{page}`."""
+def _fetch(
+    template: str, qs: QuerySet, offset: int, limit: int, before: tuple = (), key: tuple | None = None, id_at: int = 0
+) -> list[tuple]:
+    """Rows of `template` for the page; `before` are the template's parameters written before `{page}`. With the
+    `key` of the selection, a page that starts where a page served before ended reads on from that page's last id
+    (keyset) instead of counting `offset` rows again: a client following `next` links never pays a deep OFFSET."""
+    anchor = anchors.get((*key, offset)) if key is not None and offset else None
     try:
-        page, params = _page_sql(qs, offset, limit)
+        if anchor is None:
+            page, params = _page_sql(qs, offset, limit)
+        else:
+            page, params = _page_sql(qs.filter(id__gt=anchor), 0, limit)
     except EmptyResultSet:  # a filter that matches nothing by construction (id IN ())
         return []
+    found = _run(template, page, params, before)
+    if key is not None and found:
+        anchors.put((*key, offset + len(found)), found[-1][id_at])
+    return found
+
+
+def _run(template: str, page: str, params: tuple, before: tuple) -> list[tuple]:
     sql = template.replace("{page}", page)
     with connection.cursor() as cur:
         if connection.vendor != "postgresql":
@@ -169,9 +185,9 @@ def _date(value) -> str | None:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def visit_features(qs: QuerySet, offset: int, limit: int) -> list[dict]:
+def visit_features(qs: QuerySet, offset: int, limit: int, key: tuple | None = None) -> list[dict]:
     """GeoJSON features of a page of the visits `qs` (by id): every IPIS column as a property."""
-    rows = _fetch(_VISIT_SQL, qs, offset, limit)
+    rows = _fetch(_VISIT_SQL, qs, offset, limit, key=key)
     sqlite = connection.vendor == "sqlite"
     names = _VISIT_COLUMNS
     out = []
@@ -197,9 +213,9 @@ def visit_features(qs: QuerySet, offset: int, limit: int) -> list[dict]:
     return out
 
 
-def visit_records(qs: QuerySet, offset: int, limit: int) -> list[dict]:
+def visit_records(qs: QuerySet, offset: int, limit: int, key: tuple | None = None) -> list[dict]:
     """A page of visits as the REST API gives them: the visit's fields, its mineral and armed-group slots as lists."""
-    rows = _fetch(_REST_SQL, qs, offset, limit)
+    rows = _fetch(_REST_SQL, qs, offset, limit, key=key, id_at=1)
     sqlite = connection.vendor == "sqlite"
     n_fields = len(_REST_ORDER)
     curated_at = _REST_ORDER.index("curated")
@@ -238,11 +254,13 @@ def visit_records(qs: QuerySet, offset: int, limit: int) -> list[dict]:
     return out
 
 
-def site_features(qs: QuerySet, offset: int, limit: int, on: dt.date | None = None) -> list[dict]:
+def site_features(
+    qs: QuerySet, offset: int, limit: int, on: dt.date | None = None, key: tuple | None = None
+) -> list[dict]:
     """GeoJSON features of a page of the sites `qs` (by id), each with its qualification on `on` (default today)
     and the attributes of its latest field visit."""
     on = on or dt.date.today()
-    rows = _fetch(_SITE_SQL, qs, offset, limit, (on, rules.QUALIFICATION_PROJECT))
+    rows = _fetch(_SITE_SQL, qs, offset, limit, (on, rules.QUALIFICATION_PROJECT), key)
     sqlite = connection.vendor == "sqlite"
     n = len(_SITE_COLUMNS)
     out = []
@@ -253,7 +271,12 @@ def site_features(qs: QuerySet, offset: int, limit: int, on: dt.date | None = No
         props["first_visit_date"] = _date(props["first_visit_date"])
         props["last_visit_date"] = _date(props["last_visit_date"])
         decision, visit_date, project, workers, presence, interference, mercury, child, women = row[3 + n : 12 + n]
-        m1, m2, m3, g1, t1, g2, t2, g3, t3 = row[12 + n : 21 + n]
+        m1, m2, m3 = row[12 + n : 15 + n]
+        width = 2 + len(fmt.GROUP_ACTIVITIES)
+        (g1, t1, *a1), (g2, t2, *a2), (g3, t3, *a3) = (
+            row[15 + n + i * width : 15 + n + (i + 1) * width] for i in range(3)
+        )
+        slots = [armed.Group(t, tuple(a)) for t, a in ((t1, a1), (t2, a2), (t3, a3)) if t]
         if decision:  # "date status id" of the decision in force
             day, code, pk = decision.split(" ")
             status = rules.status_on([(dt.date.fromisoformat(day), code, int(pk))], on)
@@ -272,6 +295,7 @@ def site_features(qs: QuerySet, offset: int, limit: int, on: dt.date | None = No
                 minerals=", ".join(m for m in (m1, m2, m3) if m),
                 armed_presence=_bool(presence) if sqlite else presence,
                 armed_interference=_bool(interference) if sqlite else interference,
+                armed_class=armed.classify(presence, interference, slots),
                 armed_groups=", ".join(g for g in (g1, g2, g3) if g),
                 armed_group_types=", ".join(t for t in (t1, t2, t3) if t),
                 mercury=_bool(mercury) if sqlite else mercury,
@@ -285,7 +309,7 @@ def site_features(qs: QuerySet, offset: int, limit: int, on: dt.date | None = No
 
 
 class _Counts:
-    """numberMatched per (revision, day, collection, filters), a bounded LRU in each process."""
+    """A bounded LRU of numbers in each process (numberMatched per selection, page anchors)."""
 
     def __init__(self, size: int = 2048):
         self._lock = threading.Lock()
@@ -310,15 +334,24 @@ class _Counts:
         with self._lock:
             self._entries.clear()
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
 
 counts = _Counts()
+anchors = _Counts(4096)  # (selection key, offset) -> id of the row before it, for keyset reads of next pages
 
 
-def count(collection: str, params: dict[str, str], qs: QuerySet) -> int:
-    """`qs.count()`, remembered until the registry changes or the day turns (qualification is "as of today")."""
-    key = (cache.current_revision(), dt.date.today(), collection, tuple(sorted(params.items())))
-    value = counts.get(key)
+def key(collection: str, params: dict[str, str]) -> tuple:
+    """What a selection's count and page anchors are remembered by: the registry revision, the day (qualification
+    is "as of today"), the collection and its filters."""
+    return (cache.current_revision(), dt.date.today(), collection, tuple(sorted(params.items())))
+
+
+def count(selection: tuple, qs: QuerySet) -> int:
+    """`qs.count()`, remembered for the selection `key(…)` until the registry changes or the day turns."""
+    value = counts.get(selection)
     if value is None:
         value = qs.count()
-        counts.put(key, value)
+        counts.put(selection, value)
     return value
