@@ -12,6 +12,16 @@ from tests.conftest import load_demo
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch):
+    """Per-revision caches: two tests that import the same way can end on the same revision number."""
+    from ramani.opendata import maptiles
+    from ramani.sites import stats
+
+    monkeypatch.setattr(maptiles, "_index", None)
+    stats._years.clear()
+
+
 @pytest.fixture
 def demo(tmp_path):
     load_demo(tmp_path, sites=400, seed=7)

@@ -18,6 +18,16 @@ NO_ACTS = (False,) * 9
 TAXES = (True,) + (False,) * 8
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch):
+    """Per-revision caches: two tests that import the same way can end on the same revision number."""
+    from ramani.opendata import maptiles
+    from ramani.sites import stats
+
+    monkeypatch.setattr(maptiles, "_index", None)
+    stats._years.clear()
+
+
 def test_presence_of_a_group_without_interference_is_presence():
     assert classify(True, False, [Group(LOCAL, NO_ACTS)]) == "presence"
     assert classify(True, False, [Group(LOCAL)]) == "presence"  # the visit says no interference

@@ -16,6 +16,16 @@ from tests.conftest import SAMPLE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch):
+    """Per-revision caches: two tests that import the same way can end on the same revision number."""
+    from ramani.opendata import maptiles
+    from ramani.sites import stats
+
+    monkeypatch.setattr(maptiles, "_index", None)
+    stats._years.clear()
+
+
 @pytest.fixture
 def sample(today):
     import_ipis(SAMPLE, today=today)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from ramani.sites import armed
 from ramani.sites import ipis_format as fmt
 from ramani.sites import qualification as rules
 from ramani.sites.ipis_export import iter_rows
@@ -33,6 +34,7 @@ LATEST_FIELDS = [
     "minerals",
     "armed_presence",
     "armed_interference",
+    "armed_class",
     "armed_groups",
     "armed_group_types",
     "mercury",
@@ -124,16 +126,17 @@ def latest_field_visits(site_ids: list[int]) -> dict[int, dict]:
     ):
         if mineral:
             minerals[visit_id].append(mineral)
-    groups, types = defaultdict(list), defaultdict(list)
-    for visit_id, name, kind in (
+    groups, types, slots = defaultdict(list), defaultdict(list), defaultdict(list)
+    for visit_id, name, kind, *acts in (
         VisitArmedGroup.objects.filter(visit_id__in=visit_ids)
         .order_by("position")
-        .values_list("visit_id", "name", "type")
+        .values_list("visit_id", "name", "type", *VisitArmedGroup.ACTIVITIES)
     ):
         if name:
             groups[visit_id].append(name)
         if kind:
             types[visit_id].append(kind)
+            slots[visit_id].append(armed.Group(kind, tuple(acts)))
     out = {}
     for vid, site_id, date, project, workers, presence, interference, mercury, child, women in chosen.values():
         out[site_id] = {
@@ -143,6 +146,7 @@ def latest_field_visits(site_ids: list[int]) -> dict[int, dict]:
             "minerals": ", ".join(minerals[vid]),
             "armed_presence": presence,
             "armed_interference": interference,
+            "armed_class": armed.classify(presence, interference, slots[vid]),
             "armed_groups": ", ".join(groups[vid]),
             "armed_group_types": ", ".join(types[vid]),
             "mercury": mercury,

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 Status = Literal["vert", "jaune", "rouge", "bleu", "none"]
+ArmedClass = Literal["foreign", "local", "state", "other", "presence", "none", "unknown"]  # ramani.sites.armed
 
 
 class _Shape(Schema):
@@ -44,6 +45,10 @@ class SiteRecord(_Shape):
     minerals: str | None = Field(description="Minerals of the latest field visit, comma-joined.")
     armed_presence: bool | None
     armed_interference: bool | None
+    armed_class: ArmedClass | None = Field(
+        description="Armed-interference class of the latest field visit, as the map draws it and the "
+        "armed_presence filter reads it (see the data dictionary)."
+    )
     armed_groups: str | None
     armed_group_types: str | None
     mercury: bool | None

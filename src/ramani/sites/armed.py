@@ -26,6 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 FOREIGN = "Groupe armé étranger"
 LOCAL = "Groupe armé local"
@@ -46,6 +48,28 @@ COLOURS = {
     "none": "#4d9221",
     "unknown": "#bdbdbd",
 }
+# each class's name, as the map's legend and the data dictionary give it
+LABELS = {
+    "foreign": _("Foreign armed group"),
+    "local": _("Local armed group"),
+    "state": _("Undisciplined state forces"),
+    "other": _("Armed interference, actor not recorded"),
+    "presence": _("Armed presence, no interference seen"),
+    "none": _("No armed presence"),
+    "unknown": _("No data"),
+}
+
+
+def vocabulary() -> list[tuple[str, str, str, str]]:
+    """The classes as a vocabulary: (value, French, English, Swahili label), most severe first."""
+    out = []
+    for cls in reversed(CLASSES):
+        labels = []
+        for language in ("fr", "en", "sw"):
+            with translation.override(language):
+                labels.append(str(LABELS[cls]))
+        out.append((cls, *labels))
+    return out
 
 
 @dataclass(frozen=True)
@@ -73,7 +97,7 @@ def interferes(group: Group, interference: bool | int | None) -> bool:
     k = kind(group.type)
     if _flag(interference) is False or k is None:
         return False
-    if any(a is True for a in group.activities):
+    if any(_flag(a) for a in group.activities):  # 0/1 from SQLite, or booleans
         return True
     return k == "state" or all(a is None for a in group.activities)
 

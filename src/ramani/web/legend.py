@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ramani.incidents import categories
+from ramani.sites import armed
 from ramani.sites.armed import COLOURS as ARMED_COLOURS
 from ramani.sites.qualification import COLOURS
 
@@ -170,7 +171,7 @@ def layers() -> list[dict]:
             "classes": [
                 {
                     "value": "foreign",
-                    "label": _("Foreign armed group"),
+                    "label": str(armed.LABELS["foreign"]),
                     "colour": ARMED_COLOURS["foreign"],
                     "info": _(
                         "A foreign armed group (e.g. FDLR) interferes at the site: taxes, pillage, forced labour, "
@@ -179,7 +180,7 @@ def layers() -> list[dict]:
                 },
                 {
                     "value": "local",
-                    "label": _("Local armed group"),
+                    "label": str(armed.LABELS["local"]),
                     "colour": ARMED_COLOURS["local"],
                     "info": _(
                         "A local armed group (e.g. Raïa Mutomboki, Maï-Maï, CODECO, NDC-R) interferes at the site."
@@ -187,7 +188,7 @@ def layers() -> list[dict]:
                 },
                 {
                     "value": "state",
-                    "label": _("Undisciplined state forces"),
+                    "label": str(armed.LABELS["state"]),
                     "colour": ARMED_COLOURS["state"],
                     "info": _(
                         "Undisciplined elements of the army (FARDC), police (PNC) or mining police (PMH) interfere "
@@ -196,7 +197,7 @@ def layers() -> list[dict]:
                 },
                 {
                     "value": "other",
-                    "label": _("Armed interference, actor not recorded"),
+                    "label": str(armed.LABELS["other"]),
                     "colour": ARMED_COLOURS["other"],
                     "info": _(
                         "Armed interference was recorded at the latest visit, but not which armed group or force."
@@ -204,7 +205,7 @@ def layers() -> list[dict]:
                 },
                 {
                     "value": "presence",
-                    "label": _("Armed presence, no interference seen"),
+                    "label": str(armed.LABELS["presence"]),
                     "colour": ARMED_COLOURS["presence"],
                     "info": _(
                         "Armed men were at or near the site at the latest visit, "
@@ -213,13 +214,13 @@ def layers() -> list[dict]:
                 },
                 {
                     "value": "none",
-                    "label": _("No armed presence"),
+                    "label": str(armed.LABELS["none"]),
                     "colour": ARMED_COLOURS["none"],
                     "info": _("No armed group or state security force was seen at the latest visit."),
                 },
                 {
                     "value": "unknown",
-                    "label": _("No data"),
+                    "label": str(armed.LABELS["unknown"]),
                     "colour": ARMED_COLOURS["unknown"],
                     "info": _("The latest visit did not record armed presence."),
                 },
