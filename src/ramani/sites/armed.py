@@ -62,14 +62,12 @@ LABELS = {
 
 def vocabulary() -> list[tuple[str, str, str, str]]:
     """The classes as a vocabulary: (value, French, English, Swahili label), most severe first."""
-    out = []
-    for cls in reversed(CLASSES):
-        labels = []
-        for language in ("fr", "en", "sw"):
-            with translation.override(language):
-                labels.append(str(LABELS[cls]))
-        out.append((cls, *labels))
-    return out
+
+    def label(cls: str, language: str) -> str:
+        with translation.override(language):
+            return str(LABELS[cls])
+
+    return [(cls, label(cls, "fr"), label(cls, "en"), label(cls, "sw")) for cls in reversed(CLASSES)]
 
 
 @dataclass(frozen=True)
