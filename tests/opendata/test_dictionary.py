@@ -128,6 +128,15 @@ def test_vocabularies_are_labelled_in_the_readers_language():
     assert english["pcode"].meaning.startswith("Site code")
 
 
+def test_dictionary_files_are_in_one_language():
+    rows = {(r[0], r[1]): r for r in dictionary.as_rows("en")}
+    assert rows[("sites", "pcode")][2].startswith("Site code") and rows[("sites", "name")][3] == "text"
+    assert "Or = Gold" in rows[("visits", "mineral1")][5]
+    body = dictionary.as_json("sw")
+    sites = {f["name"]: f for f in body["tables"][0]["fields"]}
+    assert sites["name"]["meaning"] == "Jina la mgodi." and sites["name"]["type"] == "maandishi"
+
+
 def test_dictionary_downloads(client, sample):
     client.cookies["django_language"] = "en"
     rows = _csv(client.get("/opendata/dictionary.csv"))

@@ -614,7 +614,21 @@ def undescribed() -> list[tuple[str, str]]:
     return [(t.id, f.name) for t in tables() for f in t.fields if not f.meaning]
 
 
+def _in(language: str | None):
+    from contextlib import nullcontext
+
+    from django.utils import translation
+
+    return translation.override(language) if language else nullcontext()
+
+
 def as_json(language: str | None = None) -> dict:
+    """The dictionary in `language` (default: the active one)."""
+    with _in(language):
+        return _as_json(language)
+
+
+def _as_json(language: str | None) -> dict:
     names = vocabularies(language)
     used = sorted({f.vocabulary for t in tables() for f in t.fields if f.vocabulary})
     return {
@@ -639,7 +653,12 @@ CSV_HEADER = ["table", "field", "meaning", "type", "vocabulary", "values", "hxl"
 
 
 def as_rows(language: str | None = None) -> list[list[str]]:
-    """The dictionary as CSV rows (the header first); a vocabulary's values as `value = label; …`."""
+    """The dictionary as CSV rows in `language` (the header first); a vocabulary's values as `value = label; …`."""
+    with _in(language):
+        return _as_rows(language)
+
+
+def _as_rows(language: str | None) -> list[list[str]]:
     names = vocabularies(language)
     rows = [list(CSV_HEADER)]
     for t in tables():
