@@ -136,6 +136,23 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("RAMANI_ODK_EMAIL", "", "ODK Central web user (e-mail) that may read the form's submissions."),
     Setting("RAMANI_ODK_PASSWORD", "", "That user's password (sent with HTTP Basic auth to that server only)."),
+    Setting(
+        "RAMANI_EMAIL_HOST",
+        "",
+        "SMTP server for the platform's e-mail (password resets). Empty: no e-mail; a network administrator or "
+        "an organisation manager sets a temporary password instead (/cases/members/).",
+    ),
+    Setting("RAMANI_EMAIL_PORT", "587", "SMTP port."),
+    Setting("RAMANI_EMAIL_USER", "", "SMTP user name (empty: no authentication)."),
+    Setting("RAMANI_EMAIL_PASSWORD", "", "SMTP password."),
+    Setting("RAMANI_EMAIL_TLS", "1", "1 = STARTTLS on RAMANI_EMAIL_PORT; 0 = plain SMTP (a local relay only)."),
+    Setting("RAMANI_EMAIL_FROM", "ramani@localhost", "Sender address of the platform's e-mail."),
+    Setting(
+        "RAMANI_PASSWORD_RESET_LIMIT",
+        "5",
+        "Password-reset requests per client address per hour (each web process counts its own); more are "
+        "answered 429.",
+    ),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

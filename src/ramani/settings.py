@@ -227,6 +227,19 @@ AXES_LOCKOUT_CALLABLE = "ramani.web.throttle.locked_out"
 LOGIN_ADDRESS_LIMIT = int(config.get("RAMANI_LOGIN_ADDRESS_LIMIT"))
 AXES_ENABLE_ADMIN = True
 
+# E-mail (password resets) only when RAMANI_EMAIL_HOST is set; without it nothing is ever sent and the reset
+# page sends people to their network administrator or organisation manager (ramani.web.accounts).
+EMAIL_CONFIGURED = bool(config.get("RAMANI_EMAIL_HOST"))
+EMAIL_BACKEND = "django.core.mail.backends." + ("smtp.EmailBackend" if EMAIL_CONFIGURED else "dummy.EmailBackend")
+EMAIL_HOST = config.get("RAMANI_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(config.get("RAMANI_EMAIL_PORT"))
+EMAIL_HOST_USER = config.get("RAMANI_EMAIL_USER")
+EMAIL_HOST_PASSWORD = config.get("RAMANI_EMAIL_PASSWORD")
+EMAIL_USE_TLS = config.get("RAMANI_EMAIL_TLS") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.get("RAMANI_EMAIL_FROM")
+PASSWORD_RESET_LIMIT = int(config.get("RAMANI_PASSWORD_RESET_LIMIT"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -142,3 +142,114 @@ def test_the_public_page_draws_its_charts(live_server_process, browser, page_err
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "kufatilia-charts-360.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def mapped_server(tmp_path_factory):
+    """The demo served, then the bundled boundaries imported (as `make run`: incidents come before boundaries)."""
+    from tests.conftest import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("incident-maps"), sites=150)
+    try:
+        subprocess.run([sys.executable, "-m", "ramani.cli", "import", "boundaries",
+                        "src/ramani/geo/data/cod_adm2_simplified.geojson"], env=server.env, check=True,
+                       capture_output=True)  # fmt: skip
+        yield server
+    finally:
+        server.stop()
+
+
+def wait_for_incident_map(page) -> dict:
+    page.wait_for_function("() => window.ramaniIncidentMap && window.ramaniIncidentMap.ready", timeout=30_000)
+    return page.evaluate("""() => {
+        const map = window.ramaniIncidentMap.map;
+        const drawn = map.queryRenderedFeatures({layers: ['incidents']});
+        return {features: window.ramaniIncidentMap.features,
+                drawn: [...new Set(drawn.map(f => f.properties.pcode))],
+                centre: drawn.length ? map.project(drawn[0].geometry.type === 'Polygon'
+                    ? drawn[0].geometry.coordinates[0][0] : drawn[0].geometry.coordinates[0][0][0]) : null};
+    }""")
+
+
+def click_a_territoire(page) -> str:
+    """Click well inside a drawn territoire (all around the point is that territoire), return the popup's text."""
+    page.locator("#incident-map").scroll_into_view_if_needed()
+    point = page.evaluate("""() => {
+        const map = window.ramaniIncidentMap.map, box = map.getCanvas().getBoundingClientRect();
+        for (let y = 20; y < box.height - 20; y += 6) for (let x = 20; x < box.width - 60; x += 6) {
+            const hit = map.queryRenderedFeatures([[x - 4, y - 4], [x + 4, y + 4]], {layers: ['incidents']});
+            if (new Set(hit.map(f => f.properties.pcode)).size !== 1) continue;  // one territoire all around
+            const inside = (px, py) => map.queryRenderedFeatures([px, py], {layers: ['incidents']}).length > 0;
+            if (!(inside(x - 4, y) && inside(x + 4, y) && inside(x, y - 4) && inside(x, y + 4))) continue;
+            const on = document.elementFromPoint(box.left + x, box.top + y);
+            if (hit.length && on === map.getCanvas()) return {x: box.left + x, y: box.top + y,
+                                                               name: hit[0].properties.territoire,
+                                    count: hit[0].properties.count};
+        }
+        return null;
+    }""")
+    assert point, f"no territoire drawn on {page.url}"
+    page.mouse.click(point["x"], point["y"])
+    try:
+        page.wait_for_selector(".ov-pop h3", timeout=5000)
+    except Exception:
+        page.screenshot(path=str(SHOTS / "incident-map-click-failed.png"))
+        raise
+    text = page.inner_text(".ov-pop")
+    assert point["name"] in text and str(point["count"]) in text
+    return text
+
+
+def test_the_incident_maps_per_territoire(mapped_server, browser, page_errors):
+    import json
+    import urllib.request
+
+    server = mapped_server
+    with urllib.request.urlopen(server.url + "/kufatilia/territoires.geojson", timeout=10) as answer:
+        public = json.loads(answer.read())
+    published = server.sql("SELECT count(*) FROM incidents_incident WHERE published")[0][0]
+    assert public["features"] and sum(f["properties"]["count"] for f in public["features"]) == published
+    for width in (1280, 360):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = page_errors(context.new_page())
+        page.set_default_timeout(20_000)
+        page.goto(server.url + "/kufatilia/")
+        drawn = wait_for_incident_map(page)
+        assert drawn["features"] == len(public["features"]) and drawn["drawn"]
+        assert set(drawn["drawn"]) <= {f["id"] for f in public["features"]}
+        assert "25" in page.inner_text("#incident-map-legend")
+        click_a_territoire(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scroll
+        page.screenshot(path=str(SHOTS / f"kufatilia-map-{width}.png"), full_page=False)
+        context.close()
+    # the webmap's overlay: the same aggregate
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = page_errors(context.new_page())
+    page.set_default_timeout(20_000)
+    page.goto(server.url + "/")
+    page.wait_for_function("() => window.ramani && window.ramani.map", timeout=30_000)
+    page.check("input[name=overlay][value=incidents]")
+    page.wait_for_function("() => window.ramani.overlays && window.ramani.overlays.incidents", timeout=30_000)
+    assert "2–4" in page.inner_text("#legend-incidents")
+    shown = page.evaluate("""() => new Promise(resolve => window.ramani.map.once('idle', () => resolve([...new Set(
+        window.ramani.map.queryRenderedFeatures({layers: ['ov-incidents']}).map(f => f.properties.pcode))])))""")
+    assert shown and set(shown) <= {f["id"] for f in public["features"]}
+    page.screenshot(path=str(SHOTS / "map-incidents-overlay.png"))
+    context.close()
+    # the platform's figures: an officer's choropleth counts only their organisation's incidents
+    slug = server.sql("SELECT o.slug FROM orgs_organisation o JOIN incidents_incident i ON i.organisation_id = o.id "
+                      "GROUP BY o.slug ORDER BY count(*) DESC LIMIT 1")[0][0]  # fmt: skip
+    theirs = server.sql("SELECT count(*) FROM incidents_incident i JOIN orgs_organisation o ON o.id = "
+                        "i.organisation_id WHERE o.slug = ?", slug)[0][0]  # fmt: skip
+    add_user(server, "maps-officer", slug, "field_officer")
+    for width in (1280, 360):
+        context, page = log_in(browser, server, "maps-officer", page_errors)
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(server.url + "/cases/analytics/")
+        wait_for_incident_map(page)
+        scoped = page.evaluate("fetch('/cases/analytics/territoires.geojson').then(r => r.json())")
+        assert scoped["total"] == theirs
+        assert sum(f["properties"]["count"] for f in scoped["features"]) + scoped["unplaced"] == theirs
+        click_a_territoire(page)
+        page.screenshot(path=str(SHOTS / f"cases-analytics-map-{width}.png"))
+        context.close()

@@ -84,6 +84,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "membership": membership,
         "is_admin": membership.role == Role.NETWORK_ADMIN,
         "may_status": may(membership.role, "set_status"),
+        "may_members": may(membership.role, "manage_members"),
         "statuses": Status.choices,
         "verifications": Verification.choices,
         "categories": [(code, categories.label(code, request.LANGUAGE_CODE)) for code in categories.CODES],

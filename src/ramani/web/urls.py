@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ramani.web import cases, dashboard, kufatilia, map_views, site_page, views
+from ramani.web import accounts, cases, dashboard, kufatilia, map_views, site_page, views
 from ramani.web.analysis_page import analysis_page, analysis_table, density_geojson
 from ramani.web.stories import views as stories
 from ramani.web.supplychain_downloads import layer_download
@@ -30,6 +30,8 @@ urlpatterns = [
     path("cases/bulk/", cases.bulk, name="cases-bulk"),
     path("cases/analytics/", cases.analytics, name="cases-analytics"),
     path("cases/analytics/territoires.geojson", cases.analytics_territoires, name="cases-territoires"),
+    path("cases/members/", accounts.members, name="cases-members"),
+    path("cases/members/<int:membership_id>/password/", accounts.temporary_password, name="cases-member-password"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/$", cases.incident_page, name="case"),
     re_path(r"^cases/(?P<report_id>[0-9A-Fa-f]{8})/(?P<verb>[a-z_]{2,30})/$", cases.act, name="case-act"),
     path("kufatilia/", kufatilia.dashboard, name="kufatilia"),
