@@ -43,7 +43,7 @@ def roadblock_analysis(
 
 @router.get(
     "/density",
-    response={200: dict, 422: Invalid},
+    response={200: dict, 400: Error, 422: Invalid},
     summary="Roadblocks per 1,000 km² and per 100 km of road of each admin-2 unit",
 )
 def roadblock_density(
