@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ramani.incidents import categories, workflow
@@ -113,6 +114,7 @@ def incident_page(request: HttpRequest, report_id: str) -> HttpResponse:
     actions = list(incident.actions.select_related("actor", "organisation"))
     for action in actions:
         action.label = workflow.VERB_LABELS.get(action.verb, action.verb)
+        action.changes = _changes(action, request.LANGUAGE_CODE)
     timeline = sorted(
         [("action", a.at, a) for a in actions] + [("message", m.created, m) for m in incident.messages.all()],
         key=lambda item: item[1],
@@ -133,6 +135,40 @@ def incident_page(request: HttpRequest, report_id: str) -> HttpResponse:
         "page": "cases",
     }
     return render(request, "web/cases/incident.html", context)
+
+
+#: the timeline's words for what an action changed (the model's own labels, and the verbs' other values)
+CHANGE_LABELS = {
+    **{f.name: f.verbose_name for f in Incident._meta.get_fields() if hasattr(f, "verbose_name")},
+    "site_id": gettext_lazy("mining site"),
+    "territoire_pcode": gettext_lazy("territoire code"),
+    "organisation": gettext_lazy("organisation"),
+    "verification": gettext_lazy("verification"),
+    "duplicate_of": gettext_lazy("duplicate of"),
+    "accepted": gettext_lazy("accepted"),
+    "closed": gettext_lazy("closed"),
+    "published": gettext_lazy("published"),
+    "kind": gettext_lazy("kind of action"),
+    "on": gettext_lazy("date"),
+}
+
+
+def _changes(action, language: str) -> list[tuple[str, object, object]]:
+    """(label, value before or None, value after) for each field an action changed, in the reader's words."""
+    words = {"status": dict(Status.choices), "verification": dict(Verification.choices),
+             "kind": dict(workflow.ACTION_KINDS)}  # fmt: skip
+
+    def shown(field: str, value):
+        if field == "category" and value:
+            return categories.label(value, language)
+        if field == "published" and isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return words.get(field, {}).get(value, value)
+
+    return [
+        (str(CHANGE_LABELS.get(k, k)), shown(k, action.old[k]) if k in action.old else None, shown(k, v))
+        for k, v in action.new.items()
+    ]
 
 
 def _suggested_sites(incident: Incident, limit: int = 5):
