@@ -79,8 +79,15 @@ def test_admin_is_branded_and_its_models_translated(client, today):
     assert "Ramani : curation" in page and "Django" not in page.split("<body")[1].split("</header>")[0]
     assert "Sites miniers" in page and "Décisions de qualification" in page
     assert "Géographie" in page and "Barrières routières" in page  # the apps' names too
+    sites = client.get("/admin/sites/site/").content.decode()
+    assert "Dernier enregistrement" in sites and "Qualification aujourd’hui" in sites  # the list's columns
+    from ramani.sites.models import Visit
+
+    visit = client.get(f"/admin/sites/visit/{Visit.objects.first().pk}/change/").content.decode()
+    assert "Date de visite" in visit and "Présence armée" in visit and "Enfants de moins de 15 ans" in visit
     client.cookies["django_language"] = "sw"
     assert "Migodi" in client.get("/admin/sites/").content.decode()
+    assert "Tarehe ya ziara" in client.get(f"/admin/sites/visit/{Visit.objects.first().pk}/change/").content.decode()
 
 
 def test_error_pages_are_the_sites_own_and_translated(client, rf):

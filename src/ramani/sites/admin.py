@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ramani.sites import qualification as rules
@@ -63,7 +64,7 @@ class SiteAdmin(SimpleHistoryAdmin):
     inlines = [QualificationInline, VisitInline]
     formfield_overrides = SHORT_TEXT
 
-    @admin.display(description="Qualification today")
+    @admin.display(description=_("Qualification today"))
     def status_today(self, obj: Site) -> str:
         status = obj.status_on(dt.date.today())
         return format_html('<span style="color:{}">●</span> {}', rules.COLOURS[status.status], status.explain())

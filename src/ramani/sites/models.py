@@ -19,12 +19,14 @@ from ramani.sites import qualification as rules
 class Term(models.Model):
     """One value of a controlled vocabulary, with its labels in three languages."""
 
-    vocabulary = models.CharField(max_length=40, db_index=True)
-    value = models.CharField(max_length=255, help_text="The exact text used in IPIS data.")
-    label_fr = models.CharField(max_length=255, blank=True)
-    label_en = models.CharField(max_length=255, blank=True)
-    label_sw = models.CharField(max_length=255, blank=True)
-    reviewed = models.BooleanField(default=True, help_text="False for values first met in an import.")
+    vocabulary = models.CharField(max_length=40, db_index=True, verbose_name=_("vocabulary"))
+    value = models.CharField(max_length=255, help_text=_("The exact text used in IPIS data."), verbose_name=_("value"))
+    label_fr = models.CharField(max_length=255, blank=True, verbose_name=_("French label"))
+    label_en = models.CharField(max_length=255, blank=True, verbose_name=_("English label"))
+    label_sw = models.CharField(max_length=255, blank=True, verbose_name=_("Swahili label"))
+    reviewed = models.BooleanField(
+        default=True, help_text=_("False for values first met in an import."), verbose_name=_("reviewed")
+    )
 
     history = HistoricalRecords()
 
@@ -42,35 +44,39 @@ class Term(models.Model):
 
 
 class Site(models.Model):
-    pcode = models.CharField(max_length=12, unique=True, help_text="codmine + 5 digits")
-    name = models.TextField(blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    location_origin = models.TextField(blank=True)
-    province = models.TextField(blank=True, db_index=True)
-    province_old = models.TextField(blank=True)
-    territoire = models.TextField(blank=True, db_index=True)
-    collectivite = models.TextField(blank=True)
-    groupement = models.TextField(blank=True)
-    village = models.TextField(blank=True)
+    pcode = models.CharField(max_length=12, unique=True, help_text=_("codmine + 5 digits"), verbose_name=_("pcode"))
+    name = models.TextField(blank=True, verbose_name=_("name"))
+    longitude = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    latitude = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    location_origin = models.TextField(blank=True, verbose_name=_("location origin"))
+    province = models.TextField(blank=True, db_index=True, verbose_name=_("province"))
+    province_old = models.TextField(blank=True, verbose_name=_("former province"))
+    territoire = models.TextField(blank=True, db_index=True, verbose_name=_("territoire"))
+    collectivite = models.TextField(blank=True, verbose_name=_("collectivité"))
+    groupement = models.TextField(blank=True, verbose_name=_("groupement"))
+    village = models.TextField(blank=True, verbose_name=_("village"))
     province_pcode = models.CharField(
         max_length=8,
         blank=True,
         db_index=True,
-        help_text="COD-AB admin-1 pcode, from the province name or the boundaries.",
+        help_text=_("COD-AB admin-1 pcode, from the province name or the boundaries."),
+        verbose_name=_("province pcode"),
     )
     adm2_pcode = models.CharField(
         max_length=8,
         blank=True,
         db_index=True,
-        help_text="COD-AB admin-2 pcode the coordinates fall in (after `ramani import boundaries`).",
+        help_text=_("COD-AB admin-2 pcode the coordinates fall in (after `ramani import boundaries`)."),
+        verbose_name=_("territoire pcode"),
     )
-    first_visit_date = models.DateField(null=True, blank=True)
-    last_visit_date = models.DateField(null=True, blank=True, db_index=True)
-    visit_count = models.PositiveIntegerField(default=0)
-    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a real site.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    first_visit_date = models.DateField(null=True, blank=True, verbose_name=_("first record"))
+    last_visit_date = models.DateField(null=True, blank=True, db_index=True, verbose_name=_("latest record"))
+    visit_count = models.PositiveIntegerField(default=0, verbose_name=_("records"))
+    synthetic = models.BooleanField(
+        default=False, help_text=_("Generated demo data, not a real site."), verbose_name=_("synthetic")
+    )
+    created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     # history is read per record (its id): the lookup indexes of the table would only slow bulk imports
     history = HistoricalRecords(
@@ -94,16 +100,16 @@ class Site(models.Model):
 class ImportRun(models.Model):
     """One run of an importer: what was read and what it changed (provenance for every visit)."""
 
-    kind = models.CharField(max_length=40)
-    filename = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    started = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
-    rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    unchanged_count = models.PositiveIntegerField(default=0)
-    warnings = models.JSONField(default=list, blank=True)
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
+    filename = models.CharField(max_length=255, verbose_name=_("file"))
+    sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
+    started = models.DateTimeField(auto_now_add=True, verbose_name=_("started"))
+    finished = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))
+    rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))
+    created_count = models.PositiveIntegerField(default=0, verbose_name=_("created"))
+    updated_count = models.PositiveIntegerField(default=0, verbose_name=_("updated"))
+    unchanged_count = models.PositiveIntegerField(default=0, verbose_name=_("unchanged"))
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("warnings"))
 
     class Meta:
         ordering = ["-started"]
@@ -118,61 +124,85 @@ class Visit(models.Model):
     """One row of the IPIS table: a field visit (or a qualification record) of a site."""
 
     # db_index=False: the (site, visit_date) index serves lookups by site
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="visits", db_index=False)
-    key = models.CharField(
-        max_length=120, unique=True, help_text="Import key: vid, or pcode|date|project when the row has no vid."
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="visits", db_index=False, verbose_name=_("site")
     )
-    row_hash = models.CharField(max_length=40, help_text="Digest of the row as imported, to skip unchanged rows.")
-    import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
+    key = models.CharField(
+        max_length=120,
+        unique=True,
+        help_text=_("Import key: vid, or pcode|date|project when the row has no vid."),
+        verbose_name=_("import key"),
+    )
+    row_hash = models.CharField(
+        max_length=40,
+        help_text=_("Digest of the row as imported, to skip unchanged rows."),
+        verbose_name=_("row digest"),
+    )
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, db_index=False, verbose_name=_("import run")
+    )
     curated = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Fields whose value a curator holds against the imports: field -> the value the last import "
-        "wrote or brought (see ramani.curation).",
+        help_text=_(
+            "Fields whose value a curator holds against the imports: field -> the value the last import "
+            "wrote or brought (see ramani.curation)."
+        ),
+        verbose_name=_("held by a curator"),
     )
 
     vid = models.CharField(
-        max_length=40, null=True, blank=True, help_text="IPIS visit id; unique through `key` (vid:<vid>)."
+        max_length=40,
+        null=True,
+        blank=True,
+        help_text=_("IPIS visit id; unique through `key` (vid:<vid>)."),
+        verbose_name=_("IPIS visit id"),
     )
-    cid = models.CharField(max_length=40, blank=True)
-    ipis_id = models.CharField(max_length=40, blank=True)
-    source = models.TextField(blank=True)
-    project = models.TextField(blank=True)
-    name = models.TextField(blank=True)
-    visit_date = models.DateField()
-    visit_onsite = models.BooleanField(null=True, blank=True)
-    visit_onsite_novisitreason = models.TextField(blank=True)
+    cid = models.CharField(max_length=40, blank=True, verbose_name=_("cid"))
+    ipis_id = models.CharField(max_length=40, blank=True, verbose_name=_("IPIS site id"))
+    source = models.TextField(blank=True, verbose_name=_("source"))
+    project = models.TextField(blank=True, verbose_name=_("project"))
+    name = models.TextField(blank=True, verbose_name=_("site name"))
+    visit_date = models.DateField(verbose_name=_("visit date"))
+    visit_onsite = models.BooleanField(null=True, blank=True, verbose_name=_("on site"))
+    visit_onsite_novisitreason = models.TextField(blank=True, verbose_name=_("why not on site"))
     geom_ewkb = models.TextField(
-        blank=True, help_text="The row's geom, kept only when it differs from longitude/latitude."
+        blank=True,
+        help_text=_("The row's geom, kept only when it differs from longitude/latitude."),
+        verbose_name=_("geometry (EWKB)"),
     )
-    longitude = models.FloatField(null=True, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    location_origin = models.TextField(blank=True)
-    province = models.TextField(blank=True)
-    province_old = models.TextField(blank=True)
-    territoire = models.TextField(blank=True)
-    collectivite = models.TextField(blank=True)
-    groupement = models.TextField(blank=True)
-    village = models.TextField(blank=True)
-    workers_numb = models.IntegerField(null=True, blank=True)
-    access_dry = models.TextField(blank=True)
-    access_wet = models.TextField(blank=True)
-    is_3t_mine = models.BooleanField(null=True, blank=True)
-    is_gold_mine = models.BooleanField(null=True, blank=True)
-    mercury = models.BooleanField(null=True, blank=True)
-    presence = models.BooleanField(null=True, blank=True, help_text="Armed presence")
-    interference = models.BooleanField(null=True, blank=True, help_text="Armed interference")
-    mechanisation = models.TextField(blank=True)
-    state_service1 = models.TextField(blank=True)
-    state_service2 = models.TextField(blank=True)
-    state_service3 = models.TextField(blank=True)
-    state_service4 = models.TextField(blank=True)
-    traceability = models.TextField(blank=True)
-    qualification = models.TextField(blank=True)
-    childunder15 = models.BooleanField(null=True, blank=True)
-    childunder15work = models.TextField(blank=True)
-    women = models.BooleanField(null=True, blank=True)
-    womenwork = models.TextField(blank=True)
+    longitude = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    latitude = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    location_origin = models.TextField(blank=True, verbose_name=_("location origin"))
+    province = models.TextField(blank=True, verbose_name=_("province"))
+    province_old = models.TextField(blank=True, verbose_name=_("former province"))
+    territoire = models.TextField(blank=True, verbose_name=_("territoire"))
+    collectivite = models.TextField(blank=True, verbose_name=_("collectivité"))
+    groupement = models.TextField(blank=True, verbose_name=_("groupement"))
+    village = models.TextField(blank=True, verbose_name=_("village"))
+    workers_numb = models.IntegerField(null=True, blank=True, verbose_name=_("workers"))
+    access_dry = models.TextField(blank=True, verbose_name=_("access in the dry season"))
+    access_wet = models.TextField(blank=True, verbose_name=_("access in the rainy season"))
+    is_3t_mine = models.BooleanField(null=True, blank=True, verbose_name=_("3T mine"))
+    is_gold_mine = models.BooleanField(null=True, blank=True, verbose_name=_("gold mine"))
+    mercury = models.BooleanField(null=True, blank=True, verbose_name=_("mercury"))
+    presence = models.BooleanField(
+        null=True, blank=True, help_text=_("Armed presence"), verbose_name=_("armed presence")
+    )
+    interference = models.BooleanField(
+        null=True, blank=True, help_text=_("Armed interference"), verbose_name=_("armed interference")
+    )
+    mechanisation = models.TextField(blank=True, verbose_name=_("mechanisation"))
+    state_service1 = models.TextField(blank=True, verbose_name=_("state service 1"))
+    state_service2 = models.TextField(blank=True, verbose_name=_("state service 2"))
+    state_service3 = models.TextField(blank=True, verbose_name=_("state service 3"))
+    state_service4 = models.TextField(blank=True, verbose_name=_("state service 4"))
+    traceability = models.TextField(blank=True, verbose_name=_("traceability"))
+    qualification = models.TextField(blank=True, verbose_name=_("qualification"))
+    childunder15 = models.BooleanField(null=True, blank=True, verbose_name=_("children under 15"))
+    childunder15work = models.TextField(blank=True, verbose_name=_("children's tasks"))
+    women = models.BooleanField(null=True, blank=True, verbose_name=_("women"))
+    womenwork = models.TextField(blank=True, verbose_name=_("women's tasks"))
 
     history = HistoricalRecords(no_db_index=["key", "site", "import_run"])  # read per visit (its id)
 
@@ -205,11 +235,13 @@ def split_list(text: str) -> list[str]:
 class VisitMineral(models.Model):
     """Mineral slot 1-3 of a visit, with where it is sold and where it ends up."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="mineral_slots", db_index=False)
-    position = models.PositiveSmallIntegerField()
-    mineral = models.TextField(blank=True)
-    selling_points = models.TextField(blank=True)
-    final_destination = models.TextField(blank=True)
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="mineral_slots", db_index=False, verbose_name=_("visit")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("slot"))
+    mineral = models.TextField(blank=True, verbose_name=_("mineral"))
+    selling_points = models.TextField(blank=True, verbose_name=_("selling points"))
+    final_destination = models.TextField(blank=True, verbose_name=_("final destination"))
 
     history = HistoricalRecords()
 
@@ -238,20 +270,22 @@ class VisitArmedGroup(models.Model):
         "pit_ownership",
     )
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="armed_groups", db_index=False)
-    position = models.PositiveSmallIntegerField()
-    name = models.TextField(blank=True)
-    type = models.TextField(blank=True)
-    frequency = models.TextField(blank=True)
-    taxation = models.BooleanField(null=True, blank=True)
-    commerce_taxation = models.BooleanField(null=True, blank=True)
-    entrance_taxation = models.BooleanField(null=True, blank=True)
-    monopoly = models.BooleanField(null=True, blank=True)
-    buying_minerals = models.BooleanField(null=True, blank=True)
-    digging = models.BooleanField(null=True, blank=True)
-    forced_labour = models.BooleanField(null=True, blank=True)
-    pillaging = models.BooleanField(null=True, blank=True)
-    pit_ownership = models.BooleanField(null=True, blank=True)
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="armed_groups", db_index=False, verbose_name=_("visit")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("slot"))
+    name = models.TextField(blank=True, verbose_name=_("armed group"))
+    type = models.TextField(blank=True, verbose_name=_("type"))
+    frequency = models.TextField(blank=True, verbose_name=_("frequency"))
+    taxation = models.BooleanField(null=True, blank=True, verbose_name=_("taxation"))
+    commerce_taxation = models.BooleanField(null=True, blank=True, verbose_name=_("taxation of trade"))
+    entrance_taxation = models.BooleanField(null=True, blank=True, verbose_name=_("entrance fee"))
+    monopoly = models.BooleanField(null=True, blank=True, verbose_name=_("monopoly"))
+    buying_minerals = models.BooleanField(null=True, blank=True, verbose_name=_("buying minerals"))
+    digging = models.BooleanField(null=True, blank=True, verbose_name=_("digging"))
+    forced_labour = models.BooleanField(null=True, blank=True, verbose_name=_("forced labour"))
+    pillaging = models.BooleanField(null=True, blank=True, verbose_name=_("pillaging"))
+    pit_ownership = models.BooleanField(null=True, blank=True, verbose_name=_("pit ownership"))
 
     history = HistoricalRecords()
 
@@ -271,18 +305,19 @@ class VisitArmedGroup(models.Model):
 class Qualification(models.Model):
     """A dated qualification decision for a site (from an IPIS row or entered by a curator)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="qualifications")
-    status = models.CharField(max_length=8, choices=rules.STATUS_CHOICES)
-    date = models.DateField(help_text="Date the status was decided or published.")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("site"))
+    status = models.CharField(max_length=8, choices=rules.STATUS_CHOICES, verbose_name=_("status"))
+    date = models.DateField(help_text=_("Date the status was decided or published."), verbose_name=_("date"))
     visit = models.OneToOneField(
         Visit,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="qualification_decision",
-        help_text="The IPIS row this decision was read from, if any.",
+        help_text=_("The IPIS row this decision was read from, if any."),
+        verbose_name=_("visit"),
     )
-    reference = models.TextField(blank=True, help_text="Decree, directory or document.")
+    reference = models.TextField(blank=True, help_text=_("Decree, directory or document."), verbose_name=_("reference"))
 
     history = HistoricalRecords(no_db_index=["site"])  # read per decision (its id) or visit
 
