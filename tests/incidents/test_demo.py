@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from ramani.cli import main
+from ramani.incidents import demo
 from ramani.incidents.models import Incident, IncidentAction
 from ramani.orgs.models import Membership, Organisation
 
@@ -23,6 +24,9 @@ def test_demo_makes_a_network_and_incident_histories():
         assert incident.verification == "confirmed" and incident.title
         verbs = list(incident.actions.values_list("verb", flat=True))
         assert verbs[0] == "receive" and "publish" in verbs and verbs.index("verify") < verbs.index("publish")
+        assert incident.title == demo.TITLES[incident.category][incident.language]  # in the reporter's language
+    titled = Incident.objects.exclude(title="").values_list("language", flat=True).distinct()
+    assert set(titled) == {"fr", "en", "sw"}
     assert IncidentAction.objects.filter(verb="receive").count() == 60
     span = Incident.objects.order_by("created").values_list("created", flat=True)
     assert (span.last() - span.first()).days > 180  # spread over the last two years

@@ -31,16 +31,24 @@ WORDS = {
     "industrial": ["Mgogoro kati ya kampuni na wachimbaji", "Expulsion des creuseurs par une société"],
     "other": ["Hali ni ngumu mgodini", "Problème au site minier"],
 }
-TITLES = {
-    "violence": "Armed men took miners' gold",
-    "accident": "A pit collapsed and injured diggers",
-    "corruption": "Illegal taxes asked of diggers",
-    "roadblock": "A new roadblock taxes every load",
-    "child_labour": "Children seen working at the site",
-    "environment": "Mercury poured into the river",
-    "industrial": "Dispute between a company and diggers",
-    "other": "Difficulties at the mining site",
-}
+TITLES = {  # the public one-line title, written in the reporter's language (fr, en, sw) as an officer would
+    "violence": {"fr": "Des hommes armés ont pris l'or des creuseurs", "en": "Armed men took miners' gold",
+                 "sw": "Watu wenye silaha walichukua dhahabu ya wachimbaji"},
+    "accident": {"fr": "Un puits s'est effondré, des creuseurs blessés", "en": "A pit collapsed and injured diggers",
+                 "sw": "Shimo limeanguka na kuwaumiza wachimbaji"},
+    "corruption": {"fr": "Taxes illégales exigées des creuseurs", "en": "Illegal taxes asked of diggers",
+                   "sw": "Kodi zisizo halali zinadaiwa kwa wachimbaji"},
+    "roadblock": {"fr": "Une nouvelle barrière taxe chaque charge", "en": "A new roadblock taxes every load",
+                  "sw": "Kizuizi kipya kinatoza kila mzigo"},
+    "child_labour": {"fr": "Des enfants travaillent sur le site", "en": "Children seen working at the site",
+                     "sw": "Watoto wanaonekana wakifanya kazi mgodini"},
+    "environment": {"fr": "Du mercure déversé dans la rivière", "en": "Mercury poured into the river",
+                    "sw": "Zebaki inamwagwa mtoni"},
+    "industrial": {"fr": "Conflit entre une société et des creuseurs", "en": "Dispute between a company and diggers",
+                   "sw": "Mgogoro kati ya kampuni na wachimbaji"},
+    "other": {"fr": "Difficultés sur le site minier", "en": "Difficulties at the mining site",
+              "sw": "Matatizo kwenye mgodi"},
+}  # fmt: skip
 
 
 @dataclass
@@ -162,7 +170,8 @@ def _history(incident: Incident, rng: random.Random, staff, network_admin, by_or
     if roll < 0.2:
         return  # being checked
     workflow.verify(incident, officer, "confirmed", "confirmed by a visit (synthetic)")
-    workflow.correct(incident, officer, title=TITLES[incident.category])
+    titles = TITLES[incident.category]
+    workflow.correct(incident, officer, title=titles.get(incident.language, titles["fr"]))
     for _ in range(rng.randint(0, 2)):
         workflow.record_action(incident, officer, rng.choice(list(workflow.ACTION_KINDS)),
                                incident.occurred_on or timezone.localdate(), "synthetic action")  # fmt: skip
