@@ -156,6 +156,9 @@ def mapped_server(tmp_path_factory):
                        capture_output=True)  # fmt: skip
         yield server
     finally:
+        if server.proc is not None:  # a loaded machine may take more than stop()'s 10 s to end the workers
+            server.proc.terminate()
+            server.proc.wait(60)
         server.stop()
 
 

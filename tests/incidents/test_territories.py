@@ -169,6 +169,9 @@ def served(tmp_path_factory):
                        check=True, capture_output=True)  # fmt: skip
         yield server
     finally:
+        if server.proc is not None:  # a loaded machine may take more than stop()'s 10 s to end the workers
+            server.proc.terminate()
+            server.proc.wait(60)
         server.stop()
 
 
