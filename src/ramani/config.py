@@ -150,8 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "RAMANI_PASSWORD_RESET_LIMIT",
         "5",
-        "Password-reset requests per client address per hour (each web process counts its own); more are "
-        "answered 429.",
+        "Password-reset requests per client address per hour (each web process counts its own); more get 429.",
     ),
 )
 
