@@ -4,13 +4,17 @@ organisations, a network administrator, an anonymous visitor and a stranger; out
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
+from django.core.mail.backends import locmem
 
-from ramani.orgs.models import Membership
+from ramani.orgs.models import Membership, Organisation
+from ramani.orgs.roles import Role
+from ramani.web import accounts
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long passphrase 12"  # the conftest's
@@ -122,6 +126,8 @@ def test_a_reset_by_email_never_tells_whether_an_account_exists(client, network,
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     assert known.status_code == 302
     assert client.get(known["Location"]).content == client.get(unknown["Location"]).content
+    for thread in accounts.PENDING:
+        thread.join(10)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["officer@example.org"]
     message = mail.outbox[0]
     assert "alpha_officer" in message.body and "\n" not in message.subject
@@ -142,3 +148,78 @@ def test_reset_requests_are_throttled_per_address(client, network, settings):
     assert answers == [302, 302, 302, 429, 429]
     other = client.post("/accounts/password_reset/", {"email": "x@example.org"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 302
+
+
+class _HeldMail(locmem.EmailBackend):
+    """A mail server that does not answer until the test lets it."""
+
+    release = threading.Event()
+    entered = threading.Event()
+
+    def send_messages(self, messages):
+        _HeldMail.entered.set()
+        assert _HeldMail.release.wait(10)
+        return super().send_messages(messages)
+
+
+def test_the_reset_answer_does_not_wait_for_the_mail_server(client, network, settings):
+    """Answering after the mail server would tell by the time taken that the account exists."""
+    settings.EMAIL_CONFIGURED = True
+    settings.EMAIL_BACKEND = f"{__name__}._HeldMail"
+    _HeldMail.release.clear()
+    _HeldMail.entered.clear()
+    network.alpha_officer.email = "officer@example.org"
+    network.alpha_officer.save()
+    try:
+        answer = client.post("/accounts/password_reset/", {"email": "officer@example.org"})
+        assert answer.status_code == 302  # answered while the mail server still holds the message
+        assert _HeldMail.entered.wait(10) and mail.outbox == []
+    finally:
+        _HeldMail.release.set()
+    for thread in accounts.PENDING:
+        thread.join(10)
+    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+
+
+def test_reset_requests_for_one_address_are_throttled_from_any_client(client, network, settings):
+    settings.EMAIL_CONFIGURED = True
+    settings.PASSWORD_RESET_LIMIT = 2
+    answers = [
+        client.post(
+            "/accounts/password_reset/", {"email": "Officer@Example.org"}, REMOTE_ADDR=f"10.0.1.{i}"
+        ).status_code
+        for i in range(4)
+    ]
+    assert answers == [302, 302, 429, 429]
+
+
+@pytest.mark.parametrize("kind", ["superuser", "staff", "network_admin", "manager"])
+def test_a_manager_cannot_reset_an_equal_or_higher_account_placed_in_their_organisation(client, network, kind):
+    """A reset must never be a way up: a manager's own organisation may hold an account above them."""
+    User = get_user_model()
+    target = User.objects.create_user(f"high_{kind}", password=PASSWORD)
+    if kind in ("superuser", "staff"):
+        target.is_staff = True
+        target.is_superuser = kind == "superuser"
+        target.save()
+    role = {"network_admin": Role.NETWORK_ADMIN, "manager": Role.MANAGER}.get(kind, Role.FIELD_OFFICER)
+    alpha = Membership.objects.get(user=network.alpha_manager).organisation
+    member = Membership.objects.create(user=target, organisation=alpha, role=role)
+    client.force_login(network.alpha_manager)
+    assert f"high_{kind}" not in client.get("/cases/members/").content.decode()
+    assert client.post(f"/cases/members/{member.pk}/password/").status_code == 404
+    target.refresh_from_db()
+    assert target.check_password(PASSWORD)
+
+
+def test_the_administrator_cannot_reset_another_administrator_or_a_superuser(client, network):
+    User = get_user_model()
+    other_org = Organisation.objects.exclude(pk=Membership.objects.get(user=network.admin).organisation_id).first()
+    for name, superuser in (("second_admin", False), ("root", True)):
+        target = User.objects.create_user(name, password=PASSWORD, is_superuser=superuser, is_staff=superuser)
+        role = Role.NETWORK_ADMIN if not superuser else Role.FIELD_OFFICER
+        member = Membership.objects.create(user=target, organisation=other_org, role=role)
+        client.force_login(network.admin)
+        assert client.post(f"/cases/members/{member.pk}/password/").status_code == 404, name
+        target.refresh_from_db()
+        assert target.check_password(PASSWORD)

@@ -1,5 +1,7 @@
-"""Who may look after whose account: a network administrator every member of the network, an organisation
-manager the members of their own organisation; nobody else anyone. One rule, read by the pages."""
+"""Who may look after whose account: a network administrator the managers, field officers and analysts of the
+network, an organisation manager the field officers and analysts of their own organisation; nobody else anyone.
+Only a lower role is within reach, never a network administrator nor a staff or superuser account (the Django
+admin): a reset must never be a way up. One rule, read by the pages."""
 
 from __future__ import annotations
 
@@ -14,6 +16,13 @@ from ramani.orgs.roles import Role, may
 log = logging.getLogger("ramani.orgs")
 
 
+#: role -> the roles strictly below it, whose accounts it may look after
+BELOW: dict[str, tuple[str, ...]] = {
+    Role.NETWORK_ADMIN: (Role.MANAGER, Role.FIELD_OFFICER, Role.ANALYST),
+    Role.MANAGER: (Role.FIELD_OFFICER, Role.ANALYST),
+}
+
+
 class NotManageable(Exception):
     """The member is outside the person's reach (answered as if they did not exist)."""
 
@@ -23,7 +32,11 @@ def manageable(user):
     mine = membership_of(user)
     if mine is None or not may(mine.role, "manage_members"):
         return Membership.objects.none()
-    members = Membership.objects.select_related("user", "organisation").order_by("organisation__name", "user__username")
+    members = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(role__in=BELOW.get(mine.role, ()), user__is_staff=False, user__is_superuser=False)
+        .order_by("organisation__name", "user__username")
+    )
     if mine.role == Role.NETWORK_ADMIN:
         return members
     return members.filter(organisation_id=mine.organisation_id)
