@@ -299,3 +299,22 @@ def test_central_csv_zip_export(tmp_path, sites):
     bad = central_csv_zip(tmp_path / "bad.zip", main_rows, [dict(minerals[0], PARENT_KEY="uuid:nope")], [])
     r = run("import", "odk", bad)
     assert r.exit_code == 1 and "PARENT_KEY that is not in the export" in r.output
+
+
+@pytest.mark.parametrize("lying", [False, True])
+def test_a_zip_bomb_is_refused_before_it_fills_memory(tmp_path, monkeypatch, lying):
+    """A few kB that unpack past the cap: refused with a clear error, whether or not the zip's directory tells."""
+    import zipfile
+
+    monkeypatch.setattr(odk, "MAX_UNZIPPED", 2**20)
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("FORM.csv", "SubmissionDate,KEY\n" + "x" * (4 * 2**20))
+    if lying:  # the central directory says 10 bytes: zipfile stops there and finds the CRC wrong
+        data = bytearray(path.read_bytes())
+        cd = data.rfind(b"PK\x01\x02")
+        data[cd + 24 : cd + 28] = (10).to_bytes(4, "little")
+        path.write_bytes(bytes(data))
+    assert path.stat().st_size < 20_000
+    with pytest.raises(odk.ODKError, match="not a zip file" if lying else "unpacks to more than 1 MB"):
+        odk.read_csv_export(path)

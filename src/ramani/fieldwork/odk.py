@@ -125,15 +125,30 @@ def _answers(record: dict[str, str]) -> dict[str, Any]:
     return out
 
 
+#: what an export may unpack to, all its CSV files together (Central's exports of a few thousand visits are a few MB)
+MAX_UNZIPPED = 512 * 2**20
+
+
 def read_csv_export(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """Rows in the OData shape from Central's CSV zip export (or its root CSV alone), and warnings."""
     tables: dict[str, list[dict[str, str]]] = {}
     if path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as z:
-                for name in z.namelist():
-                    if name.lower().endswith(".csv") and "/" not in name.strip("/"):
-                        tables[name] = _csv_table(name, z.read(name))
+                left = MAX_UNZIPPED
+                for info in z.infolist():
+                    name = info.filename
+                    if not (name.lower().endswith(".csv") and "/" not in name.strip("/")):
+                        continue
+                    # a zip bomb is refused before it is read (the sizes in the directory could lie: read capped)
+                    if info.file_size > left:
+                        raise ODKError(f"{path.name}: {name} unpacks to more than {MAX_UNZIPPED // 2**20} MB in all")
+                    with z.open(info) as member:
+                        data = member.read(left + 1)
+                    if len(data) > left:
+                        raise ODKError(f"{path.name}: {name} unpacks to more than {MAX_UNZIPPED // 2**20} MB in all")
+                    left -= len(data)
+                    tables[name] = _csv_table(name, data)
         except zipfile.BadZipFile:
             raise ODKError(f"{path.name}: not a zip file") from None
     else:
