@@ -90,6 +90,7 @@ def serve(host: str, port: int, workers: int | None) -> None:
 
     if "django_migrations" not in connection.introspection.table_names():
         raise click.ClickException(_no_database())
+    connection.close()  # never fork gunicorn's workers with an open connection: they would share its socket
     from gunicorn.app.base import BaseApplication
 
     from ramani import config
