@@ -1,6 +1,7 @@
 """End to end through a REAL Kannel: fakesmsc (a simulated phone network) -> bearerbox -> smsbox
 -> Ramani's get-url; replies from Ramani's outbox worker -> smsbox sendsms -> bearerbox -> fakesmsc."""
 
+import datetime as dt
 import secrets
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LiveServer, free_port
+
+TODAY = dt.date.today().isoformat()  # `ramani demo` loads synthetic prices up to today: the survey is as recent
 
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
 PHONE = "243812345678"
@@ -125,7 +128,7 @@ def kannel_stack(tmp_path):
     )
     prices = tmp_path / "prices.csv"
     prices.write_text(
-        "mineral,market,unit,currency,price,date,source\nor,Bukavu,g,USD,62.50,2026-11-25,Comptoir survey\n",
+        f"mineral,market,unit,currency,price,date,source\nor,Bukavu,g,USD,62.50,{TODAY},Comptoir survey\n",
         encoding="utf-8",
     )
     subprocess.run([*cli, "import", "prices", str(prices)], env=server.env, check=True, capture_output=True)
@@ -156,7 +159,7 @@ def test_a_basic_phone_talks_to_ramani_through_kannel(kannel_stack):
     assert got[0].startswith("Ramani: tuma KUFATILIA")
     phone.send("matokeo dhahabu")
     got = phone.wait_for(2)
-    assert "Dhahabu: 62.5 USD/g Bukavu, 2026-11-25" in got[1]
+    assert f"Dhahabu: 62.5 USD/g Bukavu, {TODAY}" in got[1]  # today's survey, not the demo's synthetic price
     # the number is stored only hashed and sealed; nothing in the logs of Ramani shows it
     rows = server.sql("SELECT sender_hash, text, status FROM sms_inbound ORDER BY id")
     assert [r[1:] for r in rows] == [("msaada", "processed"), ("matokeo dhahabu", "processed")]
