@@ -97,7 +97,8 @@ def test_serve_answers_on_the_root_and_admin(tmp_path, live_database):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/about/", timeout=5) as resp:
             assert ">40<" in resp.read().decode()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=5) as resp:
-            assert resp.status == 200 and "Django" in resp.read().decode()
+            page = resp.read().decode()
+            assert resp.status == 200 and "| Ramani</title>" in page and 'name="password"' in page
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/admin/css/base.css", timeout=5) as resp:
             assert resp.status == 200
     finally:
