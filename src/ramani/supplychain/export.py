@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any, Callable
 
 import shapely
 
@@ -51,8 +52,13 @@ def rows(layer: Layer, qs=None) -> list[tuple[dict, object]]:
     return out
 
 
-def export_layer(name: str, path: Path) -> int:
-    """Write the layer `name` to `path` in the format its suffix names; returns how many features."""
+def _same(value):
+    return value
+
+
+def export_layer(name: str, path: Path, csv_cell: Callable[[Any], Any] = _same) -> int:
+    """Write the layer `name` to `path` in the format its suffix names; returns how many features. `csv_cell`
+    passes each CSV cell (a public download gives the spreadsheet guard; the curator's export stays lossless)."""
     layer = LAYERS[name]
     path = Path(path)
     suffix = path.suffix.lower()
@@ -66,9 +72,9 @@ def export_layer(name: str, path: Path) -> int:
             w.writerow([*layer.columns, WKT, *layer.derived])
             w.writerows(
                 [
-                    *(r[n] for n in layer.columns),
+                    *(csv_cell(r[n]) for n in layer.columns),
                     shapely.to_wkt(g, rounding_precision=-1),
-                    *(r[n] for n in layer.derived),
+                    *(csv_cell(r[n]) for n in layer.derived),
                 ]
                 for r, g in records
             )

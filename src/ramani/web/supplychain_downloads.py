@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from ramani.opendata.exports import neutralise
 from ramani.supplychain.export import FORMATS, export_layer
 from ramani.supplychain.formats import LAYERS
 
@@ -29,7 +30,7 @@ def layer_download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     folder = Path(tempfile.mkdtemp(prefix="ramani-layer-"))
     try:
         path = folder / f"ramani-{name}{suffix}"
-        export_layer(name, path)
+        export_layer(name, path, csv_cell=neutralise)  # a formula in a name never runs in a spreadsheet
         data = path.read_bytes()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
