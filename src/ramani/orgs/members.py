@@ -18,8 +18,8 @@ log = logging.getLogger("ramani.orgs")
 
 #: role -> the roles strictly below it, whose accounts it may look after
 BELOW: dict[str, tuple[str, ...]] = {
-    Role.NETWORK_ADMIN: (Role.MANAGER, Role.FIELD_OFFICER, Role.ANALYST),
-    Role.MANAGER: (Role.FIELD_OFFICER, Role.ANALYST),
+    "network_admin": ("manager", "field_officer", "analyst"),
+    "manager": ("field_officer", "analyst"),
 }
 
 
