@@ -209,3 +209,19 @@ def test_every_collection_of_the_demo_is_described(live_server_process):
         if gaps or not names:
             missing[c["id"]] = gaps or "no items in the demo"
     assert not missing, f"properties without a dictionary entry: {missing}"
+
+
+def test_the_open_data_page_offers_every_other_layer_and_each_link_answers(client, sample):
+    """Roadblocks, incidents and the supply-chain layers are downloadable from /opendata/, not only through
+    the API or the map."""
+    page = client.get("/opendata/").content.decode()
+    section = page[page.index('id="downloads"') :]
+    links = re.findall(r'<a href="([^"]+)" download>', section)
+    for cid in ogcapi.COLLECTIONS:
+        if cid in ("sites", "visits"):
+            continue
+        mine = [h for h in links if cid in h or cid.replace("_", "-") in h]
+        assert mine, cid
+        for href in mine:
+            response = client.get(href.replace("&amp;", "&"))
+            assert response.status_code == 200, href

@@ -158,6 +158,31 @@ def _downloads() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return out
 
 
+def _layer_downloads() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(collection title, collection id, [(href, label)]) of the other domains' layers: the supply-chain layers'
+    files (csv, geojson, gpkg) and, for every layer, its OGC API items as GeoJSON."""
+    from django.urls import reverse
+
+    from ramani.supplychain.export import FORMATS
+    from ramani.supplychain.formats import LAYERS
+
+    files = {
+        layer.collection: [
+            (reverse("supplychain-download", args=[name, f.lstrip(".")]), FORMAT_LABELS.get(f.lstrip("."), f))
+            for f in FORMATS
+        ]
+        for name, layer in LAYERS.items()
+    }
+    out = []
+    for cid, c in ogcapi.COLLECTIONS.items():
+        if cid in exports.COLLECTIONS:
+            continue  # sites and visits: the downloads above
+        title = collection_text(cid, c.title)[0]
+        ogc = f"{reverse('ogc-landing')}collections/{cid}/items?f=json&limit=10000"
+        out.append((title, cid, files.get(cid) or [(ogc, gettext("GeoJSON (OGC API)"))]))
+    return out
+
+
 def opendata_page(request: HttpRequest) -> HttpResponse:
     from ramani.sites.models import Site
 
@@ -170,6 +195,7 @@ def opendata_page(request: HttpRequest) -> HttpResponse:
         {
             "page": "opendata",
             "downloads": _downloads(),
+            "layer_downloads": _layer_downloads(),
             "hxl_collections": hxl.COLLECTIONS,
             "sites": Site.objects.count(),
             **field_visits.counts(),
