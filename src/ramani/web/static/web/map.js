@@ -120,29 +120,9 @@
   $("info").addEventListener("click", function (e) { if (e.target.id === "info-close") closeInfo(); });
 
   /* ---- map style for a layer ---- */
-  function colourExpression(layer) {
-    var expr = ["match", ["coalesce", ["get", layer.property], -1]], fallback = "#bdbdbd";
-    layer.classes.forEach(function (c) {
-      if (c.value === null) fallback = c.colour; else expr.push(c.value, c.colour);
-    });
-    expr.push(fallback);
-    return expr;
-  }
-  function radiusExpression(layer) {
-    var base = ["interpolate", ["linear"], ["zoom"], 4, 2.2, 8, 4, 12, 6.5, 16, 9];
-    if (layer.id !== "workers") return base;
-    var scale = ["match", ["get", "w"]];
-    layer.classes.forEach(function (c) { scale.push(c.value, c.radius); });
-    scale.push(1);
-    return ["interpolate", ["linear"], ["zoom"], 4, ["*", 2, scale], 8, ["*", 3.5, scale], 12, ["*", 5.5, scale], 16, ["*", 8, scale]];
-  }
-  function sortExpression(layer) {
-    /* draw the most telling class on top: the legend lists classes from most to least */
-    var expr = ["match", ["coalesce", ["get", layer.property], -1]], n = layer.classes.length;
-    layer.classes.forEach(function (c, i) { if (c.value !== null) expr.push(c.value, n - i); });
-    expr.push(0);
-    return expr;
-  }
+  /* the classes' expressions: one definition, shared with the site page and the story maps (sitelayers.js) */
+  var colourExpression = window.RamaniLayers.colour, radiusExpression = window.RamaniLayers.radius,
+    sortExpression = window.RamaniLayers.sort;
   function applyLayer() {
     var map = state.map, layer = currentLayer();
     if (!map || !map.getLayer("sites")) return;
