@@ -35,5 +35,8 @@ lint: install
 clean:
 	rm -rf var .pytest_cache
 
+# The maintainer's catalog update: Django's makemessages/compilemessages need GNU gettext (serving the
+# committed .mo files does not). Then: scripts/i18n todo --json, fill FILE.json, check (docs/translations.md).
 i18n: install
+	@command -v xgettext >/dev/null && command -v msgfmt >/dev/null || { echo "make i18n needs GNU gettext (xgettext, msgmerge, msgfmt): sudo apt-get install gettext" >&2; exit 1; }
 	$(BIN)/python scripts/i18n update
