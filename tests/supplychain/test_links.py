@@ -77,3 +77,31 @@ def test_rebuild_replaces_links_when_points_go():
     assert links.rebuild() == 1
     p.delete()
     assert SiteLink.objects.count() == 0 and links.rebuild() == 0
+
+
+def test_a_visit_import_refreshes_the_links_of_the_sites_it_touched(tmp_path, sample_rows, today):
+    """Import visits, change one visit's selling-point text, re-import the file: the link follows the text, and
+    the sites the import did not touch keep their links as they were."""
+    from ramani.sites.ipis_import import import_ipis
+    from tests.conftest import write_table
+
+    mpama = point("depot", "Dépôt Mpama", "Ndjingala")
+    mubi = point("point_of_sale", "Vente Mubi centre", "Mubi")
+    row = next(i for i, r in enumerate(sample_rows) if r["vid"] == "4410")  # Kalimbi, 2016
+    sample_rows[row]["selling_points_mineral1"] = "Depot Mpama"
+    import_ipis(write_table(tmp_path / "v1.csv", sample_rows), today=today)
+    kalimbi = Site.objects.get(pcode=sample_rows[row]["pcode"])
+    first = SiteLink.objects.get(site=kalimbi, role="selling_points")
+    assert (first.point_id, first.method, first.text) == (mpama.id, "name", "Depot Mpama")
+
+    other = Site.objects.exclude(pk=kalimbi.pk).first()
+    kept = SiteLink.objects.create(
+        point=mubi, site=other, role="selling_points", text="kept", method="name", score=100, visits=1
+    )
+    sample_rows[row]["selling_points_mineral1"] = "Mubi"  # now names a locality, not the depot
+    sample_rows[row]["selling_points_mineral2"] = ""
+    result = import_ipis(write_table(tmp_path / "v2.csv", sample_rows), today=today)
+    assert result.updated == 1
+    now = SiteLink.objects.get(site=kalimbi, role="selling_points")
+    assert (now.point_id, now.method, now.matched) == (mubi.id, "locality", "Mubi")
+    assert SiteLink.objects.filter(pk=kept.pk).exists()  # a site the import did not touch keeps its link

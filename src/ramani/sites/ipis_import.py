@@ -308,6 +308,9 @@ class _Importer:
         self.inserted_sites += self.new_sites.insert(self.now)
         site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
         site_refresh.assign_admin_codes(sorted(self.touched_sites.union(self.inserted_sites)))
+        from ramani.supplychain import links  # the trade points these sites' visits name
+
+        links.refresh(self.touched_sites.union(self.inserted_sites))
         copy_to_history(Site, "id", self.inserted_sites, "+", self.reason, self.now)
         copy_to_history(Site, "id", sorted(self.touched_sites - set(self.inserted_sites)), "~", self.reason, self.now)
         merger = self.merger

@@ -10,7 +10,7 @@ Each comma- or semicolon-separated place a visit names is matched, first rule th
    found in the text: 100 when it is there as written, accents and case aside).
 Anything else stays unmatched. Every link keeps the words matched, the rule, what it matched and the score,
 so that a reader sees a match as a match. `rebuild` replaces every link (after trade-point imports, and by
-`ramani link trade-points` after visit imports).
+`ramani link-sites`); `refresh` those of the sites a visit import (IPIS file or survey) wrote.
 """
 
 from __future__ import annotations
@@ -105,11 +105,35 @@ def places_named(text: str) -> list[str]:
 
 def rebuild() -> int:
     """Replace every site link from the visits as they are now; returns how many links there are."""
+    return _replace(None)
+
+
+#: above this many sites a refresh rebuilds every link (the same answer, without a huge IN list)
+REFRESH_ALL_ABOVE = 5000
+
+
+def refresh(site_ids) -> int:
+    """Replace the links of these sites (those whose visits an import wrote or changed) from their visits as
+    they are now, leaving the others' alone; returns how many links these sites now have. Called by the visit
+    imports (ramani.sites.ipis_import, which the survey imports go through). Returns how many links it wrote
+    (every site's, when there were too many sites to name and it rebuilt them all)."""
+    site_ids = sorted(set(site_ids))
+    if not site_ids or not TradePoint.objects.exists():
+        return 0  # no trade point, no link to make (and none to keep: a link needs its point)
+    if len(site_ids) > REFRESH_ALL_ABOVE:
+        return rebuild()
+    return _replace(site_ids)
+
+
+def _replace(site_ids: list[int] | None) -> int:
     points = list(TradePoint.objects.values("id", "kind", "name", "locality", "adm2_pcode"))
     matchers = {role: Matcher([p for p in points if p["kind"] in kinds]) for role, kinds in ROLES.items()}
     links: dict[tuple[int, int, str], _Link] = {}
     if points:
-        slots = VisitMineral.objects.values_list(
+        slots = VisitMineral.objects.all()
+        if site_ids is not None:
+            slots = slots.filter(visit__site_id__in=site_ids)
+        slots = slots.values_list(
             "visit_id", "visit__site_id", "visit__visit_date", "mineral", "selling_points", "final_destination"
         )
         for visit_id, site_id, date, mineral, selling, destination in slots.iterator(chunk_size=5000):
@@ -142,6 +166,7 @@ def rebuild() -> int:
         if link.match is not None
     ]
     with transaction.atomic():
-        SiteLink.objects.all().delete()
+        stale = SiteLink.objects.all() if site_ids is None else SiteLink.objects.filter(site_id__in=site_ids)
+        stale.delete()
         SiteLink.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
