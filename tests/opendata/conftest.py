@@ -1,6 +1,6 @@
 import pytest
 
-from ramani.opendata import cache, rows
+from ramani.opendata import cache, query, rows
 
 
 @pytest.fixture(autouse=True)
@@ -10,7 +10,11 @@ def _fresh_answers():
     cache.store.clear()
     rows.counts.clear()
     rows.anchors.clear()
+    rows.steps.clear()
+    query._spelt.clear()
     yield
     cache.store.clear()
     rows.counts.clear()
     rows.anchors.clear()
+    rows.steps.clear()
+    query._spelt.clear()

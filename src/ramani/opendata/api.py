@@ -250,7 +250,11 @@ def list_visits(
     offset: int = Query(0, ge=0, le=10_000_000),
 ):
     params = _params(filters)
-    return _page(request, "visits", params, query.filter_visits(params), limit, offset, rows.visit_records)
+
+    def results(qs, offset: int, limit: int, key: tuple) -> list:
+        return rows.visit_records(qs, offset, limit, key, fragments=True)  # serialised by orjson only
+
+    return _page(request, "visits", params, query.filter_visits(params), limit, offset, results)
 
 
 @api.get(

@@ -276,7 +276,9 @@ def _int(params: dict, name: str, default: int, low: int, high: int) -> int:
     return query.parse_int(name, text, low, high)
 
 
-def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
+def items(base: str, collection_id: str, params: dict[str, str], fragments: bool = False) -> Answer:
+    """A page of features; with `fragments` (an answer only serialised by orjson, not read) the visits may be
+    JSON texts written by the database."""
     c = COLLECTIONS.get(collection_id)
     if c is None:
         return _error(404, "NotFound", f"no collection {collection_id!r}")
@@ -306,7 +308,10 @@ def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
     else:  # sites and visits: one query per page, numberMatched remembered per revision and filters
         selection = rows.key(c.id, filters)
         matched = rows.count(selection, qs)
-        feats = (rows.site_features if c.id == "sites" else rows.visit_features)(qs, offset, limit, key=selection)
+        if c.id == "sites":
+            feats = rows.site_features(qs, offset, limit, key=selection)
+        else:
+            feats = rows.visit_features(qs, offset, limit, key=selection, fragments=fragments)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 from typing import NoReturn
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -216,7 +217,23 @@ def _spellings(field: str, text: str) -> list[str]:
     """The spellings stored for a province or territoire name written in any case: the filter becomes an IN on
     the indexed column, whose selectivity PostgreSQL knows (with UPPER() it guessed 1% and read 30% of the visits
     by nested loops)."""
-    return list(Site.objects.filter(**{f"{field}__iexact": text}).values_list(field, flat=True).distinct()) or [text]
+    from ramani.opendata import cache
+
+    key = (cache.current_revision(), field, text.upper())
+    found = _spelt.get(key)
+    if found is None:
+        # order_by(): without it the model's ordering joins the DISTINCT, which then gives one row per site
+        rows = Site.objects.filter(**{f"{field}__iexact": text}).order_by().values_list(field, flat=True).distinct()
+        found = sorted(rows) or [text]
+        with _spelt_lock:
+            _spelt[key] = found
+            while len(_spelt) > 512:  # bounded: the oldest (first inserted) go first
+                del _spelt[next(iter(_spelt))]
+    return found
+
+
+_spelt: dict[tuple, list[str]] = {}  # (registry revision, field, name in capitals) -> the spellings stored
+_spelt_lock = threading.Lock()
 
 
 def _place_q(params: dict[str, str], prefix: str = "") -> Q:

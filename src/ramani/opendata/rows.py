@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from typing import Any
 
 import orjson
 from django.core.exceptions import EmptyResultSet
@@ -47,6 +48,18 @@ SLOT_JOINS = "".join(
 _VISIT_COLUMNS = features.VISIT_PROPERTIES
 _VISIT_SQL = (
     f"SELECT v.id, {', '.join(visit_expr(c) for c in _VISIT_COLUMNS)} "
+    f"FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{SLOT_JOINS} "
+    "ORDER BY v.id"
+)
+# PostgreSQL writes each feature's JSON itself (one text per row, embedded as it is): the properties in the
+# columns' order by row_to_json (json_build_object takes at most 50 pairs), dates as ISO text, floats shortest
+_LONLAT = f"{visit_expr('longitude')}, {visit_expr('latitude')}"
+_AS_PROPERTIES = ", ".join(f'{visit_expr(c)} AS "{c}"' for c in _VISIT_COLUMNS)
+_VISIT_JSON_SQL = (
+    "SELECT v.id, json_build_object('type', 'Feature', 'id', v.id, 'geometry', CASE WHEN "
+    f"{visit_expr('longitude')} IS NOT NULL AND {visit_expr('latitude')} IS NOT NULL THEN json_build_object("
+    f"'type', 'Point', 'coordinates', json_build_array({_LONLAT})) END, 'properties', (SELECT row_to_json(x) FROM "
+    f"(SELECT {_AS_PROPERTIES}) x))::text "
     f"FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{SLOT_JOINS} "
     "ORDER BY v.id"
 )
@@ -110,6 +123,40 @@ _REST_SQL = (
     " ORDER BY v.id"
 )
 
+
+def _slot_array(objects: list[str]) -> str:
+    """SQL of the JSON array of the slots' objects that are not NULL, in slot order (`[]` when none)."""
+    values = ", ".join(f"({n}, {o})" for n, o in zip(SLOTS, objects))
+    return f"(SELECT coalesce(json_agg(e ORDER BY n), '[]') FROM (VALUES {values}) t(n, e) WHERE e IS NOT NULL)"
+
+
+def _rest_json_sql() -> str:
+    """PostgreSQL writes each REST visit's JSON itself, the shape `visit_records` gives, keys in the same order."""
+    minerals = [
+        f"CASE WHEN m{n}.id IS NOT NULL THEN json_build_object("
+        + ", ".join(f"'{f}', m{n}.{f}" for f in _MINERAL[1:])
+        + ") END"
+        for n in SLOTS
+    ]
+    groups = [
+        f"CASE WHEN g{n}.id IS NOT NULL THEN json_build_object("
+        + ", ".join(f"'{f}', g{n}.{f}" for f in _GROUP[1:5])
+        + ", 'activities', to_json(array_remove(ARRAY["
+        + ", ".join(f"CASE WHEN g{n}.{a} THEN '{a}' END" for a in VisitArmedGroup.ACTIVITIES)
+        + "]::text[], NULL))) END"
+        for n in SLOTS
+    ]
+    fields = ", ".join(f'v.{c} AS "{c}"' for c in _REST_ORDER)
+    return (
+        f'SELECT v.id, (SELECT row_to_json(x) FROM (SELECT s.pcode AS "pcode", {fields}, '
+        f'{_slot_array(minerals)} AS "minerals", {_slot_array(groups)} AS "armed_groups") x)::text'
+        f" FROM ({{page}}) p JOIN sites_visit v ON v.id = p.id JOIN sites_site s ON s.id = v.site_id{SLOT_JOINS}"
+        " ORDER BY v.id"
+    )
+
+
+_REST_JSON_SQL = _rest_json_sql()
+
 _SITE_COLUMNS = features.SITE_FIELDS
 _SITE_SQL = (
     "SELECT s.id, s.longitude, s.latitude, "
@@ -149,16 +196,39 @@ def _fetch(
     (keyset) instead of counting `offset` rows again: a client following `next` links never pays a deep OFFSET."""
     anchor = anchors.get((*key, offset)) if key is not None and offset else None
     try:
-        if anchor is None:
-            page, params = _page_sql(qs, offset, limit)
-        else:
+        if anchor is not None:
             page, params = _page_sql(qs.filter(id__gt=anchor), 0, limit)
+        elif key is not None and offset >= STEP:
+            # a deep page nobody led to: from the id every STEP rows of the selection, at most STEP rows to skip
+            marks = _steps(key, qs)
+            if offset // STEP >= len(marks):
+                return []
+            page, params = _page_sql(qs.filter(id__gte=marks[offset // STEP]), offset % STEP, limit)
+        else:
+            page, params = _page_sql(qs, offset, limit)
     except EmptyResultSet:  # a filter that matches nothing by construction (id IN ())
         return []
     found = _run(template, page, params, before)
     if key is not None and found:
         anchors.put((*key, offset + len(found)), found[-1][id_at])
     return found
+
+
+def _steps(key: tuple, qs: QuerySet) -> tuple[int, ...]:
+    """The ids at positions 0, STEP, 2·STEP, … of the selection `key` by id (read once per revision, day and
+    filters in each process, like its count): a page at any offset then skips fewer than STEP rows."""
+    marks = steps.get(key)
+    if marks is None:
+        sql, params = qs.order_by().values("id").query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT id FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n FROM ({sql}) q) t"
+                f" WHERE n %% {STEP} = 1 ORDER BY id",
+                params,
+            )
+            marks = tuple(row[0] for row in cur.fetchall())
+        steps.put(key, marks)
+    return marks
 
 
 def _run(template: str, page: str, params: tuple, before: tuple) -> list[tuple]:
@@ -185,8 +255,13 @@ def _date(value) -> str | None:
     return value if isinstance(value, str) else value.isoformat()
 
 
-def visit_features(qs: QuerySet, offset: int, limit: int, key: tuple | None = None) -> list[dict]:
-    """GeoJSON features of a page of the visits `qs` (by id): every IPIS column as a property."""
+def visit_features(
+    qs: QuerySet, offset: int, limit: int, key: tuple | None = None, fragments: bool = False
+) -> list[Any]:
+    """GeoJSON features of a page of the visits `qs` (by id): every IPIS column as a property. With `fragments`,
+    on PostgreSQL, each feature is the JSON text the database wrote (an orjson.Fragment, for orjson.dumps)."""
+    if fragments and connection.vendor == "postgresql":
+        return [orjson.Fragment(text) for _id, text in _fetch(_VISIT_JSON_SQL, qs, offset, limit, key=key)]
     rows = _fetch(_VISIT_SQL, qs, offset, limit, key=key)
     sqlite = connection.vendor == "sqlite"
     names = _VISIT_COLUMNS
@@ -213,8 +288,13 @@ def visit_features(qs: QuerySet, offset: int, limit: int, key: tuple | None = No
     return out
 
 
-def visit_records(qs: QuerySet, offset: int, limit: int, key: tuple | None = None) -> list[dict]:
-    """A page of visits as the REST API gives them: the visit's fields, its mineral and armed-group slots as lists."""
+def visit_records(
+    qs: QuerySet, offset: int, limit: int, key: tuple | None = None, fragments: bool = False
+) -> list[Any]:
+    """A page of visits as the REST API gives them: the visit's fields, its mineral and armed-group slots as lists.
+    With `fragments`, on PostgreSQL, each record is the JSON text the database wrote (an orjson.Fragment)."""
+    if fragments and connection.vendor == "postgresql":
+        return [orjson.Fragment(text) for _id, text in _fetch(_REST_JSON_SQL, qs, offset, limit, key=key)]
     rows = _fetch(_REST_SQL, qs, offset, limit, key=key, id_at=1)
     sqlite = connection.vendor == "sqlite"
     n_fields = len(_REST_ORDER)
@@ -309,21 +389,21 @@ def site_features(
 
 
 class _Counts:
-    """A bounded LRU of numbers in each process (numberMatched per selection, page anchors)."""
+    """A bounded LRU of numbers in each process (numberMatched per selection, page anchors, steps)."""
 
     def __init__(self, size: int = 2048):
         self._lock = threading.Lock()
         self._size = size
-        self._entries: OrderedDict[tuple, int] = OrderedDict()
+        self._entries: OrderedDict[tuple, Any] = OrderedDict()
 
-    def get(self, key: tuple) -> int | None:
+    def get(self, key: tuple) -> Any:
         with self._lock:
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
             return value
 
-    def put(self, key: tuple, value: int) -> None:
+    def put(self, key: tuple, value: Any) -> None:
         with self._lock:
             self._entries[key] = value
             self._entries.move_to_end(key)
@@ -340,6 +420,8 @@ class _Counts:
 
 counts = _Counts()
 anchors = _Counts(4096)  # (selection key, offset) -> id of the row before it, for keyset reads of next pages
+STEP = 256
+steps = _Counts(256)  # selection key -> ids every STEP rows (a deep page of a selection reads from the nearest)
 
 
 def key(collection: str, params: dict[str, str]) -> tuple:

@@ -70,7 +70,9 @@ def collection(request, collection_id: str):
 @require_GET
 def items(request, collection_id: str):
     return _respond(
-        request, lambda: ogcapi.items(_base(request), collection_id, _params(request)), f"{collection_id}: items"
+        request,
+        lambda: ogcapi.items(_base(request), collection_id, _params(request), fragments=not _wants_html(request)),
+        f"{collection_id}: items",
     )
 
 
