@@ -9,9 +9,10 @@ alike. Filters (the open-data filters of `query.filter_sites`) become a boolean 
 per revision and filter set. With a `year` filter, the layers colour each site by its
 latest field visit of that year (the situation then), not by its latest visit.
 
-At low zoom, points closer than ~4 pixels on screen (~8 in a tile of more than DENSE_TILE
-sites) are thinned to the one with the most recent field visit: what is drawn looks nearly the
-same, and a tile of 100,000 sites stays small and cheap to draw.
+Below zoom clusters.CLUSTER_MAX_ZOOM, the sites of a tile that share a 32-pixel cell become one
+cluster feature (its count `n`, the most frequent and the most severe class of each property,
+see ramani.opendata.clusters): a tile of 100,000 sites stays small and cheap to draw, and no site
+is dropped from the counts.
 """
 
 from __future__ import annotations
@@ -19,21 +20,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import threading
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connection
 
-from ramani.opendata import mvt, query
+from ramani.opendata import clusters, mvt, query
 from ramani.sites import armed, diggers
 from ramani.sites import qualification as rules
 from ramani.sites.models import VisitArmedGroup
 
 LAYER = "sites"
-THIN_MAX_ZOOM = 9  # from this zoom on (a tile under ~80 km wide), every site is in its tile
-THIN_CELL = 32  # tile units (of 4096) per thinning cell: ~4 px on a 512 px tile
-DENSE_TILE = 4000  # a tile with more sites than this is thinned on cells twice as wide (~8 px)
 BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
 
 ARMED = armed.CLASSES  # the "a" property: index into it, increasing severity
@@ -140,16 +139,19 @@ def _attributes(cur, site_ids: list[int], year: int | None = None) -> Attributes
         f"FROM sites_visit WHERE {where} ORDER BY site_id, visit_date DESC, id DESC",
         args,
     )
+    # rows one at a time (not fetchall): a process keeps the latest visit of each site, and never
+    # holds every older one as Python objects at once (a heap that stayed with each web process)
     latest: dict[int, tuple] = {}
-    for row in cur.fetchall():
-        latest.setdefault(row[1], row)
+    for row in cur:
+        if row[1] not in latest:
+            latest[row[1]] = row
     activities = ", ".join(VisitArmedGroup.ACTIVITIES)
     cur.execute(
         f"SELECT visit_id, type, {activities} FROM sites_visitarmedgroup WHERE type <> '' ORDER BY visit_id, position"
     )
     wanted = {row[0] for row in latest.values()}
     groups: dict[int, list[armed.Group]] = {}
-    for visit_id, kind, *acts in cur.fetchall():
+    for visit_id, kind, *acts in cur:
         if visit_id in wanted:
             flags = tuple(None if a is None else bool(a) for a in acts)
             groups.setdefault(visit_id, []).append(armed.Group(kind, flags))
@@ -188,26 +190,32 @@ def build() -> Index:
             "WHERE longitude IS NOT NULL AND latitude IS NOT NULL "
             "AND longitude BETWEEN -180 AND 180 AND latitude BETWEEN -90 AND 90"
         )
-        sites = cur.fetchall()
-        n = len(sites)
-        lon = np.fromiter((s[2] for s in sites), dtype=np.float64, count=n)
-        mx, my = mercator(lon, np.fromiter((s[3] for s in sites), dtype=np.float64, count=n))
+        unsorted_ids, unsorted_pcodes, lon, lat = array("q"), [], array("d"), array("d")
+        for site_id, pcode, longitude, latitude in cur:  # one row at a time, into compact columns
+            unsorted_ids.append(site_id)
+            unsorted_pcodes.append(pcode)
+            lon.append(longitude)
+            lat.append(latitude)
+        mx, my = mercator(np.frombuffer(lon, dtype=np.float64), np.frombuffer(lat, dtype=np.float64))
+        del lon, lat
         order = np.argsort(mx, kind="stable")
-        sites = [sites[i] for i in order.tolist()]
-        ids = [s[0] for s in sites]
+        ids_sorted = np.frombuffer(unsorted_ids, dtype=np.int64)[order]
+        pcodes = [unsorted_pcodes[i] for i in order.tolist()]
+        del unsorted_ids, unsorted_pcodes
+        ids = ids_sorted.tolist()
         attributes = _attributes(cur, ids)
         cur.execute("SELECT site_id, date, status, id FROM sites_qualification")
         decisions: dict[int, list] = {}
-        for site_id, date, status, pk in cur.fetchall():
+        for site_id, date, status, pk in cur:
             if isinstance(date, str):
                 date = dt.date.fromisoformat(date)
             decisions.setdefault(site_id, []).append((date, status, pk))
     return Index(
         revision=number,
-        ids=np.array(ids, dtype=np.int64),
+        ids=ids_sorted,
         mx=mx[order],
         my=my[order],
-        pcodes=[s[1] for s in sites],
+        pcodes=pcodes,
         latest=attributes,
         decisions=decisions,
     )
@@ -249,15 +257,13 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
     py = np.floor((idx.my[sel] * n - y) * mvt.EXTENT).astype(np.int64)
     year = params.get("year", "").strip()
     attrs = idx.attributes(query.parse_year(year) if year else None)
-    if z < THIN_MAX_ZOOM and len(sel) > 1:
-        recent_first = np.argsort(-attrs.priority[sel], kind="stable")
-        cell = THIN_CELL * 2 if len(sel) > DENSE_TILE else THIN_CELL
-        cells = (px[recent_first] // cell) * 1_000_003 + (py[recent_first] // cell)
-        _, first = np.unique(cells, return_index=True)
-        keep = np.sort(recent_first[first])
-        sel, px, py = sel[keep], px[keep], py[keep]
     status = idx.status(on)
     layer = mvt.Layer(LAYER)
+    if z < clusters.CLUSTER_MAX_ZOOM and len(sel):
+        # clusters: only the tile's own sites (a cell belongs to one tile), no buffer
+        inside = (px >= 0) & (px < mvt.EXTENT) & (py >= 0) & (py < mvt.EXTENT)
+        sel, px, py = sel[inside], px[inside], py[inside]
+        sel, px, py = _add_clusters(layer, z, x, y, sel, px, py, status, attrs)
     for i, tx, ty in zip(sel.tolist(), px.tolist(), py.tolist()):
         props = {
             "pcode": idx.pcodes[i],
@@ -272,3 +278,34 @@ def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
             props["ch"] = int(attrs.child[i])
         layer.add(int(idx.ids[i]), tx, ty, props)
     return mvt.encode([layer])
+
+
+_Q_RANK = np.array([clusters.QUALIFICATION_SEVERITY.index(code) for code in STATUS_CODES], dtype=np.int64)
+
+
+def _add_clusters(layer: mvt.Layer, z: int, x: int, y: int, sel, px, py, status, attrs: Attributes):
+    """Add the clusters of these sites to `layer`; the sites alone in their cell (sel, px, py) are returned."""
+    found = clusters.group(
+        px,
+        py,
+        {
+            "q": _Q_RANK[status[sel]],
+            "w": attrs.workers[sel],
+            "a": attrs.armed[sel],
+            "hg": attrs.mercury[sel] + 1,
+            "ch": attrs.child[sel] + 1,
+        },
+    )
+    for k in range(len(found.count)):
+        props: dict[str, object] = {"n": int(found.count[k])}
+        for suffix, codes in (("", found.dominant), ("_max", found.severe)):
+            props["q" + suffix] = clusters.QUALIFICATION_SEVERITY[codes["q"][k]]
+            props["w" + suffix] = int(codes["w"][k])
+            props["a" + suffix] = ARMED[codes["a"][k]]
+            for name in ("hg", "ch"):
+                if codes[name][k] > 0:  # 0: not recorded, as a site without the property
+                    props[name + suffix] = int(codes[name][k]) - 1
+        fid = clusters.feature_id(z, x, y, found.cell[k])
+        layer.add(fid, int(found.x[k]), int(found.y[k]), props)
+    alone = found.singles
+    return sel[alone], px[alone], py[alone]

@@ -129,6 +129,8 @@
     map.setPaintProperty("sites", "circle-color", colourExpression(layer));
     map.setPaintProperty("sites", "circle-radius", radiusExpression(layer));
     map.setLayoutProperty("sites", "circle-sort-key", sortExpression(layer));
+    map.setPaintProperty("clusters", "circle-color", colourExpression(layer));
+    map.setPaintProperty("clusters", "circle-stroke-color", window.RamaniLayers.clusterRing(layer));
   }
   function tileUrl() {
     var q = filters();
@@ -175,7 +177,15 @@
   function addOverlays(map) {
     map.addSource("sites", {type: "vector", tiles: [tileUrl()], minzoom: 0, maxzoom: 14,
       attribution: "Ramani · IPIS open-data format"});
-    map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites",
+    /* below zoom 9 the tiles group nearby sites into clusters (feature property n, ramani.opendata.clusters) */
+    map.addLayer({id: "clusters", type: "circle", source: "sites", "source-layer": "sites", filter: ["has", "n"],
+      paint: {"circle-color": "#888", "circle-radius": window.RamaniLayers.clusterRadius, "circle-stroke-width": 2.5,
+        "circle-stroke-color": "#888", "circle-opacity": 0.92}});
+    map.addLayer({id: "cluster-count", type: "symbol", source: "sites", "source-layer": "sites", filter: ["has", "n"],
+      layout: {"text-field": ["number-format", ["get", "n"], {locale: lang}], "text-font": ["NotoSans-SemiBold"], "text-size": 11,
+        "text-allow-overlap": true, "text-ignore-placement": true},
+      paint: {"text-color": "#111", "text-halo-color": "rgba(255,255,255,0.85)", "text-halo-width": 1.2}});
+    map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites", filter: ["!", ["has", "n"]],
       paint: {"circle-color": "#888", "circle-stroke-color": "#ffffff", "circle-stroke-width": ["interpolate", ["linear"], ["zoom"], 4, 0.3, 10, 1],
         "circle-opacity": 0.92}});
     map.addLayer({id: "selected", type: "circle", source: "sites", "source-layer": "sites", filter: ["==", ["get", "pcode"], state.site || ""],
@@ -439,7 +449,10 @@
     map.on("idle", function drawn() {
       if (state.drawnAt || !map.isSourceLoaded("sites")) return;
       state.drawnAt = performance.now();
-      state.drawnFeatures = map.queryRenderedFeatures({layers: ["sites"]}).length;
+      /* the sites drawn: one per site feature, n per cluster */
+      state.drawnFeatures = map.queryRenderedFeatures({layers: ["sites", "clusters"]}).reduce(function (sum, f) {
+        return sum + (f.properties.n || 1);
+      }, 0);
       document.documentElement.dataset.drawn = String(state.drawnFeatures);
       document.dispatchEvent(new CustomEvent("ramani:drawn"));
       addBasemap(map);
@@ -453,5 +466,12 @@
   });
   map.on("mouseenter", "sites", function () { map.getCanvas().style.cursor = "pointer"; });
   map.on("mouseleave", "sites", function () { map.getCanvas().style.cursor = ""; });
+  /* a cluster opens onto its sites: zoom in two levels around it */
+  map.on("click", "clusters", function (e) {
+    var f = e.features && e.features[0];
+    if (f) map.easeTo({center: f.geometry.coordinates, zoom: map.getZoom() + 2});
+  });
+  map.on("mouseenter", "clusters", function () { map.getCanvas().style.cursor = "zoom-in"; });
+  map.on("mouseleave", "clusters", function () { map.getCanvas().style.cursor = ""; });
   map.on("moveend", writeUrl);
 })();

@@ -24,6 +24,12 @@
     expr.push(0);
     return expr;
   }
+  /* a cluster of sites (low-zoom tiles, ramani.opendata.clusters): filled with its most frequent class (the
+     layer's own property), ringed with its most severe one (property + "_max"), sized by its count n */
+  function clusterRing(layer) {
+    return colour({property: layer.property + "_max", classes: layer.classes});
+  }
+  var clusterRadius = ["interpolate", ["linear"], ["get", "n"], 2, 7, 10, 9, 100, 13, 1000, 18, 10000, 24];
   function webgl() {
     try {
       var c = document.createElement("canvas");
@@ -54,5 +60,5 @@
     s.onload = function () { window.ramaniBasemap.add(map, base, before, outlines); };
     document.head.appendChild(s);
   }
-  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, webgl: webgl, baseStyle: baseStyle, addBasemap: addBasemap};
+  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, clusterRing: clusterRing, clusterRadius: clusterRadius, webgl: webgl, baseStyle: baseStyle, addBasemap: addBasemap};
 })();
