@@ -10,7 +10,9 @@ applies to such a field:
   (the file has nothing new to say about that field);
 - changed by a curator, and the file brings a third value: a **conflict**, reported (row, record,
   field, curator's value, file's value); the curator's value stays unless `overwrite`, and the
-  baseline stays where it was, so the conflict is reported again until someone resolves it.
+  baseline stays where it was, so the conflict is reported again until someone resolves it;
+- a record a curator made by hand (no import wrote it, its baseline is UNKNOWN): a field holding the
+  file's value, or left empty, takes the file's value; one holding another value is a conflict.
 
 Where the baseline is kept depends on the table's size: small tables (settlements, roadblocks) keep
 it per row in an `imported` JSON field; the visit table finds it in the last history row an import
@@ -67,7 +69,9 @@ def show(value: Any) -> str:
 
 
 class _Unknown:
-    """The baseline of a record no import wrote (a curator made it): every differing field conflicts."""
+    """The baseline of a record no import wrote (a curator made it by hand): a field where the file
+    brings the curator's value is no conflict, nor one the curator left empty (the file fills it);
+    a field holding another value is."""
 
     def __repr__(self) -> str:
         return "UNKNOWN"
@@ -78,7 +82,7 @@ UNKNOWN: Any = _Unknown()
 
 def decide(current: Any, last: Any, incoming: Any, overwrite: bool) -> tuple[Any, Any, bool]:
     """(value to hold, new baseline, conflict?) for one field; see the module's docstring."""
-    if current == last or incoming == current:
+    if current == last or incoming == current or (last is UNKNOWN and current in (None, "")):
         return incoming, incoming, False
     if incoming == last:
         return current, last, False

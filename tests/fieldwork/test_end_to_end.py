@@ -105,3 +105,11 @@ def test_frame_sample_form_kobo_visits(tmp_path, client):
     total = math.fsum(s.weight * s.visit.workers_numb for s in subs)
     expected = math.fsum(weight_of[p] * (20 + n) for n, p in enumerate(first_pcodes, start=1))
     assert total == pytest.approx(expected)
+    # On the dashboard (/fieldwork/): the survey's Horvitz–Thompson total of the diggers from those weights.
+    html = client.get("/fieldwork/").content.decode()
+    diggers = html[html.index('data-key="diggers"') :].split("</tr>")[0]
+    assert f">{round(expected)}<" in diggers and f">{sum(range(21, 51))}<" in diggers  # weighted, unweighted
+    # Every visit the import wrote has its history row, naming the import.
+    history = Visit.history.model.objects.filter(project=PROJECT)
+    assert history.filter(history_type="+").count() == 30
+    assert all(h.history_change_reason.startswith("import kobo kobo:kobo.json") for h in history)

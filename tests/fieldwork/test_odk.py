@@ -92,6 +92,13 @@ def test_odata_rows_become_visits_edits_update_rejected_left_out(tmp_path, sites
     assert "0 visits created, 1 updated" in r.output, r.output
     v.refresh_from_db()
     assert v.workers_numb == 120
+    # each import left its history row of the visit, naming it: created, then updated by the edit
+    assert [
+        (h.history_type, h.workers_numb, h.history_change_reason[:11]) for h in v.history.order_by("history_id")
+    ] == [
+        ("+", 90, "import odk "),
+        ("~", 120, "import odk "),
+    ]
     assert set(SurveySubmission.objects.values_list("instance_id", flat=True)) == {edit["__id"], "uuid:edit-1"}
     bad = row(3, gps=None, visit_date="2025-13-01")
     path.write_text(json.dumps({"value": [bad]}))

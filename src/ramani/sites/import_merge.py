@@ -101,6 +101,11 @@ class Merger:
         if len(self.conflicts) < curation.MAX_CONFLICTS:
             self.conflicts.append(Conflict(row, key, name, curator, file))
 
+    def add(self, conflicts: list[Conflict]) -> None:
+        """Conflicts found elsewhere in the same import (a site's own fields: ramani.sites.site_merge)."""
+        for c in conflicts:
+            self._conflict(c.row, c.key, c.field, c.curator_value, c.file_value)
+
     # -- the visits ---------------------------------------------------------------------------------
 
     def merge(self, changed: list[tuple[int, ParsedRow]], site_of: dict[str, int], run_id: int) -> set[int]:

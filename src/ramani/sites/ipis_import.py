@@ -26,7 +26,7 @@ from django.utils import timezone
 from ramani import curation, dbutil
 from ramani.curation import Conflict, copy_to_history
 from ramani.sites import ipis_format as fmt
-from ramani.sites import revision, site_refresh, terms
+from ramani.sites import revision, site_merge, site_refresh, terms
 from ramani.sites.import_merge import Merger
 from ramani.sites.ipis_read import VISIT_VALUE_FIELDS, FileProblem, ParsedRow, Problem, Progress, parse_row, read_rows
 from ramani.sites.models import ImportRun, Qualification, Site, Visit, VisitArmedGroup, VisitMineral
@@ -113,6 +113,7 @@ class _Importer:
         self.new_sites = SiteFold()  # sites first met in this import, built from their rows
         self.inserted_sites: list[int] = []  # new sites already written
         self.touched_sites: set[int] = set()  # existing sites whose visits changed: refreshed in SQL
+        self.site_rows: dict[int, int] = {}  # existing site -> the file's first row that touched it
         self.id_state: dict = {}
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         # on a first load there is nothing to match against: skip the lookups
@@ -227,6 +228,7 @@ class _Importer:
             else:
                 changed.append((match[0], r))
                 self.touched_sites.add(match[2])
+                self.site_rows.setdefault(site_ids[r.pcode], r.row)
         ids = dbutil.reserve_ids(Visit, len(new), self.id_state)
         run_id = self.import_run.pk
         dbutil.insert_many(
@@ -244,6 +246,7 @@ class _Importer:
                 fold.add(site_id, r.texts, r.date_text, pk, r.values[LON_AT], r.values[LAT_AT])
             else:
                 self.touched_sites.add(site_id)
+                self.site_rows.setdefault(site_id, r.row)
         self.result.created += len(new)
         self.result.updated += len(changed)
         if fold.full():
@@ -306,7 +309,10 @@ class _Importer:
                 self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
         # New sites go in once, with their final values; the visits' site FKs are checked at commit.
         self.inserted_sites += self.new_sites.insert(self.now)
-        site_refresh.refresh(sorted(self.touched_sites), admin_codes=False)
+        touched = sorted(self.touched_sites)
+        held = site_merge.hold(touched)  # the sites' own fields a curator edited, before the visits rebuild them
+        site_refresh.refresh(touched, admin_codes=False)
+        self.merger.add(site_merge.settle(held, self.overwrite, self.site_rows))
         site_refresh.assign_admin_codes(sorted(self.touched_sites.union(self.inserted_sites)))
         from ramani.supplychain import links  # the trade points these sites' visits name
 

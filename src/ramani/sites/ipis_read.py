@@ -243,6 +243,15 @@ _MISSING = object()
 _ONE_DAY = dt.timedelta(days=1)
 
 
+def visit_keys(vid: str | None, pcode: str, date_iso: str, project: str) -> tuple[str, str]:
+    """A visit's import key (vid:<vid>, else its fallback) and its fallback key (pcode, date, project),
+    by which an import finds the visit again; a visit a curator makes by hand gets the same (Visit.save)."""
+    fallback = f"k:{pcode}|{date_iso}|{project}"
+    if len(fallback) > 120:
+        fallback = "k:" + hashlib.sha1(fallback.encode()).hexdigest()
+    return (f"vid:{vid}" if vid else fallback), fallback
+
+
 @dataclass(slots=True)
 class ParsedRow:
     row: int
@@ -388,12 +397,10 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
     if problems or pcode is None or date is None:  # a missing pcode or date is always among the problems
         return problems
 
-    fallback = f"k:{pcode}|{date.isoformat()}|{texts[_PROJECT]}"
-    if len(fallback) > 120:
-        fallback = "k:" + hashlib.sha1(fallback.encode()).hexdigest()
+    key, fallback = visit_keys(vid, pcode, date.isoformat(), texts[_PROJECT])
     return ParsedRow(
         row=row,
-        key=f"vid:{vid}" if vid else fallback,
+        key=key,
         fallback_key=fallback,
         pcode=pcode,
         vid=vid or None,

@@ -77,6 +77,16 @@ class Site(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     updated = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    curated = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Fields whose value a curator holds against the imports: field -> the value the last import "
+            "wrote or brought (see ramani.curation)."
+        ),
+        verbose_name=_("held by a curator"),
+    )
 
     # history is read per record (its id): the lookup indexes of the table would only slow bulk imports
     history = HistoricalRecords(
@@ -219,6 +229,30 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.pcode} {self.visit_date} {self.project}"
+
+    def own_key(self) -> str | None:
+        """The key an import would find this visit by, for a visit no import wrote (a curator's, made by
+        hand: it has no row digest); None for an imported visit, whose key stays the file's."""
+        if self.row_hash or not self.visit_date or not self.site_id:
+            return None
+        from ramani.sites.ipis_read import visit_keys
+
+        date = self.visit_date if isinstance(self.visit_date, str) else self.visit_date.isoformat()
+        return visit_keys(self.vid or None, self.site.pcode, date, self.project)[0]
+
+    def clean(self) -> None:
+        super().clean()
+        key = self.own_key()
+        if key and Visit.objects.filter(key=key).exclude(pk=self.pk).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(_("Another visit already has this IPIS visit id, or this site, date and project."))
+
+    def save(self, *args, **kwargs) -> None:
+        key = self.own_key()
+        if key:
+            self.key = key
+        super().save(*args, **kwargs)
 
     @property
     def minerals(self) -> list[str]:

@@ -141,10 +141,11 @@ class SiteFold:
             "adm2_pcode",
             "created",
             "updated",
+            "curated",
         ]
         from ramani.geo.provinces import pcode_of
 
-        rows = [(pk, *s[:15], pcode_of(s[3]), "", now, now) for pk, s in self.sites.items()]
+        rows = [(pk, *s[:15], pcode_of(s[3]), "", now, now, "{}") for pk, s in self.sites.items()]
         for i in range(0, len(rows), 5000):
             dbutil.insert_many(Site, columns, rows[i : i + 5000])
         ids = list(self.sites)
