@@ -45,8 +45,14 @@ def i18n():
 
 def source_msgids(i18n) -> set[tuple[str | None, str, str | None]]:
     """(context, msgid, plural) of every text of the sources: the .pot makemessages writes (xgettext)."""
+    # makemessages writes each template's preprocessed copy beside it: it reads a copy of the sources, so
+    # that the two test passes (run at the same time) never race on files of the checkout.
     with tempfile.TemporaryDirectory() as tmp:
-        i18n.django_command("makemessages", Path(tmp), locale=[i18n.languages()[0]], keep_pot=True)
+        copy = Path(tmp) / "tree"
+        skip = shutil.ignore_patterns("static", "locale", "__pycache__", "*.egg-info", "*.pyc")
+        shutil.copytree(i18n.ROOT / "src", copy / "src", ignore=skip)
+        with mock.patch.object(i18n, "ROOT", copy):
+            i18n.django_command("makemessages", Path(tmp), locale=[i18n.languages()[0]], keep_pot=True)
         return {(e.msgctxt, e.msgid, e.msgid_plural or None) for e in polib.pofile(f"{tmp}/django.pot")}
 
 
