@@ -97,3 +97,48 @@ def test_every_demo_site_lies_in_its_territoire(tmp_path):
     import_boundaries(demo.BOUNDARIES)
     problems, checked = check_sites()
     assert checked == 3000 and problems == []
+
+
+def test_no_demo_point_lies_in_a_lake():
+    """Sites, villages, roadblocks, depots and points of sale of the demo are all on land (the basemap's lakes)."""
+    from ramani.fieldwork.demo import villages
+    from ramani.geo import water
+    from ramani.roadblocks.demo import records
+    from ramani.supplychain.demo import point_rows
+
+    rows = list(demo.generate(sites=3000, seed=1, today=dt.date(2026, 12, 2)))
+    sites = {r[COL["pcode"]]: (r[COL["longitude"]], r[COL["latitude"]]) for r in rows}
+    assert len(sites) == 3000
+    assert [p for p, (lon, lat) in sites.items() if water.in_lake(lon, lat)] == []
+    # the territoires around the lakes still have sites (the lakes were cut out, not the territoires)
+    near_kivu = [p for p, (lon, lat) in sites.items() if 28.7 < lon < 29.4 and -2.6 < lat < -1.6]
+    assert len(near_kivu) > 20
+    homes = villages([(p, lon, lat) for p, (lon, lat) in sorted(sites.items())], seed=1)
+    assert len(homes) > 1000
+    assert [v["key"] for v in homes if water.in_lake(v["longitude"], v["latitude"])] == []
+    blocks = records(seed=1)
+    assert [b["key"] for b in blocks if water.in_lake(float(b["longitude"]), float(b["latitude"]))] == []
+    for layer, points in point_rows(seed=1).items():
+        for p in points:
+            lon, lat = map(float, p["wkt"].removeprefix("POINT (").removesuffix(")").split())
+            assert not water.in_lake(lon, lat), (layer, p["key"])
+    assert records(seed=1) == blocks and villages([("x", 29.2, -1.7)], 3) == villages([("x", 29.2, -1.7)], 3)
+
+
+@pytest.mark.django_db
+def test_check_sites_reports_a_site_in_a_lake(tmp_path):
+    from ramani.geo.boundaries import import_boundaries
+    from ramani.geo.check import check_sites
+
+    path = tmp_path / "demo.csv"
+    with path.open("w", encoding="utf-8") as f:
+        write_csv(demo.generate(sites=20, seed=1), f)
+    import_ipis(path)
+    import_boundaries(demo.BOUNDARIES)
+    site = Site.objects.order_by("pcode").first()
+    Site.objects.filter(pk=site.pk).update(longitude=29.15, latitude=-2.0)  # the middle of Lake Kivu
+    problems, checked = check_sites()
+    assert checked == 20
+    assert [(p.pcode, p.reason) for p in problems] == [
+        (site.pcode, "coordinates fall in a lake (Natural Earth 1:10m lakes)")
+    ]

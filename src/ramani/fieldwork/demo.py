@@ -1,8 +1,8 @@
 """Synthetic villages near the demo's mines, so a sampling frame can be built from the demo.
 
 Mines are taken in pcode order; about one mine in three gets a village 0.3–4 km away (others nearby
-then join it), one in twelve a town; the rest keep no settlement and become units of their own.
-Same seed, same villages; every one is flagged synthetic.
+then join it; never in a lake: ramani.geo.water), one in twelve a town; the rest keep no settlement
+and become units of their own. Same seed, same villages; every one is flagged synthetic.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import math
 import random
 
 from ramani.fieldwork.settlements import SettlementResult, save
+from ramani.geo import water
 from ramani.sites.demo import _word
 from ramani.sites.site_refresh import DEMO_SOURCE
 
@@ -24,10 +25,17 @@ def villages(sites: list[tuple[str, float, float]], seed: int = 1) -> list[dict]
         if roll >= 0.4:
             continue
         town = roll < 0.08
-        distance = rng.uniform(0.3, 4.0)
-        bearing = rng.uniform(0, 2 * math.pi)
-        dlat = distance * math.cos(bearing) / 111.2
-        dlon = distance * math.sin(bearing) / (111.2 * max(0.2, math.cos(math.radians(lat))))
+
+        def draw(rng: random.Random, lon: float = lon, lat: float = lat) -> tuple[float, float]:
+            distance = rng.uniform(0.3, 4.0)
+            bearing = rng.uniform(0, 2 * math.pi)
+            dlat = distance * math.cos(bearing) / 111.2
+            dlon = distance * math.sin(bearing) / (111.2 * max(0.2, math.cos(math.radians(lat))))
+            return round(lon + dlon, 6), round(lat + dlat, 6)
+
+        point = water.draw_on_land(rng, draw)
+        if point is None:  # a mine on a lake shore with water all round: no village
+            continue
         population = int(rng.lognormvariate(math.log(18_000 if town else 1_200), 0.6))
         out.append(
             dict(
@@ -36,8 +44,8 @@ def villages(sites: list[tuple[str, float, float]], seed: int = 1) -> list[dict]
                 kind="town" if town else "village",
                 kind_derived=False,
                 population=population,
-                longitude=round(lon + dlon, 6),
-                latitude=round(lat + dlat, 6),
+                longitude=point[0],
+                latitude=point[1],
             )
         )
     return out

@@ -1,4 +1,5 @@
-"""Consistency of what a site's row says (territoire, province) with where its coordinates are."""
+"""Consistency of what a site's row says (territoire, province) with where its coordinates are, and
+coordinates that fall in a lake (ramani.geo.water: the basemap's Natural Earth lakes)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 import shapely
 
-from ramani.geo import assign
+from ramani.geo import assign, water
 from ramani.geo.names import normalise
 from ramani.geo.provinces import pcode_of
 
@@ -30,8 +31,8 @@ def check_sites(tolerance_km: float = 1.0) -> tuple[list[Discrepancy], int]:
 
     A stated territoire agrees when it names the admin-2 unit the point falls in (or one of
     its alternative names), or a unit of that name within `tolerance_km` of the point (GPS
-    error near a boundary; towns carved out of their territoire). Returns (discrepancies,
-    number of sites checked).
+    error near a boundary; towns carved out of their territoire). A site whose coordinates fall in
+    a lake is a discrepancy too. Returns (discrepancies, number of sites checked).
     """
     from ramani.sites.models import Site
 
@@ -50,8 +51,9 @@ def check_sites(tolerance_km: float = 1.0) -> tuple[list[Discrepancy], int]:
         .values_list("pcode", "name", "province", "territoire", "longitude", "latitude")
     )
     units: list = assign.units_at([(s[4], s[5]) for s in sites])
+    wet = shapely.contains_xy(water.lakes(), [s[4] for s in sites], [s[5] for s in sites]) if sites else []
     out = []
-    for (pcode, name, province, territoire, lon, lat), unit in zip(sites, units):
+    for (pcode, name, province, territoire, lon, lat), unit, in_lake in zip(sites, units, wet):
 
         def report(reason: str, unit=unit) -> None:
             out.append(
@@ -69,6 +71,9 @@ def check_sites(tolerance_km: float = 1.0) -> tuple[list[Discrepancy], int]:
             )
 
         stated = normalise(territoire)
+        if in_lake:
+            report("coordinates fall in a lake (Natural Earth 1:10m lakes)")
+            continue
         if unit is None:
             report("coordinates fall outside every admin-2 unit")
             continue

@@ -13,6 +13,7 @@ import random
 import tempfile
 from pathlib import Path
 
+from ramani.geo import water
 from ramani.roadblocks.formats import COLUMNS
 from ramani.roadblocks.importer import ImportResult, import_roadblocks
 
@@ -35,7 +36,7 @@ TOWNS = {
     "Hombo": (28.48, -1.92),
     "Itebero": (28.28, -1.73),
     "Minova": (29.03, -1.70),
-    "Kalehe": (28.92, -2.10),
+    "Kalehe": (28.90, -2.10),
     "Bukavu": (28.86, -2.50),
     "Rutshuru": (29.45, -1.19),
 }
@@ -93,9 +94,12 @@ def records(count: int = COUNT, seed: int = 1) -> list[dict[str, str]]:
     rows = []
     for i in range(count):
         (x0, y0), (x1, y1), stretch, road_class, _w = rng.choices(stretches, weights=[s[4] for s in stretches])[0]
-        t = rng.random()
-        lon = x0 + (x1 - x0) * t + rng.uniform(-0.003, 0.003)
-        lat = y0 + (y1 - y0) * t + rng.uniform(-0.003, 0.003)
+
+        def draw(rng: random.Random, x0=x0, y0=y0, x1=x1, y1=y1) -> tuple[float, float]:
+            t = rng.random()
+            return x0 + (x1 - x0) * t + rng.uniform(-0.003, 0.003), y0 + (y1 - y0) * t + rng.uniform(-0.003, 0.003)
+
+        lon, lat = water.draw_on_land(rng, draw) or (x0, y0)  # never in a lake (ramani.geo.water)
         types, operators = rng.choice(OPERATORS)
         targets = rng.choice(taxed)
         violence = rng.choices([0, 0, 0, 1, 2, 4], k=1)[0]

@@ -2,7 +2,7 @@
 
 Every row has source 'Ramani demo (synthetic)', so sites made from it are flagged synthetic
 wherever they are shown. Nothing here is a real site: names are generated, coordinates are
-scattered around real territoire centres, inside the territoire's COD-AB polygon (the bundled
+scattered around real territoire centres, off the lakes, inside the territoire's COD-AB polygon (the bundled
 boundaries `make run` loads, so `ramani check sites` agrees with every demo site), and figures
 follow plausible published patterns (gold in Ituri and Haut-Uele, 3T minerals in the Kivus and
 Maniema, armed presence falling after 2009, mercury recorded from 2015, ~20 blue sites in
@@ -27,6 +27,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import shape
 
+from ramani.geo import water
 from ramani.geo.names import normalise
 from ramani.geo.provinces import pcode_of
 from ramani.sites import ipis_format as fmt
@@ -243,7 +244,8 @@ def _presence_rate(year: int) -> float:
 @functools.cache
 def _territoire_areas() -> dict[tuple[str, str], shapely.Geometry]:
     """(province pcode, normalised name) -> where a demo site of that territoire may lie: inside the largest
-    COD-AB admin-2 unit of that name in the province, INSIDE_MARGIN from its edge and out of every other unit."""
+    COD-AB admin-2 unit of that name in the province, INSIDE_MARGIN from its edge and out of every other unit,
+    and on land (off the basemap's lakes: ramani.geo.water)."""
     features = json.loads(BOUNDARIES.read_text(encoding="utf-8"))["features"]
     units = []
     for f in features:
@@ -260,6 +262,7 @@ def _territoire_areas() -> dict[tuple[str, str], shapely.Geometry]:
             area = chosen[2].buffer(-INSIDE_MARGIN)
             if others:
                 area = area.difference(shapely.union_all(others).buffer(INSIDE_MARGIN))
+            area = water.on_land(area)
             shapely.prepare(area)
             out[key] = area
     return out

@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ramani.geo import water
 from ramani.supplychain.formats import POINT_COLUMNS, WKT, ZONE_COLUMNS
 from ramani.supplychain.importer import import_layer
 
@@ -25,7 +26,7 @@ PROJECT = "Démo - chaîne d'approvisionnement"
 # trading towns of the synthetic visits (ramani.sites.demo.TRADING_HUBS), approximate (lon, lat)
 HUBS = {
     "Bukavu": (28.86, -2.51),
-    "Uvira": (29.14, -3.40),
+    "Uvira": (29.13, -3.39),
     "Baraka": (29.09, -4.10),
     "Kamituga": (28.18, -3.06),
     "Shabunda": (27.34, -2.70),
@@ -42,7 +43,7 @@ HUBS = {
     "Kalima": (26.61, -2.50),
     "Punia": (26.45, -1.47),
     "Kasongo": (26.66, -4.45),
-    "Kalemie": (29.19, -5.93),
+    "Kalemie": (29.18, -5.93),
     "Manono": (27.42, -7.30),
     "Nyunzu": (28.02, -5.95),
     "Isiro": (27.62, 2.77),
@@ -54,7 +55,7 @@ HUBS = {
 DESTINATIONS = {  # ramani.sites.demo.DESTINATIONS, with the country
     "Bukavu": ("RD Congo", 28.86, -2.51),
     "Goma": ("RD Congo", 29.23, -1.67),
-    "Uvira": ("RD Congo", 29.14, -3.40),
+    "Uvira": ("RD Congo", 29.13, -3.39),
     "Butembo": ("RD Congo", 29.29, 0.14),
     "Kisangani": ("RD Congo", 25.19, 0.52),
     "Kampala": ("Ouganda", 32.58, 0.35),
@@ -87,6 +88,15 @@ class DemoResult:
     by_layer: dict[str, int] = field(default_factory=dict)
 
 
+def _near(rng: random.Random, lon: float, lat: float) -> tuple[float, float]:
+    """A point up to 0.02° from the town, never in a lake (ramani.geo.water); the town itself if no draw is."""
+
+    def draw(rng: random.Random) -> tuple[float, float]:
+        return lon + rng.uniform(-0.02, 0.02), lat + rng.uniform(-0.02, 0.02)
+
+    return water.draw_on_land(rng, draw) or (lon, lat)
+
+
 def point_rows(seed: int = 1) -> dict[str, list[dict[str, str]]]:
     """The synthetic depots, points of sale and destinations, the same for the same seed."""
     rng = random.Random(f"supplychain-{seed}")
@@ -102,7 +112,7 @@ def point_rows(seed: int = 1) -> dict[str, list[dict[str, str]]]:
                     "operator": f"Négociant {rng.choice('ABCDEFGH')} (fictif)",
                     "country": "RD Congo",
                     "date": str(rng.choice([2022, 2023, 2024])),
-                    WKT: f"POINT ({lon + rng.uniform(-0.02, 0.02):.5f} {lat + rng.uniform(-0.02, 0.02):.5f})",
+                    WKT: "POINT ({:.5f} {:.5f})".format(*_near(rng, lon, lat)),
                 }
             )
     for town, (country, lon, lat) in DESTINATIONS.items():
