@@ -107,28 +107,29 @@ def _ipis(column: str, hxl: str | None = None) -> Entry:
     )
 
 
-# HXL hashtags (https://hxlstandard.org/standard/dictionary/) of the IPIS columns; the others get
-# #indicator+<column> (flags, numbers) or #meta+<column> (text).
+# HXL hashtags of the IPIS columns: core hashtags and documented attributes of the HXL 1.1 dictionary, or one of
+# ramani.opendata.hxl.LOCAL_ATTRIBUTES (checked by tests/opendata/test_hxl_tags.py); the other columns get
+# #indicator+<column> (flags, numbers) or #meta+<column> (text), the column's own name as attribute.
 IPIS_HXL = {
-    "vid": "#meta+visit_id",
+    "vid": "#meta+id",
     "cid": "#meta+cid",
-    "id": "#loc+ipis_id",
+    "id": "#loc+id",
     "source": "#meta+source",
-    "project": "#meta+project",
+    "project": "#activity+project",
     "pcode": "#loc+code",
     "name": "#loc+name",
-    "visit_date": "#date+visit",
+    "visit_date": "#date+occurred",
     "longitude": "#geo+lon",
     "latitude": "#geo+lat",
-    "geom": "#geo+wkb",
-    "location_origin": "#geo+precision",
+    "geom": "#geo",
+    "location_origin": "#geo+type",
     "province": "#adm1+name",
     "province_old": "#adm1+name+old",
     "territoire": "#adm2+name",
     "collectivite": "#adm3+name",
     "groupement": "#adm4+name",
-    "village": "#loc+village",
-    "workers_numb": "#affected+workers",
+    "village": "#loc+name+village",
+    "workers_numb": "#indicator+num+workers",
     "access_dry": "#access+dry",
     "access_wet": "#access+wet",
     "qualification": "#status+qualification",
@@ -157,15 +158,15 @@ SITE = {
     "adm2_pcode": Entry(
         _("Territoire or city code (COD-AB admin-2, e.g. CD6103), from the site's position."), TEXT, None, "#adm2+code"
     ),
-    "first_visit_date": Entry(_("Date of the site's first record."), DATE, None, "#date+first"),
+    "first_visit_date": Entry(_("Date of the site's first record."), DATE, None, "#date+start"),
     "last_visit_date": Entry(
-        _("Date of the site's latest record (a field visit or a qualification decision)."), DATE, None, "#date+last"
+        _("Date of the site's latest record (a field visit or a qualification decision)."), DATE, None, "#date+end"
     ),
     "visit_count": Entry(
         _("Number of records of the site: field visits and qualification-only records."),
         WHOLE,
         None,
-        "#indicator+records+num",
+        "#indicator+num+records",
     ),
     "synthetic": Entry(_("Whether this is synthetic demo data, not a real site."), FLAG, None, "#meta+synthetic"),
     "qualification": Entry(
@@ -180,18 +181,18 @@ SITE = {
         None,
         "#status+valid",
     ),
-    "qualification_decided_on": Entry(_("Date of the decision in force."), DATE, None, "#date+qualification"),
+    "qualification_decided_on": Entry(_("Date of the decision in force."), DATE, None, "#date+approved"),
     "last_field_visit_date": Entry(
         _("Date of the latest field visit (qualification-only records left out); the fields below come from it."),
         DATE,
         None,
-        "#date+field_visit",
+        "#date+occurred",
     ),
-    "project": Entry(_("Survey project of the latest field visit."), TEXT, "project", "#meta+project"),
+    "project": Entry(_("Survey project of the latest field visit."), TEXT, "project", "#activity+project"),
     "workers_numb": Entry(
-        _("Number of workers (diggers) at the latest field visit."), WHOLE, None, "#affected+workers"
+        _("Number of workers (diggers) at the latest field visit."), WHOLE, None, "#indicator+num+workers"
     ),
-    "minerals": Entry(_("Minerals recorded at the latest field visit."), CSV_LIST, "mineral", "#item+mineral"),
+    "minerals": Entry(_("Minerals recorded at the latest field visit."), CSV_LIST, "mineral", "#item+name"),
     "armed_presence": Entry(
         _("Whether an armed group or undisciplined state security forces were present at the latest field visit."),
         FLAG,
@@ -403,7 +404,7 @@ API_SUMMARY = {
 COLLECTION_FIELDS: dict[str, dict[str, Entry]] = {
     "roadblocks": {
         "place_name": Entry(_("Name of the place of the roadblock."), TEXT, None, "#loc+name"),
-        "date": Entry(_("Date of the survey."), DATE, None, "#date+survey"),
+        "date": Entry(_("Date of the survey."), DATE, None, "#date+reported"),
         "operators": Entry(_("Who operates the roadblock, as written by the surveyors."), CSV_LIST),
         "operator_types": Entry(_("Types of the operators, as the institute writes them."), CSV_LIST),
         "operator_type_codes": Entry(_("Types of the operators, as codes."), CSV_LIST, "operator_type"),
@@ -420,7 +421,7 @@ COLLECTION_FIELDS: dict[str, dict[str, Entry]] = {
         "violence_count": Entry(_("Number of violent incidents recorded at the roadblock."), WHOLE),
         "violence_kinds": Entry(_("Kinds of violence recorded."), CSV_LIST),
         "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
-        "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+        "project": Entry(_("Survey project."), TEXT, None, "#activity+project"),
         "synthetic": Entry(_("Whether this is synthetic demo data, not a real roadblock."), FLAG),
         "province_pcode": SITE["province_pcode"],
         "adm2_pcode": SITE["adm2_pcode"],
@@ -443,13 +444,13 @@ COLLECTION_FIELDS: dict[str, dict[str, Entry]] = {
 
 _SUPPLY_POINT = {
     "name": Entry(_("Name of the place, as the source writes it."), TEXT, None, "#loc+name"),
-    "minerals": Entry(_("Minerals handled there, as the source names them."), CSV_LIST, None, "#item+mineral"),
+    "minerals": Entry(_("Minerals handled there, as the source names them."), CSV_LIST, None, "#item+name"),
     "locality": Entry(_("Town or village, as written (matched against the visits' selling points)."), TEXT),
     "operator": Entry(_("Who runs it (trader, comptoir, cooperative)."), TEXT, None, "#org+name"),
     "country": Entry(_("Country it is in."), TEXT, None, "#country+name"),
     "date": Entry(_("When it was recorded, as the source wrote it."), TEXT, None, "#date"),
     "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
-    "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+    "project": Entry(_("Survey project."), TEXT, None, "#activity+project"),
     "notes": Entry(_("Notes of the source."), TEXT, None, "#description"),
     "synthetic": Entry(_("Whether this is synthetic demo data, not a surveyed place."), FLAG),
     "kind": Entry(_("Kind of place, as a code."), TEXT, "supply_point_kind"),
@@ -477,7 +478,7 @@ COLLECTION_FIELDS.update(
             "period": Entry(_("The period, start to end (… : still under way)."), TEXT),
             "area_km2": Entry(_("Geodesic area of the zone in km²."), DECIMAL),
             "source": Entry(_("Who collected the data."), TEXT, None, "#meta+source"),
-            "project": Entry(_("Survey project."), TEXT, None, "#meta+project"),
+            "project": Entry(_("Survey project."), TEXT, None, "#activity+project"),
             "notes": Entry(_("Notes of the source."), TEXT, None, "#description"),
             "synthetic": Entry(_("Whether this is synthetic demo data, not a surveyed zone."), FLAG),
         },
