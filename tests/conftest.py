@@ -169,7 +169,9 @@ def live_database(tmp_path):
 class LiveServer:
     """`ramani serve` in its own process over its own database (a LiveDatabase) loaded with demo data."""
 
-    def __init__(self, folder: Path, sites: int = 300):
+    def __init__(self, folder: Path, sites: int = 300, prefix: str | None = None):
+        """`prefix` (default $RAMANI_TEST_URL_PREFIX, else none): serve under RAMANI_URL_PREFIX; `url` includes it."""
+        import os
         import subprocess
         import sys
 
@@ -177,13 +179,17 @@ class LiveServer:
         self.proc = None
         try:
             self.env = self.database.env()
+            prefix = prefix if prefix is not None else os.environ.get("RAMANI_TEST_URL_PREFIX", "/")
+            self.prefix = "/" + "".join(p + "/" for p in prefix.split("/") if p)
+            self.env["RAMANI_URL_PREFIX"] = self.prefix
             cli = [sys.executable, "-m", "ramani.cli"]
             subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
             subprocess.run(
                 [*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True, capture_output=True
             )
             self.port = free_port()
-            self.url = f"http://127.0.0.1:{self.port}"
+            self.root = f"http://127.0.0.1:{self.port}"  # the server itself; `url` is the site, under its prefix
+            self.url = self.root + self.prefix.rstrip("/")
             self.log_path = folder / "serve.log"
             self.log = self.log_path.open("wb")
             self.proc = subprocess.Popen(

@@ -100,7 +100,7 @@ def test_error_pages_are_the_sites_own_and_translated(client, rf):
     for code, words in (("fr", "Erreur du serveur"), ("en", "Server error"), ("sw", "Hitilafu ya seva")):
         with translation.override(code):
             page = server_error(rf.get("/")).content.decode()
-        assert words in page and f'<html lang="{code}">' in page and 'class="langs"' in page
+        assert words in page and f'<html lang="{code}"' in page and 'class="langs"' in page
     client.cookies["django_language"] = "sw"
     missing = client.get("/no-such-page/")
     assert missing.status_code == 404 and "Ukurasa haupatikani" in missing.content.decode()

@@ -63,6 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Comma-separated origins (https://example.org) trusted for form posts behind a proxy.",
     ),
+    Setting(
+        "RAMANI_URL_PREFIX",
+        "/",
+        "Path the whole site is served under, e.g. /ramani/ for https://example.org/ramani/ (default /). "
+        "Requests must arrive with the prefix in their path, straight to `ramani serve` or through a proxy "
+        "that passes the path on unchanged; every link, redirect, static file and script fetch carries it.",
+    ),
     Setting("RAMANI_LANGUAGE", "fr", "Default interface language: fr, en or sw."),
     Setting("RAMANI_LOG_LEVEL", "INFO", "Log level for Ramani's own loggers."),
     Setting("RAMANI_WORKERS", "2", "Web server worker processes for `ramani serve`."),
@@ -159,6 +166,12 @@ BY_NAME = {s.name: s for s in SETTINGS}
 
 def get(name: str) -> str:
     return BY_NAME[name].value()
+
+
+def url_prefix() -> str:
+    """RAMANI_URL_PREFIX normalised to "/" or "/a/b/" (leading and trailing slash, no doubled ones)."""
+    parts = [p for p in get("RAMANI_URL_PREFIX").strip().split("/") if p]
+    return "/" + "".join(p + "/" for p in parts)
 
 
 def data_dir() -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -134,7 +135,12 @@ CACHES = {
     },
 }
 
-STATIC_URL = "/static/"
+# RAMANI_URL_PREFIX (/ramani/): the site mounted under a path. ramani.wsgi moves the prefix from PATH_INFO to
+# SCRIPT_NAME for every request (straight to `ramani serve` or through a proxy that passes the path on), and
+# FORCE_SCRIPT_NAME makes reverse(), {% url %}, {% static %} and redirects put it back in every URL built.
+URL_PREFIX = config.url_prefix()
+FORCE_SCRIPT_NAME = URL_PREFIX.rstrip("/") or None
+STATIC_URL = URL_PREFIX + "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
@@ -146,11 +152,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 3600  # our own scripts and styles: an hour
 # vendored libraries live under a versioned folder (vendor/maplibre-gl-5.24.1/...): cache them for a year
 WHITENOISE_IMMUTABLE_FILE_TEST = lambda path, url: "/static/vendor/" in url  # noqa: E731
+# cookies only for the site's own path: another application on the same host sees none of them
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = LANGUAGE_COOKIE_PATH = URL_PREFIX
 
 SESSION_COOKIE_HTTPONLY = True
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/cases/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_URL = "login"  # URL names: reversed under RAMANI_URL_PREFIX
+LOGIN_REDIRECT_URL = "cases"
+LOGOUT_REDIRECT_URL = "map"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -164,7 +172,9 @@ if HTTPS:
     SECURE_SSL_REDIRECT = True
     # not redirected: a load balancer's plain-HTTP probe, and SMS gateways on the machine itself posting over
     # loopback (Kannel); from outside everything comes through the proxy, which redirects port 80 itself
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^sms/"]
+    # (Django matches request.path, prefix included, without its leading slash)
+    _exempt_prefix = re.escape(URL_PREFIX.lstrip("/"))
+    SECURE_REDIRECT_EXEMPT = [rf"^{_exempt_prefix}healthz$", rf"^{_exempt_prefix}sms/"]
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # HSTS preload is a promise made to the browsers' lists for the whole domain: the operator's call,

@@ -25,7 +25,7 @@ def log_in(browser, server, username, page_errors=None):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page() if page_errors is None else page_errors(context.new_page())
     page.set_default_timeout(20_000)
-    page.goto(server.url + "/accounts/login/?next=/cases/")
+    page.goto(server.url + "/accounts/login/?next=" + server.prefix + "cases/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")

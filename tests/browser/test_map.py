@@ -70,7 +70,8 @@ def test_click_a_site_and_read_its_card(page, live_server_process):
     field_visits = [v for v in site["visits"] if v["project"] != "Qualification status"]
     assert field_visits[-1]["project"] in card
     assert page.locator("#card table tbody tr").count() == len(field_visits)
-    assert page.locator(f"#card a[href='/api/sites/{target['pcode']}/risk']").count() == 1
+    risk = live_server_process.prefix + f"api/sites/{target['pcode']}/risk"
+    assert page.locator(f"#card a[href='{risk}']").count() == 1
     shot(page, "map-card")
     page.keyboard.press("Escape")
     assert page.locator("#card").is_hidden()

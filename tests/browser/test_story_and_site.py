@@ -153,7 +153,7 @@ def test_a_selected_site_is_in_the_map_url_and_the_url_opens_its_card(page, live
     open_map(page, live_server_process, "?layer=armed")
     pcode = click_a_site(page)
     assert f"site={pcode}" in page.url and "layer=armed" in page.url
-    assert page.get_attribute("#card-page", "href") == f"/sites/{pcode}/"
+    assert page.get_attribute("#card-page", "href") == live_server_process.prefix + f"sites/{pcode}/"
     page.keyboard.press("Escape")
     assert "site=" not in page.url
     # a shared link opens the card, the site ringed, the map on it

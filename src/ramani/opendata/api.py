@@ -12,6 +12,7 @@ from typing import Literal
 import orjson
 from django.db.models import Count
 from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
@@ -216,8 +217,8 @@ def get_site(
         ],
         "incidents": public_incidents.of_site(site.pcode, with_codes=True),
         "links": {
-            "risk": request.build_absolute_uri(f"/api/sites/{pcode}/risk"),
-            "ogc_feature": request.build_absolute_uri(f"/ogcapi/collections/sites/items/{pcode}"),
+            "risk": request.build_absolute_uri(reverse("api:site_risk", args=[pcode])),
+            "ogc_feature": request.build_absolute_uri(reverse("ogc-item", args=["sites", pcode])),
         },
     }
 

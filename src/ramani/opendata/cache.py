@@ -105,8 +105,8 @@ def middleware(get_response):
     def answer(request):
         if (
             request.method not in ("GET", "HEAD")
-            or not request.path.startswith(PREFIXES)
-            or request.path.startswith(SKIP)
+            or not request.path_info.startswith(PREFIXES)  # path_info: without RAMANI_URL_PREFIX
+            or request.path_info.startswith(SKIP)
         ):
             return get_response(request)
         seconds = int(config.get("RAMANI_CACHE_SECONDS"))
@@ -115,7 +115,7 @@ def middleware(get_response):
             f"{number}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
             f"|{request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, '')}"  # HTML answers: the reader's language
         )
-        if request.path.startswith(("/api/sites/", "/ogcapi/collections/incidents")):  # published incidents
+        if request.path_info.startswith(("/api/sites/", "/ogcapi/collections/incidents")):  # published incidents
             from ramani.incidents.public import version
 
             raw += f"|{version()}"

@@ -10,6 +10,7 @@ import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -141,7 +142,7 @@ def ogc_page(request: HttpRequest, body: dict) -> HttpResponse:
             description=gettext("Artisanal mining sites, field visits and more of eastern DR Congo, for GIS software."),
         )
     context["links"] = [_link(link) for link in body.get("links", []) if link.get("type") != "text/html"]
-    context["ogc_url"] = request.build_absolute_uri("/ogcapi")
+    context["ogc_url"] = request.build_absolute_uri(reverse("ogc-landing")).rstrip("/")
     return render(request, "opendata/ogc.html", context)
 
 
@@ -204,7 +205,7 @@ def opendata_page(request: HttpRequest) -> HttpResponse:
             "licence": ogcapi.LICENCE,
             "tables": tables,
             "vocabularies": [(name, names[name]) for name in used],
-            "ogc_url": request.build_absolute_uri("/ogcapi"),
+            "ogc_url": request.build_absolute_uri(reverse("ogc-landing")).rstrip("/"),
         },
     )
 

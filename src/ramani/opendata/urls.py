@@ -15,6 +15,6 @@ urlpatterns = [
     path("ogcapi/api", views.api),
     path("ogcapi/collections", views.collections),
     path("ogcapi/collections/<str:collection_id>", views.collection),
-    path("ogcapi/collections/<str:collection_id>/items", views.items),
-    path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item),
+    path("ogcapi/collections/<str:collection_id>/items", views.items, name="ogc-items"),
+    path("ogcapi/collections/<str:collection_id>/items/<str:feature_id>", views.item, name="ogc-item"),
 ]

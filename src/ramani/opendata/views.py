@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from ramani.opendata import ogcapi
 
 
 def _base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/ogcapi").rstrip("/")
+    return request.build_absolute_uri(reverse("ogc-landing")).rstrip("/")
 
 
 def _wants_html(request: HttpRequest) -> bool:

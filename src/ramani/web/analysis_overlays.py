@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ramani.analysis.density import STEPS
@@ -24,7 +25,7 @@ def roadblock_density_overlay() -> dict:
     return {
         "id": "roadblock_density",
         "label": _("Roadblock density (per territoire)"),
-        "url": "/analysis/density.geojson",
+        "url": reverse("analysis-density"),
         "property": "per_1000_km2",
         "geometry": "polygon",
         "steps": STEPS,
@@ -46,7 +47,7 @@ def violence_heatmap_overlay() -> dict:
     return {
         "id": "violence_heatmap",
         "label": _("Violence at checkpoints (heatmap)"),
-        "url": "/ogcapi/collections/roadblocks/items?limit=10000",
+        "url": reverse("ogc-items", args=["roadblocks"]) + "?limit=10000",
         "property": "violence_count",
         "heatmap": {"max": 5},
         "legend_title": _("Violent incidents recorded at checkpoints, weighted by their number"),

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -292,7 +293,7 @@ def act(request: HttpRequest, report_id: str, verb: str) -> HttpResponse:
 
 def _back(incident: Incident) -> HttpResponse:
     """303 See Other back to the incident page (a reload does not post again)."""
-    response = redirect(f"/cases/{incident.report_id}/")
+    response = redirect("case", report_id=incident.report_id)
     response.status_code = 303
     return response
 
@@ -306,7 +307,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     done, refused = 0, 0
     if request.POST.get("verb") not in BULK_VERBS:
         messages.error(request, _("Choose what to do with the selected incidents."))
-        response = redirect("/cases/?" + request.POST.get("back", "")[:500])
+        response = redirect(reverse("cases") + "?" + request.POST.get("back", "")[:500])
         response.status_code = 303
         return response
     for incident in Incident.objects.visible_to(request.user).filter(report_id__in=ids):
@@ -316,7 +317,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         except (workflow.WorkflowError, Http404):
             refused += 1
     messages.info(request, _("%(done)s done, %(refused)s refused.") % {"done": done, "refused": refused})
-    response = redirect("/cases/?" + request.POST.get("back", "")[:500])
+    response = redirect(reverse("cases") + "?" + request.POST.get("back", "")[:500])
     response.status_code = 303
     return response
 
@@ -340,7 +341,7 @@ def analytics(request: HttpRequest) -> HttpResponse:
         "by_category": [(categories.label(c, request.LANGUAGE_CODE), n) for c, n in found.by_category],
         "by_status": [(labels.get(s, s), n) for s, n in found.by_status],
         "by_territoire": sorted(places, key=lambda row: (-row[2], row[0], row[1])),
-        "incident_map": map_config("/cases/analytics/territoires.geojson?" + request.GET.urlencode()),
+        "incident_map": map_config(reverse("cases-territoires") + "?" + request.GET.urlencode()),
         "page": "cases",
     }
     return render(request, "web/cases/analytics.html", context)

@@ -4,6 +4,7 @@ from /kufatilia/territoires.geojson (cached per publication version). The same c
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 #: [threshold, colour]: the first colour below every threshold (MapLibre's `step`)
@@ -34,7 +35,7 @@ def incidents_overlay() -> dict:
     return {
         "id": "incidents",
         "label": _("Kufatilia incidents (per territoire)"),
-        "url": f"/kufatilia/territoires.geojson?v={public_version()}",
+        "url": reverse("kufatilia-territoires") + f"?v={public_version()}",
         "property": "count",
         "geometry": "polygon",
         "steps": STEPS,
@@ -58,9 +59,9 @@ def map_config(url: str) -> dict:
         "steps": STEPS,
         "classes": classes(),
         "legend_title": _("Published incidents per territoire")
-        if url.startswith("/kufatilia/")
+        if url.startswith(reverse("kufatilia"))
         else _("Incidents per territoire"),
-        "boundaries": f"/map/boundaries.json?v=outlines-{revision.current()}" if outlines else None,
+        "boundaries": reverse("map-boundaries") + f"?v=outlines-{revision.current()}" if outlines else None,
         "boundaries_attribution": basemap.attribution() if outlines else "",
         "maplibre_locale": legend.maplibre_locale(),
         "strings": {

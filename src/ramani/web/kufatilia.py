@@ -10,6 +10,7 @@ from collections import Counter
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 
 from ramani.incidents import categories
@@ -88,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "params": {k: request.GET.get(k, "") for k in ("category", "status", "province")},
         "query": request.GET.urlencode(),
         "licence": LICENCE,
-        "incident_map": map_config(f"/kufatilia/territoires.geojson?v={public_version()}"),
+        "incident_map": map_config(reverse("kufatilia-territoires") + f"?v={public_version()}"),
         "page": "kufatilia",
     }
     return render(request, "web/kufatilia.html", context)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -143,13 +144,16 @@ def _basemap_config() -> dict:
                 "RAMANI_BASEMAP_URL: no file %s in %s; the bundled basemap is drawn instead", name, settings.DATA_DIR
             )
         if header:
-            pmtiles = header | {"url": f"/map/basemap/{name}", "js": static("vendor/pmtiles-4.5.0/pmtiles.js")}
+            pmtiles = header | {
+                "url": reverse("map-basemap-file", args=[name]),
+                "js": static("vendor/pmtiles-4.5.0/pmtiles.js"),
+            }
         url = ""
     fonts = static("web/basemap/fonts/")
     return {
         "basemap": url or None,
         "pmtiles": pmtiles,
-        "naturalearth": None if url or pmtiles else f"/map/basemap.json?v={basemap.natural_earth_version()}",
+        "naturalearth": None if url or pmtiles else reverse("map-basemap") + f"?v={basemap.natural_earth_version()}",
         "naturalearth_attribution": basemap.NATURAL_EARTH_ATTRIBUTION,
         "basemap_js": static("web/basemap/basemap.js"),
         "glyphs": fonts + "{fontstack}/{range}.pbf",

@@ -3,6 +3,7 @@ collection, with its legend classes and the fields its popup shows, in the reade
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ def roadblocks_overlay() -> dict:
     return {
         "id": "roadblocks",
         "label": _("Roadblocks"),
-        "url": "/ogcapi/collections/roadblocks/items?limit=10000",
+        "url": reverse("ogc-items", args=["roadblocks"]) + "?limit=10000",
         "property": "operator_type",
         "legend_title": _("Roadblocks by operator type (the first listed)"),
         "classes": [

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,7 @@ from ramani.opendata import features, query, risk
 from ramani.sites import armed
 from ramani.sites import qualification as rules
 from ramani.sites.models import Site, Term, Visit
-from ramani.web import legend
+from ramani.web import legend, links
 from ramani.web.map_views import _basemap_config as basemap_config
 
 LANG_COLUMN = {"fr": 1, "en": 2, "sw": 3}
@@ -319,21 +320,21 @@ def site_page(request: HttpRequest, pcode: str) -> HttpResponse:
         for i in public_incidents.of_site(site.pcode, with_codes=True)
     ]
     keep = urlencode({"pcode": site.pcode})
-    url = request.build_absolute_uri(f"/sites/{site.pcode}/")
+    url = request.build_absolute_uri(reverse("site-page", args=[site.pcode]))
     downloads = [
-        (_("Site data (JSON)"), f"/api/sites/{site.pcode}"),
-        ("GeoJSON", f"/opendata/download/sites.geojson?{keep}"),
-        ("CSV", f"/opendata/download/sites.csv?{keep}"),
-        (_("Visits (CSV)"), f"/opendata/download/visits.csv?{keep}"),
-        (_("Due-diligence red flags (JSON)"), f"/api/sites/{site.pcode}/risk"),
+        (_("Site data (JSON)"), reverse("api:get_site", args=[site.pcode])),
+        ("GeoJSON", reverse("download", args=["sites", "geojson"]) + f"?{keep}"),
+        ("CSV", reverse("download", args=["sites", "csv"]) + f"?{keep}"),
+        (_("Visits (CSV)"), reverse("download", args=["visits", "csv"]) + f"?{keep}"),
+        (_("Due-diligence red flags (JSON)"), reverse("api:site_risk", args=[site.pcode])),
     ]
     layers = legend.layers()
     mini = {
         "pcode": site.pcode,
         "center": [site.longitude, site.latitude] if site.longitude is not None else None,
-        "tiles": "/map/tiles/{z}/{x}/{y}.pbf",
+        "tiles": links.tile_template(),
         "colours": {c["value"]: c["colour"] for c in layers[0]["classes"]},
-        "boundaries": "/map/boundaries.json" if basemap.has_outlines() else None,
+        "boundaries": reverse("map-boundaries") if basemap.has_outlines() else None,
         "lang": lang,
         "base": basemap_config() | {"lang": lang},
         "locale": legend.maplibre_locale(),
@@ -371,9 +372,9 @@ def site_page(request: HttpRequest, pcode: str) -> HttpResponse:
             "incidents": incidents,
             "downloads": downloads,
             "url": url,
-            "map_url": f"/?site={site.pcode}#view=12/{site.latitude}/{site.longitude}"
+            "map_url": reverse("map") + f"?site={site.pcode}#view=12/{site.latitude}/{site.longitude}"
             if site.latitude is not None
-            else f"/?site={site.pcode}",
+            else reverse("map") + f"?site={site.pcode}",
             "mini": mini,
             "synthetic": synthetic,
         },

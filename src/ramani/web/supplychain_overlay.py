@@ -4,6 +4,7 @@ from its OGC API collection, with its legend and the fields its popup shows, in 
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ def _trade_points(kind: str, collection: str, label: str) -> dict:
     return {
         "id": collection,
         "label": label,
-        "url": f"/ogcapi/collections/{collection}/items?limit=10000",
+        "url": reverse("ogc-items", args=[collection]) + "?limit=10000",
         "property": "linked",
         "title_property": "name",
         "legend_title": vocab.kind_label(kind, _language()),
@@ -60,7 +61,7 @@ def interference_zones_overlay() -> dict:
     return {
         "id": "interference_zones",
         "label": _("Zones of armed interference"),
-        "url": "/ogcapi/collections/interference_zones/items?limit=10000",
+        "url": reverse("ogc-items", args=["interference_zones"]) + "?limit=10000",
         "property": "group_type_code",
         "geometry": "polygon",
         "opacity": 0.35,

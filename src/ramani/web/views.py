@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ramani.sites import field_visits, stats
@@ -21,14 +22,21 @@ def about(request: HttpRequest) -> HttpResponse:
 
 def set_language(request: HttpRequest, code: str) -> HttpResponse:
     """Remember the reader's language in a cookie and go back where they were (a plain link, no form)."""
-    target = request.GET.get("next") or "/"
+    home = reverse("map")
+    target = request.GET.get("next") or home
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = "/"
+        target = home
     response = HttpResponseRedirect(target)
     if code in dict(settings.LANGUAGES):
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            path=settings.LANGUAGE_COOKIE_PATH,
+        )
     return response
 
 

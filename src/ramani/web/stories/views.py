@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ramani.geo import basemap
 from ramani.sites import stats
-from ramani.web import legend
+from ramani.web import legend, links
 from ramani.web.map_views import _basemap_config as basemap_config
 from ramani.web.stories import figures, library
 from ramani.web.stories.schema import IMAGE_SUFFIXES, Chapter, StoryError
@@ -26,7 +27,7 @@ def map_url(chapter: Chapter) -> str:
         params["layer"] = chapter.layer
     query = urlencode(params)
     lon, lat = chapter.center
-    return f"/{'?' + query if query else ''}#view={chapter.zoom:g}/{lat:g}/{lon:g}"
+    return reverse("map") + f"{'?' + query if query else ''}#view={chapter.zoom:g}/{lat:g}/{lon:g}"
 
 
 def paragraphs(text: str) -> str:
@@ -81,7 +82,7 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
                 "html": paragraphs(fill(c.text[lang])),
                 "map_url": map_url(c),
                 "image": {
-                    "url": f"/story/{story.slug}/{c.image.src}",
+                    "url": reverse("story-image", args=[story.slug, c.image.src]),
                     "caption": c.image.caption[lang],
                     "credit": c.image.credit,
                 }
@@ -106,8 +107,8 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
                 "slug": story.slug,
                 "chapters": [c["view"] for c in chapters],
                 "layers": layers,
-                "tiles": "/map/tiles/{z}/{x}/{y}.pbf",
-                "boundaries": "/map/boundaries.json" if basemap.has_outlines() else None,
+                "tiles": links.tile_template(),
+                "boundaries": reverse("map-boundaries") if basemap.has_outlines() else None,
                 "base": basemap_config() | {"lang": lang},
                 "locale": legend.maplibre_locale(),
             },

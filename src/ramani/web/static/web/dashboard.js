@@ -3,6 +3,7 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("dash-config").textContent), S = cfg.strings;
   var lang = document.documentElement.lang || "fr";
+  var ROOT = document.documentElement.dataset.root || "/";  // RAMANI_URL_PREFIX: every URL below starts with it
   var nf = new Intl.NumberFormat(lang), pf = new Intl.NumberFormat(lang, {style: "percent", maximumFractionDigits: 1});
   var form = document.getElementById("filters"), charts = {}, last = null;
   var extra = {};  /* filters of the URL with no control here (mercury, child_labour, …): kept as they are */
@@ -127,10 +128,10 @@
     document.querySelectorAll("a[data-download]").forEach(function (a) {
       var accepted = cfg.download_params[a.dataset.download.split(".")[0]] || [], own = new URLSearchParams();
       q.forEach(function (value, name) { if (accepted.indexOf(name) >= 0) own.set(name, value); });
-      a.href = "/opendata/download/" + a.dataset.download + (own.toString() ? "?" + own : "");
+      a.href = ROOT + "opendata/download/" + a.dataset.download + (own.toString() ? "?" + own : "");
     });
-    document.getElementById("link-map").href = "/" + (search ? "?" + search : "");
-    fetch("/api/summary" + (search ? "?" + search : "")).then(function (r) {
+    document.getElementById("link-map").href = ROOT + (search ? "?" + search : "");
+    fetch(ROOT + "api/summary" + (search ? "?" + search : "")).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (d) {

@@ -5,6 +5,7 @@
   var data = function (id) { return JSON.parse(document.getElementById(id).textContent); };
   var cfg = data("map-config"), LAYERS = data("map-layers"), T = data("map-strings"), TERMS = data("map-terms");
   var lang = document.documentElement.lang || "fr";
+  var ROOT = document.documentElement.dataset.root || "/";  // RAMANI_URL_PREFIX: every URL below starts with it
   var nf = new Intl.NumberFormat(lang);
   var df = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric", timeZone: "UTC"});
   var state = window.ramani = {drawnAt: null, map: null, count: null, layer: "qualification"};
@@ -57,11 +58,11 @@
     var search = q.toString();
     history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
     var f = filters().toString(), sep = f ? "?" + f : "";
-    $("link-list").href = "/sites/" + sep;
-    $("link-csv").href = "/opendata/download/sites.csv" + sep;
-    $("link-geojson").href = "/opendata/download/sites.geojson" + sep;
-    $("link-xlsx").href = "/opendata/download/sites.xlsx" + sep;
-    $("link-dashboard").href = "/dashboard/" + sep;
+    $("link-list").href = ROOT + "sites/" + sep;
+    $("link-csv").href = ROOT + "opendata/download/sites.csv" + sep;
+    $("link-geojson").href = ROOT + "opendata/download/sites.geojson" + sep;
+    $("link-xlsx").href = ROOT + "opendata/download/sites.xlsx" + sep;
+    $("link-dashboard").href = ROOT + "dashboard/" + sep;
   }
   function limitTerritoires() {
     var province = form.elements.province.value, sel = form.elements.territoire;
@@ -76,7 +77,7 @@
   function refreshCount() {
     var mine = ++countRequest, q = filters();
     q.set("limit", "1");
-    fetch("/api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
+    fetch(ROOT + "api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
       if (mine !== countRequest || typeof body.count !== "number") return;
       state.count = body.count;
       $("count").textContent = nf.format(body.count);
@@ -135,7 +136,7 @@
   function tileUrl() {
     var q = filters();
     q.set("v", cfg.version);
-    return location.origin + "/map/tiles/{z}/{x}/{y}.pbf?" + q.toString();
+    return location.origin + ROOT + "map/tiles/{z}/{x}/{y}.pbf?" + q.toString();
   }
 
   function baseStyle() {
@@ -167,7 +168,7 @@
   }
   function addBoundaries(map, before) {
     if (!cfg.boundaries || map.getSource("boundaries")) return;
-    map.addSource("boundaries", {type: "geojson", data: "/map/boundaries.json?v=" + encodeURIComponent(cfg.version),
+    map.addSource("boundaries", {type: "geojson", data: ROOT + "map/boundaries.json?v=" + encodeURIComponent(cfg.version),
       attribution: cfg.boundaries_attribution || ""});
     map.addLayer({id: "territoires", type: "line", source: "boundaries", filter: ["==", ["get", "level"], 2],
       paint: {"line-color": "#a3aca5", "line-width": ["interpolate", ["linear"], ["zoom"], 5, 0.4, 10, 1.1], "line-dasharray": [3, 2]}}, before || "sites");
@@ -221,7 +222,7 @@
     state.opener = opener || null;
     if (state.map && state.map.getLayer("selected")) state.map.setFilter("selected", ["==", ["get", "pcode"], pcode]);
     var on = form.elements.on.value;
-    fetch("/api/sites/" + encodeURIComponent(pcode) + (on ? "?on=" + on : "")).then(function (r) {
+    fetch(ROOT + "api/sites/" + encodeURIComponent(pcode) + (on ? "?on=" + on : "")).then(function (r) {
       if (!r.ok) throw new Error(r.status);
       return r.json();
     }).then(function (s) {
@@ -259,9 +260,9 @@
         }).join("") + "</ul>";
       }
       html +=
-        '<p class="links"><a id="card-page" href="/sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '"><strong>' + esc(T.site_page) + "</strong></a> · " +
-        '<a href="/sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '#flags-title">' + esc(T.risk) + '</a> (<a href="/api/sites/' +
-        encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">JSON</a>) · <a href="/api/sites/' +
+        '<p class="links"><a id="card-page" href="' + ROOT + 'sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '"><strong>' + esc(T.site_page) + "</strong></a> · " +
+        '<a href="' + ROOT + 'sites/' + encodeURIComponent(s.pcode) + "/" + (on ? "?on=" + on : "") + '#flags-title">' + esc(T.risk) + '</a> (<a href="' + ROOT + 'api/sites/' +
+        encodeURIComponent(s.pcode) + "/risk" + (on ? "?on=" + on : "") + '">JSON</a>) · <a href="' + ROOT + 'api/sites/' +
         encodeURIComponent(s.pcode) + '">' + esc(T.api) + "</a></p>";
       card.innerHTML = html;
       card.focus();
@@ -290,7 +291,7 @@
     var q = filters();
     q.set("q", text);
     q.set("limit", "8");
-    fetch("/api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
+    fetch(ROOT + "api/sites?" + q.toString()).then(function (r) { return r.json(); }).then(function (body) {
       var items = body.items || body.results || body.data || [];
       list.innerHTML = items.length ? items.map(function (s) {
         return '<li><button type="button" class="linkish" data-pcode="' + esc(s.pcode) + '" data-lon="' + esc(s.longitude) + '" data-lat="' + esc(s.latitude) + '">' +

@@ -48,7 +48,7 @@
   });
   map.on("click", "sites", function (e) {
     var f = e.features && e.features[0];
-    if (f && f.properties.pcode !== M.pcode) location.href = "/sites/" + encodeURIComponent(f.properties.pcode) + "/";
+    if (f && f.properties.pcode !== M.pcode) location.href = (document.documentElement.dataset.root || "/") + "sites/" + encodeURIComponent(f.properties.pcode) + "/";
   });
   map.on("mouseenter", "sites", function () { map.getCanvas().style.cursor = "pointer"; });
   map.on("mouseleave", "sites", function () { map.getCanvas().style.cursor = ""; });
