@@ -12,6 +12,8 @@ import re
 import pytest
 from click.testing import CliRunner
 from django.db import connection
+from django.utils import translation
+from django.utils.html import escape
 from pyproj import Geod
 
 from ramani.analysis.interference import wilson
@@ -53,7 +55,7 @@ def test_the_page_figures_are_the_sql_counts(registry, client):
     total = sql("SELECT COUNT(*) FROM roadblocks_roadblock")
     minerals = sql(f"SELECT COUNT(*) FROM roadblocks_roadblock WHERE {MINING}")
     assert f"{minerals} / {total}" in row_of(html, "rb-taxing_minerals_or_traders") and minerals == 55
-    assert "out of all roadblocks" in row_of(html, "rb-taxing_minerals_or_traders")  # its definition beside it
+    assert "sur toutes les barrières" in row_of(html, "rb-taxing_minerals_or_traders")  # its definition beside it
     armed = sql("SELECT COUNT(*) FROM roadblocks_roadblock WHERE CAST(operator_types AS TEXT) LIKE '%armed_group%'")
     assert f"{armed} / {total}" in row_of(html, "rb-operator_armed_group")
     masisi = sql("SELECT COUNT(*) FROM roadblocks_roadblock WHERE adm2_pcode = 'CD6103'")
@@ -149,7 +151,7 @@ def test_a_road_layer_gives_roadblocks_per_100_km(registry, client, tmp_path):
     assert abs(masisi["value"] - 84 / km * 100) < 0.01
     assert [f["id"] for f in density["per_road"]] == ["road_density_CD6103"]  # no road in Walikale
     html = client.get("/analysis/").content.decode()
-    assert "per 100 km of road" in row_of(html, "rb-road_density_CD6103")
+    assert "pour 100 km de route" in row_of(html, "rb-road_density_CD6103")
     shapes = client.get("/analysis/density.geojson").json()["features"]
     props = {f["id"]: f["properties"] for f in shapes}
     assert props["CD6103"]["roadblocks"] == 84 and props["CD6104"]["road_km"] == 0
@@ -176,3 +178,51 @@ def test_cli_density_is_the_api_answer(registry, client):
     assert json.loads(answer.output) == client.get("/api/roadblocks/density").json()
     table = CliRunner().invoke(main, ["analyse", "density"], catch_exceptions=False).output
     assert "Masisi (CD6103)" in table and "84 / " in table and "ramani import roads" in table
+
+
+def _definitions(code: str) -> dict[str, str]:
+    """Every definition wording of the analyses, as the catalog of `code` gives it."""
+    from ramani.analysis import density, interference
+    from ramani.analysis import roadblocks as rb
+
+    with translation.override(code):
+        return {
+            "denominator": rb.denominator(),
+            "area": rb.area_definition(),
+            "road": density.road_definition(),
+            "interference": interference.definition(),
+            "headline": rb.headline([])[0].definition,
+        }
+
+
+@pytest.mark.parametrize("code", ["fr", "en", "sw"])
+def test_definitions_are_in_the_readers_language_on_the_page_and_in_the_api(registry, client, code):
+    """The words next to each figure follow the page's language (cookie) and the API's (?lang=, else the
+    reader's); French and Swahili have their own wording, not the English one."""
+    words, english = _definitions(code), _definitions("en")
+    if code != "en":
+        assert all(words[k] != english[k] for k in words), words
+    client.cookies["django_language"] = code
+    html = client.get("/analysis/").content.decode()
+    for key in ("headline", "area", "interference"):
+        assert escape(words[key]) in html, key
+    if code != "en":
+        for key in ("headline", "area", "interference"):
+            assert escape(english[key]) not in html, key
+    client.cookies.pop("django_language")
+    answers = {
+        "roadblocks": client.get("/api/roadblocks/analysis", {"lang": code}).json(),
+        "density": client.get("/api/roadblocks/density", {"lang": code}).json(),
+        "interference": client.get("/api/analysis/interference", {"lang": code}).json(),
+    }
+    assert answers["roadblocks"]["denominator"] == words["denominator"]
+    assert answers["roadblocks"]["headline"][0]["definition"].startswith(words["headline"].split("%")[0][:20])
+    assert answers["density"]["definition_per_area"] == words["area"]
+    assert answers["density"]["definition_per_road"] == words["road"]
+    assert answers["interference"]["definition"] == words["interference"]
+    assert answers["interference"]["by_year"][0]["all"]["definition"] == words["interference"]
+    # without ?lang=, the reader's language: their cookie, else French
+    assert client.get("/api/analysis/interference").json()["definition"] == _definitions("fr")["interference"]
+    client.cookies["django_language"] = code
+    assert client.get("/api/roadblocks/density").json()["definition_per_area"] == words["area"]
+    assert client.get("/api/analysis/interference", {"lang": "de"}).status_code == 422

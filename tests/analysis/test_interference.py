@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 from click.testing import CliRunner
 from django.db.models import Q
+from django.utils import translation
 
 from ramani.analysis import interference as ai
 from ramani.analysis.interference import VisitRow
@@ -48,7 +49,10 @@ def test_shares_per_year_and_province():
     provinces = {s["label"]: (s["numerator"], s["denominator"]) for s in years[2021]["provinces"]}
     assert provinces == {"2021 Nord-Kivu": (1, 1), "2021 Sud-Kivu": (1, 2)}
     assert years[2021]["all"]["low"] == ai.wilson(2, 3)[0]
-    assert "found people working" in years[2021]["all"]["definition"]
+    with translation.override("en"):
+        english = ai.by_year_and_province(ROWS)[0]["all"]["definition"]
+    assert "found people working" in english
+    assert "trouvé des personnes au travail" in years[2021]["all"]["definition"]  # French, the default
 
 
 def test_by_group_type_and_armed_group():

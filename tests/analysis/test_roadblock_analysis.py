@@ -103,8 +103,8 @@ def test_figures_are_the_survey_shares_and_the_sql_counts(imported):
     assert agri["numerator"] == sql(
         f"SELECT COUNT(*) FROM roadblocks_roadblock WHERE {TEXT} LIKE '%agricoles%' OR {TEXT} LIKE '%marchandises%'"
     )
-    for f in result["headline"]:
-        assert "out of all roadblocks of the selection" in f["definition"]
+    for f in result["headline"]:  # French, the default language
+        assert "sur toutes les barrières de la sélection" in f["definition"]
 
     types = {f["id"]: f for f in result["by_operator_type"]}
     for code in ("armed_group", "security", "state", "civil", "independent"):
@@ -141,7 +141,7 @@ def test_by_territoire_and_density(imported):
         area = abs(geod.geometry_area_perimeter(polygons()[pcode])[0]) / 1e6
         assert f["numerator"] == TERRITOIRES[pcode][1]
         assert f["value"] == pytest.approx(TERRITOIRES[pcode][1] / area * 1000, rel=1e-6)
-        assert f["unit"] == "per 1,000 km²" and "per 1,000 km²" in f["definition"]
+        assert f["unit"] == "per 1,000 km²" and "pour 1 000 km²" in f["definition"]  # the unit a key, words French
     assert 20_000 < f["denominator"] < 30_000  # Walikale, the larger territoire, comes second (fewer roadblocks)
 
 
@@ -199,7 +199,7 @@ def test_dashboard_shows_the_figures_with_their_definitions(imported, client):
     total = sql("SELECT COUNT(*) FROM roadblocks_roadblock")
     row = section[section.index('id="rb-taxing_minerals_or_traders"') :]
     row = row[: row.index("</tr>")]
-    assert f"{minerals} / {total}" in row and "50.0%" in row and "out of all roadblocks" in row
+    assert f"{minerals} / {total}" in row and "50.0%" in row and "sur toutes les barrières" in row
     solely = section[section.index('id="rb-solely_mining"') :]
     assert "18 / 110" in solely[: solely.index("</tr>")] and "16.4%" in solely[: solely.index("</tr>")]
     assert "Masisi" in section and "Walikale" in section and "km²" in section

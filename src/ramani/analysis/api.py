@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
+from django.utils import translation
 from ninja import Query, Router, Schema, Status
 
 from ramani.analysis import interference
@@ -35,6 +38,9 @@ def armed_interference(
     request,
     first: str | None = Query(None, pattern=PERIOD, description="First period, e.g. 2021-2022 (with `second`)"),
     second: str | None = Query(None, pattern=PERIOD, description="Second period, e.g. 2023"),
+    lang: Literal["fr", "en", "sw"] | None = Query(
+        None, description="Language of the definitions (default: the reader's, else French)"
+    ),
 ):
     """Each share with its definition, numerator (sites with interference), denominator (active sites where it
     was recorded) and 95% Wilson interval; with `first` and `second`, the sites active in both periods and which
@@ -45,4 +51,5 @@ def armed_interference(
     for name, p in (("first", a), ("second", b)):
         if p and p[0] > p[1]:
             return Status(400, {"detail": f"{name}: the period ends before it starts", "param": name})
-    return interference.analyse(a, b)
+    with translation.override(lang or translation.get_language()):
+        return interference.analyse(a, b)

@@ -11,17 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ramani.analysis.roadblocks import Figure
+from django.utils.translation import gettext as _
 
-AREA_DEFINITION = (
-    "Roadblocks of the selection located in the unit (point in its imported boundary), per 1,000 km² of the "
-    "unit's area (geodesic, WGS84 ellipsoid). Only units with at least one roadblock are listed."
-)
-ROAD_DEFINITION = (
-    "Roadblocks of the selection located in the unit, per 100 km of the imported road layer inside the unit's "
-    "boundary (geodesic length of the roads clipped to the unit). Only units with at least one roadblock and "
-    "some road are listed."
-)
+from ramani.analysis.roadblocks import Figure, area_definition
+
+
+def road_definition() -> str:
+    """What a density per 100 km of road counts, in the active language."""
+    return _(
+        "Roadblocks of the selection located in the unit, per 100 km of the imported road layer inside the unit's "
+        "boundary (geodesic length of the roads clipped to the unit). Only units with at least one roadblock and "
+        "some road are listed."
+    )
+
+
 #: choropleth classes of roadblocks per 1,000 km²: [threshold, colour], the first colour below every threshold
 STEPS = [[0, "#fee5d9"], [1, "#fcae91"], [5, "#fb6a4a"], [20, "#de2d26"], [50, "#a50f15"]]
 
@@ -46,7 +49,7 @@ def figures(counts: dict[str, int], units: dict[str, Unit]) -> dict[str, list[di
             Figure(
                 f"density_{pcode}",
                 label,
-                AREA_DEFINITION,
+                area_definition(),
                 n,
                 round(unit.area_km2, 3),
                 n / unit.area_km2 * 1000 if unit.area_km2 else None,
@@ -58,7 +61,7 @@ def figures(counts: dict[str, int], units: dict[str, Unit]) -> dict[str, list[di
                 Figure(
                     f"road_density_{pcode}",
                     label,
-                    ROAD_DEFINITION,
+                    road_definition(),
                     n,
                     round(unit.road_km, 3),
                     n / unit.road_km * 100,
@@ -78,8 +81,8 @@ def load(project: str | None = None, year: int | None = None, source: str | None
     units, geometries = _units(counts)
     return {
         "roads_imported": _roads_imported(),
-        "definition_per_area": AREA_DEFINITION,
-        "definition_per_road": ROAD_DEFINITION,
+        "definition_per_area": area_definition(),
+        "definition_per_road": road_definition(),
         **figures(dict(counts), units),
         "_units": units,
         "_geometries": geometries,

@@ -16,13 +16,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext as _
+
 Z95 = 1.959963984540054
 QUALIFICATION_PROJECT = "Qualification status"
-DEFINITION = (
-    "Active sites (a field visit on site that year found people working) where at least one such visit recorded "
-    "whether there was armed interference; a site counts once per year, with interference if any of those "
-    "visits recorded it."
-)
+
+
+def definition() -> str:
+    """Which sites and visits a share counts, in the active language (the one wording of the rule below)."""
+    return _(
+        "Active sites (a field visit on site that year found people working) where at least one such visit "
+        "recorded whether there was armed interference; a site counts once per year, with interference if any of "
+        "those visits recorded it."
+    )
 
 
 @dataclass(frozen=True)
@@ -109,14 +115,15 @@ def by_year_and_province(rows: Sequence[VisitRow]) -> list[dict]:
             years[year][key][0] += s.interference
             years[year][key][1] += 1
     out = []
+    words = definition()
     for year in sorted(years):
         groups = years[year]
         out.append(
             {
                 "year": year,
-                "all": share(f"interference_{year}", f"{year}", DEFINITION, *groups[""]).as_dict(),
+                "all": share(f"interference_{year}", f"{year}", words, *groups[""]).as_dict(),
                 "provinces": [
-                    share(f"interference_{year}_{p}", f"{year} {p}", DEFINITION, *groups[p]).as_dict()
+                    share(f"interference_{year}_{p}", f"{year} {p}", words, *groups[p]).as_dict()
                     for p in sorted(k for k in groups if k)
                 ],
             }
@@ -135,14 +142,18 @@ def by_group(rows: Sequence[VisitRow], what: str = "types") -> list[dict]:
         denominators[year] += 1
         for g in getattr(s, what) or ():
             per_year[year][g] += 1
-    kind = "armed-group type" if what == "types" else "armed group"
-    definition = f"{DEFINITION} Numerator: those with interference where this {kind} was named at such a visit."
+    numerator = (
+        _("Numerator: those with interference where this armed-group type was named at such a visit.")
+        if what == "types"
+        else _("Numerator: those with interference where this armed group was named at such a visit.")
+    )
+    words = f"{definition()} {numerator}"
     return [
         {
             "year": year,
             "sites": denominators[year],
             "groups": [
-                share(f"{what}_{year}_{g}", g, definition, k, denominators[year]).as_dict()
+                share(f"{what}_{year}_{g}", g, words, k, denominators[year]).as_dict()
                 for g, k in sorted(per_year[year].items(), key=lambda kv: (-kv[1], kv[0]))
             ],
         }
@@ -168,18 +179,20 @@ def revisits(rows: Sequence[VisitRow], first: tuple[int, int], second: tuple[int
     return {
         "first": list(first),
         "second": list(second),
-        "definition": "Sites that were active, with interference recorded, in both periods (see the shares' "
-        "definition); in a period a site had interference if any counted visit of the period recorded it.",
+        "definition": _(
+            "Sites that were active, with interference recorded, in both periods (see the shares' definition); in "
+            "a period a site had interference if any counted visit of the period recorded it."
+        ),
         "sites": len(both),
         "better": better,
         "worse": worse,
         "same_with_interference": [p for p in both if a[p] and b[p]],
         "same_without": [p for p in both if not a[p] and not b[p]],
         "first_share": share(
-            "first", f"{first[0]}-{first[1]}", DEFINITION, sum(a[p] for p in both), len(both)
+            "first", f"{first[0]}-{first[1]}", definition(), sum(a[p] for p in both), len(both)
         ).as_dict(),
         "second_share": share(
-            "second", f"{second[0]}-{second[1]}", DEFINITION, sum(b[p] for p in both), len(both)
+            "second", f"{second[0]}-{second[1]}", definition(), sum(b[p] for p in both), len(both)
         ).as_dict(),
     }
 
@@ -217,7 +230,7 @@ def load_rows() -> list[VisitRow]:
 def analyse(first: tuple[int, int] | None = None, second: tuple[int, int] | None = None) -> dict:
     rows = load_rows()
     result: dict = {
-        "definition": DEFINITION,
+        "definition": definition(),
         "by_year": by_year_and_province(rows),
         "by_group_type": by_group(rows, "types"),
         "by_armed_group": by_group(rows, "names"),

@@ -15,9 +15,30 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from ramani.roadblocks import vocabularies as vocab
 
-DENOMINATOR = "all roadblocks of the selection, including those where nothing taxed was recorded"
+
+def denominator() -> str:
+    """The shares' common denominator in words, in the active language."""
+    return _("all roadblocks of the selection, including those where nothing taxed was recorded")
+
+
+def area_definition() -> str:
+    """What a density per 1,000 km² counts, in the active language (the one wording for every such figure)."""
+    return _(
+        "Roadblocks of the selection located in the unit (point in its imported boundary), per 1,000 km² of the "
+        "unit's area (geodesic, WGS84 ellipsoid). Only units with at least one roadblock are listed: elsewhere "
+        "the survey may simply not have been."
+    )
+
+
+def unit_label(unit: str) -> str:
+    """A figure's unit (a stable English key in the data) as the reader reads it."""
+    labels = {"per 1,000 km²": _("per 1,000 km²"), "per 100 km of road": _("per 100 km of road")}
+    return labels.get(unit, unit)
 
 
 @dataclass(frozen=True)
@@ -50,7 +71,7 @@ class Figure:
             return "—"
         if self.unit == "share":
             return f"{self.value * 100:.1f}%"
-        return f"{self.value:.2f} {self.unit}"
+        return f"{self.value:.2f} {unit_label(self.unit)}"
 
 
 def _share(id: str, label: str, definition: str, numerator: int, denominator: int) -> Figure:
@@ -72,54 +93,66 @@ def taxes_agricultural_or_market(row: Row) -> bool:
 def headline(rows: Sequence[Row]) -> list[Figure]:
     """The three shares the institute publishes."""
     n = len(rows)
+    out_of = {"denominator": denominator()}
     return [
         _share(
             "taxing_minerals_or_traders",
-            "Roadblocks taxing minerals or mineral traders",
-            "Roadblocks where at least one thing taxed is minerals or mineral traders, out of " + DENOMINATOR + ".",
+            _("Roadblocks taxing minerals or mineral traders"),
+            _("Roadblocks where at least one thing taxed is minerals or mineral traders, out of %(denominator)s.")
+            % out_of,
             sum(map(taxes_minerals_or_traders, rows)),
             n,
         ),
         _share(
             "solely_mining",
-            "Roadblocks existing solely to tax artisanal mining or the mineral trade",
-            "Roadblocks where something taxed is recorded and everything taxed is minerals or mineral traders "
-            "(nothing else: no people, vehicles, agricultural or market goods), out of " + DENOMINATOR + ".",
+            _("Roadblocks existing solely to tax artisanal mining or the mineral trade"),
+            _(
+                "Roadblocks where something taxed is recorded and everything taxed is minerals or mineral traders "
+                "(nothing else: no people, vehicles, agricultural or market goods), out of %(denominator)s."
+            )
+            % out_of,
             sum(map(solely_mining, rows)),
             n,
         ),
         _share(
             "taxing_agricultural_or_market",
-            "Roadblocks taxing agricultural or market goods",
-            "Roadblocks where at least one thing taxed is agricultural goods or market goods, out of "
-            + DENOMINATOR
-            + ".",
+            _("Roadblocks taxing agricultural or market goods"),
+            _(
+                "Roadblocks where at least one thing taxed is agricultural goods or market goods, out of "
+                "%(denominator)s."
+            )
+            % out_of,
             sum(map(taxes_agricultural_or_market, rows)),
             n,
         ),
     ]
 
 
-def by_operator_type(rows: Sequence[Row], language: str = "en") -> list[Figure]:
+def by_operator_type(rows: Sequence[Row], language: str | None = None) -> list[Figure]:
     """For each operator type, the share of roadblocks it operates (several types may hold one roadblock, so the
-    shares add up to more than 100%), then the share with no operator type recorded."""
+    shares add up to more than 100%), then the share with no operator type recorded. Labels in `language`
+    (default: the active one), definitions in the active language."""
     n = len(rows)
+    language = language or translation.get_language() or "fr"
     figures = [
         _share(
             f"operator_{code}",
             vocab.label(vocab.OPERATOR_TYPES, code, language),
-            f"Roadblocks where '{entry[0]}' ({entry[3]}) is among the operator types, out of {DENOMINATOR}. "
-            "A roadblock held by several types counts for each.",
+            _(
+                "Roadblocks where “%(type)s” is among the operator types, out of %(denominator)s. A roadblock held "
+                "by several types counts for each."
+            )
+            % {"type": vocab.label(vocab.OPERATOR_TYPES, code, language), "denominator": denominator()},
             sum(code in r.operator_types for r in rows),
             n,
         )
-        for code, entry in vocab.OPERATOR_TYPES.items()
+        for code in vocab.OPERATOR_TYPES
     ]
     figures.append(
         _share(
             "operator_no_data",
-            vocab.NO_DATA_LABELS[{"fr": 0, "en": 1, "sw": 2}.get(language[:2], 1)],
-            f"Roadblocks with no operator type recorded, out of {DENOMINATOR}.",
+            vocab.NO_DATA_LABELS[{"fr": 0, "en": 1, "sw": 2}.get(language[:2], 0)],
+            _("Roadblocks with no operator type recorded, out of %(denominator)s.") % {"denominator": denominator()},
             sum(not r.operator_types for r in rows),
             n,
         )
@@ -138,7 +171,7 @@ def by_territoire(rows: Sequence[Row]) -> list[dict]:
     return [
         {
             "adm2_pcode": pcode,
-            "territoire": names[pcode] or "(outside the imported boundaries)",
+            "territoire": names[pcode] or _("(outside the imported boundaries)"),
             "roadblocks": len(members),
             "figures": [f.as_dict() for f in headline(members)],
         }
@@ -159,9 +192,7 @@ def density(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]]) -> lis
             Figure(
                 f"density_{pcode}",
                 f"{name} ({pcode})",
-                "Roadblocks of the selection located in the unit (point in its imported boundary), per 1,000 km² "
-                "of the unit's area (geodesic, WGS84 ellipsoid). Only units with at least one roadblock are "
-                "listed: elsewhere the survey may simply not have been.",
+                area_definition(),
                 count,
                 round(area, 3),
                 count / area * 1000 if area else None,
@@ -171,11 +202,11 @@ def density(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]]) -> lis
     return figures
 
 
-def summary(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]], language: str = "en") -> dict:
-    """Every roadblock figure of the selection, as JSON-ready data."""
+def summary(rows: Sequence[Row], areas_km2: dict[str, tuple[str, float]], language: str | None = None) -> dict:
+    """Every roadblock figure of the selection, as JSON-ready data (words in the active language)."""
     return {
         "roadblocks": len(rows),
-        "denominator": DENOMINATOR,
+        "denominator": denominator(),
         "headline": [f.as_dict() for f in headline(rows)],
         "by_operator_type": [f.as_dict() for f in by_operator_type(rows, language)],
         "by_territoire": by_territoire(rows),
@@ -220,7 +251,9 @@ def unit_areas(pcodes: Iterable[str]) -> dict[str, tuple[str, float]]:
     return areas
 
 
-def analyse(project: str | None = None, year: int | None = None, source: str | None = None, language: str = "en"):
+def analyse(
+    project: str | None = None, year: int | None = None, source: str | None = None, language: str | None = None
+):
     """The summary of the roadblocks of a selection, read from the database."""
     rows = load_rows(project, year, source)
     result = summary(rows, unit_areas(r.adm2_pcode for r in rows), language)
@@ -277,9 +310,12 @@ def tolls_along(rows: Sequence[TollRow], line_lonlat: Sequence[tuple[float, floa
     return {
         "route_km": round(route.length / 1000, 3),
         "within_m": within_m,
-        "definition": f"Roadblocks whose point is within {within_m:g} m of the route, in the order met; tolls summed "
-        "by currency and unit over those whose toll text gave one amount and a currency. A trader's bill also "
-        "depends on the unit (per person, per vehicle, per load…): sums of different units are kept apart.",
+        "definition": _(
+            "Roadblocks whose point is within %(metres)s m of the route, in the order met; tolls summed by currency "
+            "and unit over those whose toll text gave one amount and a currency. A trader's bill also depends on "
+            "the unit (per person, per vehicle, per load…): sums of different units are kept apart."
+        )
+        % {"metres": f"{within_m:g}"},
         "roadblocks": [
             {
                 "key": r.key,

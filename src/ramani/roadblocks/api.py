@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.utils import translation
 from ninja import Query, Router, Schema
 
 from ramani.analysis import density
@@ -32,13 +33,16 @@ def roadblock_analysis(
     project: str | None = Query(None, max_length=200, description="Only the roadblocks of this project"),
     year: int | None = Query(None, ge=1990, le=2100, description="Only those surveyed this year"),
     source: str | None = Query(None, max_length=200, description="Only those of this source"),
-    lang: Literal["fr", "en", "sw"] = Query("en", description="Language of the operator-type labels"),
+    lang: Literal["fr", "en", "sw"] | None = Query(
+        None, description="Language of the labels and definitions (default: the reader's, else French)"
+    ),
 ):
     """Each figure comes with its definition in words, its numerator and its denominator: the share of roadblocks
     taxing minerals or mineral traders, existing solely to tax artisanal mining or the mineral trade, taxing
     agricultural or market goods; the same by territoire; the share held by each operator type; roadblocks per
     1,000 km² of each admin-2 unit."""
-    return analysis.analyse(project or None, year, source or None, lang)
+    with translation.override(lang or translation.get_language()):
+        return analysis.analyse(project or None, year, source or None, lang)
 
 
 @router.get(
@@ -51,8 +55,12 @@ def roadblock_density(
     project: str | None = Query(None, max_length=200, description="Only the roadblocks of this project"),
     year: int | None = Query(None, ge=1990, le=2100, description="Only those surveyed this year"),
     source: str | None = Query(None, max_length=200, description="Only those of this source"),
+    lang: Literal["fr", "en", "sw"] | None = Query(
+        None, description="Language of the definitions (default: the reader's, else French)"
+    ),
 ):
     """Each unit with at least one roadblock: roadblocks per 1,000 km² of its area and, when a road layer is
     imported (`ramani import roads`), per 100 km of road inside it; each figure with its definition, numerator
     and denominator. The same units as a choropleth: /analysis/density.geojson."""
-    return density.analyse(project or None, year, source or None)
+    with translation.override(lang or translation.get_language()):
+        return density.analyse(project or None, year, source or None)

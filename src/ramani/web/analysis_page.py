@@ -31,16 +31,17 @@ def _period(text: str | None, name: str) -> tuple[int, int] | None:
         return None
     m = PERIOD.match(text.strip())
     if not m or int(m[2] or m[1]) < int(m[1]):
-        raise BadPeriod(f"{name}: a year or a range of years such as 2021-2022")
+        raise BadPeriod(_("%(name)s: a year or a range of years such as 2021-2022") % {"name": name})
     return int(m[1]), int(m[2] or m[1])
 
 
 def periods(request: HttpRequest, years: list[int]) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """The two periods compared: the query's `first` and `second`, else the latest three years of visits
     against the three before them."""
-    first, second = _period(request.GET.get("first"), "first"), _period(request.GET.get("second"), "second")
+    first = _period(request.GET.get("first"), _("First period"))
+    second = _period(request.GET.get("second"), _("Second period"))
     if (first is None) != (second is None):
-        raise BadPeriod("give both periods, first and second, or neither")
+        raise BadPeriod(_("Give both periods, first and second, or neither."))
     if first is None and len(years) >= 2:
         latest = years[-1]
         first, second = (latest - 5, latest - 3), (latest - 2, latest)
