@@ -44,7 +44,7 @@ def test_map_draws_the_sites_in_french_by_default(page, live_server_process):
     total = api(live_server_process, "/api/sites?limit=1")["count"]
     wait_count(page, total)
     assert page.evaluate("window.ramani.drawnFeatures") > 0.5 * total
-    assert page.get_attribute("nav a[href='/']", "aria-current") == "page"
+    assert page.get_attribute(f"nav a[href='{live_server_process.prefix}']", "aria-current") == "page"
     shot(page, "map-desktop")
 
 
@@ -260,3 +260,38 @@ def test_online_basemap_when_configured(browser, page_errors, tmp_path, monkeypa
         server.stop()
         tiles.shutdown()
         tiles.server_close()
+
+
+def test_low_zoom_clusters_count_the_sites_in_view_and_zoom_in_on_click(page, live_server_process):
+    open_map(page, live_server_process)
+    page.wait_for_function("() => window.ramani.map.loaded() && !window.ramani.map.isMoving()")
+    located = [s for s in api(live_server_process, "/api/sites?limit=1000")["results"] if s["longitude"] is not None]
+    seen = page.evaluate("""() => {
+        const map = window.ramani.map, box = map.getCanvas().getBoundingClientRect(), b = map.getBounds();
+        const byId = new Map();
+        map.queryRenderedFeatures({layers: ['sites', 'clusters']}).forEach((f) => byId.set(f.id, f));
+        let sum = 0, target = null, clusters = 0;
+        byId.forEach((f) => {
+            sum += f.properties.n || 1;
+            if (!f.properties.n) return;
+            clusters += 1;
+            const p = map.project(f.geometry.coordinates);
+            if (!target && p.x > 40 && p.y > 40 && p.x < box.width - 420 && p.y < box.height - 40)
+                target = {x: box.left + p.x, y: box.top + p.y, n: f.properties.n};
+        });
+        return {sum, clusters, target, zoom: map.getZoom(), drawn: window.ramani.drawnFeatures,
+                bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]};
+    }""")
+    west, south, east, north = seen["bounds"]
+    in_view = [s for s in located if west <= s["longitude"] <= east and south <= s["latitude"] <= north]
+    assert len(in_view) == len(located) > 0  # the opening view holds every site
+    assert seen["zoom"] < 9 and seen["clusters"] > 0
+    assert seen["sum"] == len(in_view) == seen["drawn"]  # every site counted once, in a cluster or alone
+    labels = page.evaluate(
+        "() => window.ramani.map.queryRenderedFeatures({layers: ['cluster-count']}).map((f) => f.properties.n)"
+    )
+    assert labels and all(n > 1 for n in labels)
+    shot(page, "map-clusters-1280")
+    page.mouse.click(seen["target"]["x"], seen["target"]["y"])
+    page.wait_for_function(f"() => window.ramani.map.getZoom() > {seen['zoom'] + 1.5} && !window.ramani.map.isMoving()")
+    assert page.locator("#card").is_hidden()  # a cluster zooms in, it opens no card

@@ -85,9 +85,10 @@ def test_the_story_map_follows_the_chapters(browser, page_errors, live_server_pr
         # the chapter's link opens the same view on the full map
         assert seen[1][2] == "year-2009"
         href = page.get_attribute("#year-2009 .chapter-link a", "href")
-        assert href.startswith("/?year=2009") and "layer=armed" in href and "#view=6.2/" in href
+        assert href.startswith(live_server_process.prefix + "?year=2009")
+        assert "layer=armed" in href and "#view=6.2/" in href
         # ... where the map shows the chapter's layer, filter and camera
-        page.goto(live_server_process.url + href)
+        page.goto(live_server_process.root + href)  # href carries the prefix
         page.wait_for_function("() => window.ramani && window.ramani.drawnAt")
         assert page.evaluate("window.ramani.layer") == "armed"
         assert page.input_value("#filters [name=year]") == "2009"
@@ -129,7 +130,8 @@ def test_the_story_without_javascript_is_the_text_with_map_links(browser, live_s
         page.goto(live_server_process.url + STORY)
         assert page.locator("#story-map").is_hidden()
         assert page.locator(".chapter").count() == 6
-        assert page.locator(".chapter-link a").first.get_attribute("href").startswith("/#view=")
+        first = page.locator(".chapter-link a").first.get_attribute("href")
+        assert first.startswith(live_server_process.prefix + "#view=")
     finally:
         context.close()
 
