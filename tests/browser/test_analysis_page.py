@@ -8,8 +8,9 @@ from tests.browser.test_map import SHOTS
 
 def test_analysis_page_draws_its_charts_at_desktop_and_phone_width(browser, page_errors, live_server_process):
     server = live_server_process
-    for width, height in ((1280, 900), (360, 780)):
+    for code, (width, height) in [(c, size) for c in ("fr", "sw") for size in ((1280, 900), (360, 780))]:
         context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_cookies([{"name": "django_language", "value": code, "url": server.url}])
         page = page_errors(context.new_page())
         page.goto(server.url + "/analysis/")
         page.wait_for_function("() => window.ramaniAnalysis && window.ramaniAnalysis.charts.operators")
@@ -22,7 +23,7 @@ def test_analysis_page_draws_its_charts_at_desktop_and_phone_width(browser, page
         assert years == [t.strip() for t in page.locator("#table-interference tr.all td:first-child").all_inner_texts()]
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"analysis-{width}.png"), full_page=False)
+        page.screenshot(path=str(SHOTS / f"analysis-{code}-{width}.png"), full_page=False)
         page.locator("#interference").scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"analysis-{width}-interference.png"))
+        page.screenshot(path=str(SHOTS / f"analysis-{code}-{width}-interference.png"))
         context.close()
