@@ -148,7 +148,7 @@ def measure(url: str, rounds: int, shots: Path | None) -> dict:
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
         t = time.perf_counter()
-        page.goto(url + "/")
+        page.goto(url + "/", timeout=300_000)
         page.wait_for_function("() => window.ramani && window.ramani.drawnAt", timeout=180_000)
         page.wait_for_function("() => document.documentElement.dataset.basemap === '1'", timeout=60_000)
         first = time.perf_counter() - t
@@ -226,11 +226,14 @@ def main() -> int:
         server = subprocess.Popen([*ramani, "serve", "--port", str(port), "--workers", "2"], env=env)
         try:
             url = f"http://127.0.0.1:{port}"
-            wait(url + "/", 120)
+            wait(url + "/api/sites?limit=1", 300)
             result = measure(url, args.rounds, args.screenshots)
         finally:
             server.terminate()
-            server.wait(30)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     return 0 if report(result, args.sites) else 1
