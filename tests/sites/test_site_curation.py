@@ -6,6 +6,7 @@ import csv
 
 import pytest
 from click.testing import CliRunner
+from django.utils import translation
 
 from ramani.cli import main
 from ramani.sites.ipis_import import import_ipis
@@ -125,7 +126,10 @@ def test_a_visit_a_curator_made_by_hand_conflicts_only_where_it_differs(curator,
     assert hand.key == f"k:{KABARAZA}|2019-11-02|IPIS - Madini"  # the key an import finds it by
     # the same date and project again is refused with a message, not a server error
     again = curator.post("/admin/sites/visit/add/", form.data)
-    assert again.status_code == 200 and "already has this IPIS visit id" in again.content.decode()
+    with translation.override("fr"):  # the admin speaks the default language
+        refusal = translation.gettext("Another visit already has this IPIS visit id, or this site, date and project.")
+    assert refusal.startswith("Une autre visite")
+    assert again.status_code == 200 and refusal in again.content.decode()
 
     count = Visit.objects.count()
     result = import_ipis(SAMPLE, today=today)
