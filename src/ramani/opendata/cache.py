@@ -21,6 +21,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 
 from ramani import config
 from ramani.sites import revision
@@ -28,6 +29,7 @@ from ramani.sites import revision
 MAX_BODY = 2_000_000  # bytes; bigger answers are computed each time
 PREFIXES = ("/ogcapi", "/api/")
 SKIP = ("/api/docs", "/api/openapi.json")  # static documents: nothing to gain
+VARY = ("Accept", "Cookie")  # the answer's format and its language (the reader's cookie)
 KEPT_HEADERS = ("Access-Control-Allow-Origin", "Link", "Content-Disposition")
 OVERHEAD = 400  # bytes an entry costs beyond its body and headers (key, tuple, dict, OrderedDict link)
 
@@ -122,7 +124,9 @@ def middleware(get_response):
         key = hashlib.sha1(raw.encode()).hexdigest()
         etag = f'"{key}"'
         if request.headers.get("If-None-Match") == etag:
-            return HttpResponseNotModified(headers={"ETag": etag})
+            response = HttpResponseNotModified(headers={"ETag": etag})
+            patch_vary_headers(response, VARY)
+            return response
         hit = store.get(key) if seconds > 0 else None
         if hit is not None:
             status, content_type, body, extra = hit
@@ -141,6 +145,7 @@ def middleware(get_response):
                 store.put(key, kept, _size(key, kept), seconds, max_bytes())
         response["ETag"] = etag
         response["Cache-Control"] = "public, max-age=60"
+        patch_vary_headers(response, VARY)  # what the key above varies on, for shared caches too
         return response
 
     return answer
