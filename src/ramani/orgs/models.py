@@ -10,13 +10,13 @@ from ramani.orgs.roles import Kind, Role
 
 
 class Organisation(models.Model):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.PARTNER)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    synthetic = models.BooleanField(default=False, help_text="Made by `ramani demo`.")
+    synthetic = models.BooleanField(_("synthetic"), default=False, help_text=_("Made by `ramani demo`."))
 
     class Meta:
         ordering = ["name"]
@@ -30,8 +30,12 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A person's place in the network: one organisation, one role."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="members", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -46,7 +50,9 @@ class Coverage(models.Model):
     """An admin unit (province or territoire pcode) an organisation answers for, optionally for some
     incident categories only (empty: all)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="coverage")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="coverage", verbose_name=_("organisation")
+    )
     pcode = models.CharField(_("admin unit pcode"), max_length=12)
     categories = models.JSONField(_("categories"), default=list, blank=True)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ramani.roadblocks import vocabularies as vocab
@@ -16,7 +18,11 @@ OPERATOR_CHOICES = [(code, entry[3]) for code, entry in vocab.OPERATOR_TYPES.ite
 
 class RoadblockForm(forms.ModelForm):
     operator_types = forms.TypedMultipleChoiceField(
-        choices=OPERATOR_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+        choices=OPERATOR_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=capfirst(Roadblock._meta.get_field("operator_types").verbose_name),
+        help_text=Roadblock._meta.get_field("operator_types").help_text,
     )
 
     class Meta:
@@ -50,7 +56,7 @@ class RoadblockAdmin(SimpleHistoryAdmin):
         )
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Operator types")
+    @admin.display(description=_("operator types"))
     def types(self, obj: Roadblock) -> str:
         return format_html_join(
             ", ",
