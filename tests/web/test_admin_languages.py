@@ -16,8 +16,9 @@ from ramani.geo.models import AdminUnit
 from ramani.orgs.models import Organisation
 from ramani.prices.models import Price, Request
 from ramani.roadblocks.models import Roadblock
+from ramani.supplychain.models import TradePoint
 
-MODELS = [Price, Request, AdminUnit, Organisation, Settlement, SurveySubmission, Roadblock]
+MODELS = [Price, Request, AdminUnit, Organisation, Settlement, SurveySubmission, Roadblock, TradePoint]
 SAME_WORD = {
     "date",
     "source",
@@ -29,6 +30,7 @@ SAME_WORD = {
     "latitude",
     "longitude",
     "population",
+    "notes",
 }  # French: the same word
 NEVER_ADDED = {Request, SurveySubmission}  # Matokeo requests are counted, submissions arrive from the survey tool
 pytestmark = pytest.mark.django_db

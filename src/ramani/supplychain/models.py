@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Max, Min
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ramani.supplychain import vocabularies as vocab
@@ -20,33 +21,49 @@ ROLE_CHOICES = [("selling_points", "Selling point"), ("final_destination", "Fina
 
 
 class TradePoint(models.Model):
-    kind = models.CharField(max_length=16, choices=KIND_CHOICES, db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES, db_index=True)
     key = models.CharField(
-        max_length=64, help_text="Import key: the file's `key` column, else a digest of name and coordinates."
+        _("key"),
+        max_length=64,
+        help_text=_("Import key: the file's `key` column, else a digest of name and coordinates."),
     )
-    name = models.TextField()
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    minerals = models.JSONField(default=list, blank=True, help_text="Minerals handled, as the file names them.")
-    locality = models.TextField(blank=True, help_text="Town or village, as written (matched against visits).")
-    operator = models.TextField(blank=True, help_text="Who runs it (trader, comptoir, cooperative).")
-    country = models.CharField(max_length=80, blank=True)
-    date = models.DateField(null=True, blank=True, help_text="When it was recorded (first day of a year or month).")
-    date_text = models.CharField(max_length=40, blank=True, help_text="The date as the file wrote it.")
-    source = models.TextField(blank=True)
-    project = models.TextField(blank=True, db_index=True)
-    notes = models.TextField(blank=True)
-    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a surveyed place.")
-    province_pcode = models.CharField(max_length=8, blank=True, db_index=True)
-    adm2_pcode = models.CharField(max_length=8, blank=True, db_index=True)
-    territoire = models.TextField(blank=True, help_text="Name of the admin-2 unit, from the boundaries.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    name = models.TextField(_("name"))
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    minerals = models.JSONField(
+        _("minerals"), default=list, blank=True, help_text=_("Minerals handled, as the file names them.")
+    )
+    locality = models.TextField(
+        _("locality"), blank=True, help_text=_("Town or village, as written (matched against visits).")
+    )
+    operator = models.TextField(_("operator"), blank=True, help_text=_("Who runs it (trader, comptoir, cooperative)."))
+    country = models.CharField(_("country"), max_length=80, blank=True)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("When it was recorded (first day of a year or month).")
+    )
+    date_text = models.CharField(
+        _("date as written"), max_length=40, blank=True, help_text=_("The date as the file wrote it.")
+    )
+    source = models.TextField(_("source"), blank=True)
+    project = models.TextField(_("project"), blank=True, db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated demo data, not a surveyed place.")
+    )
+    province_pcode = models.CharField(_("province pcode"), max_length=8, blank=True, db_index=True)
+    adm2_pcode = models.CharField(_("territoire pcode"), max_length=8, blank=True, db_index=True)
+    territoire = models.TextField(
+        _("territoire"), blank=True, help_text=_("Name of the admin-2 unit, from the boundaries.")
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("trade point")
+        verbose_name_plural = _("trade points")
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="tradepoint_unique_kind_key")]
 
     def __str__(self) -> str:
