@@ -85,16 +85,22 @@ def test_the_default_layer_shows_every_class_today(tmp_path):
     assert {maptiles.STATUS_CODES[c] for c in codes} == {"vert", "jaune", "rouge", "bleu", "none"}
 
 
-@pytest.mark.django_db
-def test_every_demo_site_lies_in_its_territoire(tmp_path):
+def _demo_with_boundaries(tmp_path, sites: int) -> None:
+    """The demo's sites imported as a user would, with the boundaries `ramani check sites` reads."""
     from ramani.geo.boundaries import import_boundaries
-    from ramani.geo.check import check_sites
 
     path = tmp_path / "demo.csv"
     with path.open("w", encoding="utf-8") as f:
-        write_csv(demo.generate(sites=3000, seed=1), f)
+        write_csv(demo.generate(sites=sites, seed=1), f)
     import_ipis(path)
     import_boundaries(demo.BOUNDARIES)
+
+
+@pytest.mark.django_db
+def test_every_demo_site_lies_in_its_territoire(tmp_path):
+    from ramani.geo.check import check_sites
+
+    _demo_with_boundaries(tmp_path, 3000)
     problems, checked = check_sites()
     assert checked == 3000 and problems == []
 
@@ -127,14 +133,9 @@ def test_no_demo_point_lies_in_a_lake():
 
 @pytest.mark.django_db
 def test_check_sites_reports_a_site_in_a_lake(tmp_path):
-    from ramani.geo.boundaries import import_boundaries
     from ramani.geo.check import check_sites
 
-    path = tmp_path / "demo.csv"
-    with path.open("w", encoding="utf-8") as f:
-        write_csv(demo.generate(sites=20, seed=1), f)
-    import_ipis(path)
-    import_boundaries(demo.BOUNDARIES)
+    _demo_with_boundaries(tmp_path, 20)
     site = Site.objects.order_by("pcode").first()
     Site.objects.filter(pk=site.pk).update(longitude=29.15, latitude=-2.0)  # the middle of Lake Kivu
     problems, checked = check_sites()
