@@ -16,9 +16,19 @@ from ramani.geo.models import AdminUnit
 from ramani.orgs.models import Organisation
 from ramani.prices.models import Price, Request
 from ramani.roadblocks.models import Roadblock
-from ramani.supplychain.models import TradePoint
+from ramani.supplychain.models import InterferenceZone, TradePoint
 
-MODELS = [Price, Request, AdminUnit, Organisation, Settlement, SurveySubmission, Roadblock, TradePoint]
+MODELS = [
+    Price,
+    Request,
+    AdminUnit,
+    Organisation,
+    Settlement,
+    SurveySubmission,
+    Roadblock,
+    TradePoint,
+    InterferenceZone,
+]
 SAME_WORD = {
     "date",
     "source",

@@ -144,33 +144,40 @@ class _ZoneQuerySet(models.QuerySet):
 
 class InterferenceZone(models.Model):
     key = models.CharField(
-        max_length=64, unique=True, help_text="Import key: the file's `key` column, else a digest of the row."
+        _("key"),
+        max_length=64,
+        unique=True,
+        help_text=_("Import key: the file's `key` column, else a digest of the row."),
     )
-    name = models.TextField(blank=True)
-    armed_group = models.TextField(help_text="The armed group, as the source names it.")
-    group_type = models.CharField(max_length=24, choices=GROUP_TYPE_CHOICES, default="unknown")
-    period_start = models.DateField(null=True, blank=True)
-    period_start_text = models.CharField(max_length=40, blank=True)
-    period_end = models.DateField(null=True, blank=True, help_text="Empty: still under way.")
-    period_end_text = models.CharField(max_length=40, blank=True)
-    source = models.TextField()
-    project = models.TextField(blank=True, db_index=True)
-    notes = models.TextField(blank=True)
-    synthetic = models.BooleanField(default=False, help_text="Generated demo data, not a surveyed zone.")
-    geometry = models.BinaryField(help_text="WKB (Polygon or MultiPolygon), WGS84")
-    minx = models.FloatField()
-    miny = models.FloatField()
-    maxx = models.FloatField()
-    maxy = models.FloatField()
-    area_km2 = models.FloatField(help_text="Geodesic area.")
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    name = models.TextField(_("name"), blank=True)
+    armed_group = models.TextField(_("armed group"), help_text=_("The armed group, as the source names it."))
+    group_type = models.CharField(_("group type"), max_length=24, choices=GROUP_TYPE_CHOICES, default="unknown")
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_start_text = models.CharField(_("period start as written"), max_length=40, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True, help_text=_("Empty: still under way."))
+    period_end_text = models.CharField(_("period end as written"), max_length=40, blank=True)
+    source = models.TextField(_("source"))
+    project = models.TextField(_("project"), blank=True, db_index=True)
+    notes = models.TextField(_("notes"), blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated demo data, not a surveyed zone.")
+    )
+    geometry = models.BinaryField(_("geometry"), help_text=_("WKB (Polygon or MultiPolygon), WGS84"))
+    minx = models.FloatField(_("minimum longitude"))
+    miny = models.FloatField(_("minimum latitude"))
+    maxx = models.FloatField(_("maximum longitude"))
+    maxy = models.FloatField(_("maximum latitude"))
+    area_km2 = models.FloatField(_("area (km²)"), help_text=_("Geodesic area."))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = _ZoneQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("interference zone")
+        verbose_name_plural = _("interference zones")
 
     def __str__(self) -> str:
         return f"{self.name or self.armed_group} ({self.period_start_text or '?'}–{self.period_end_text})"
