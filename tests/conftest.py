@@ -90,13 +90,21 @@ class LiveDatabase:
     RAMANI_DATABASE_URL points to (never `test_<name>`, pytest-django's) and dropped by `drop()`.
     Empty: run `migrate` in it (the migrations create PostGIS)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, template: LiveDatabase | None = None):
+        """`template`: start as a copy of that database (PostgreSQL: CREATE DATABASE … TEMPLATE; SQLite: a backup)
+        and of the files of its data folder."""
         import os
         import secrets
         from urllib.parse import urlsplit, urlunsplit
 
         self.folder = folder
         self.postgres = is_postgres()
+        if template is not None:  # the data folder's own files too (its secret key: hashes in the rows depend on it)
+            import shutil
+
+            for path in template.folder.iterdir():
+                if path.is_file() and not path.name.startswith("live.db"):
+                    shutil.copy2(path, folder / path.name)
         if self.postgres:
             import psycopg
             from psycopg import sql
@@ -107,11 +115,23 @@ class LiveDatabase:
             # libpq knows postgres:// and postgresql:// but not postgis://, nor Django's OPTIONS in the query
             self._dsn = urlunsplit(parts._replace(scheme="postgresql", path="/" + self.name, query=""))
             self._admin_dsn = urlunsplit(parts._replace(scheme="postgresql", query=""))
+            create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name))
+            if template is not None:
+                create += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template.name))
             with psycopg.connect(self._admin_dsn, autocommit=True) as conn:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+                conn.execute(create)
         else:
+            import sqlite3
+
             self.name = str(folder / "live.db")
             self.url = f"sqlite:///{self.name}"
+            if template is not None:
+                source, copy = sqlite3.connect(template.name), sqlite3.connect(self.name)
+                try:
+                    source.backup(copy)
+                finally:
+                    source.close()
+                    copy.close()
 
     def env(self, **extra: str) -> dict[str, str]:
         """The environment of a process working on this database (its data folder is `folder`)."""
@@ -166,6 +186,45 @@ def live_database(tmp_path):
     database.drop()
 
 
+_DEMO_TEMPLATES: dict[int, LiveDatabase] = {}
+
+
+def demo_template(sites: int) -> LiveDatabase:
+    """A database migrated and loaded by `ramani demo --sites N --seed 11`, made once per test session and size.
+
+    Each LiveServer starts from a copy of it: the migrations and the demo (some 15 s) run once per size, not once
+    per server. The copy is the database only; the server's data folder is its own. Dropped at the session's end
+    (`drop_demo_templates`)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    if sites not in _DEMO_TEMPLATES:
+        database = LiveDatabase(Path(tempfile.mkdtemp(prefix=f"ramani-demo-{sites}-")))
+        try:
+            env = database.env()
+            cli = [sys.executable, "-m", "ramani.cli"]
+            subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, timeout=600)
+            demo = [*cli, "demo", "--sites", str(sites), "--seed", "11"]
+            subprocess.run(demo, env=env, check=True, capture_output=True, timeout=600)
+        except BaseException:
+            database.drop()
+            raise
+        _DEMO_TEMPLATES[sites] = database
+    return _DEMO_TEMPLATES[sites]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def drop_demo_templates():
+    yield
+    import shutil
+
+    for database in _DEMO_TEMPLATES.values():
+        database.drop()
+        shutil.rmtree(database.folder, ignore_errors=True)
+    _DEMO_TEMPLATES.clear()
+
+
 class LiveServer:
     """`ramani serve` in its own process over its own database (a LiveDatabase) loaded with demo data."""
 
@@ -175,7 +234,7 @@ class LiveServer:
         import subprocess
         import sys
 
-        self.database = LiveDatabase(folder)
+        self.database = LiveDatabase(folder, template=demo_template(sites))
         self.proc = None
         try:
             self.env = self.database.env()
@@ -183,10 +242,6 @@ class LiveServer:
             self.prefix = "/" + "".join(p + "/" for p in prefix.split("/") if p)
             self.env["RAMANI_URL_PREFIX"] = self.prefix
             cli = [sys.executable, "-m", "ramani.cli"]
-            subprocess.run([*cli, "migrate"], env=self.env, check=True, capture_output=True)
-            subprocess.run(
-                [*cli, "demo", "--sites", str(sites), "--seed", "11"], env=self.env, check=True, capture_output=True
-            )
             self.port = free_port()
             self.root = f"http://127.0.0.1:{self.port}"  # the server itself; `url` is the site, under its prefix
             self.url = self.root + self.prefix.rstrip("/")
