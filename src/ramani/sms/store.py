@@ -65,17 +65,34 @@ def insert_inbound(
     text: str,
     dedup_key: str | None,
 ) -> int | None:
-    """Store one message as RECEIVED; None when the channel already has one with this dedup key (a retry)."""
+    """Store one message as RECEIVED; None when the channel already has one with this dedup key (a retry).
+
+    On PostgreSQL the INSERT first takes the sender's lock (`lock_sender`'s key), held to its commit: the id, which
+    is the arrival order `pending_of_sender` follows, is drawn and committed under it. Without it two messages of
+    one sender could commit in the other order than their ids, and the later one be processed before the earlier
+    (seen under load: a reporter's "3" then "1" applied as "1" then "3")."""
+    values = [channel_id, _now(), sealed_request, provider_id, dedup_key, sender_hash, sender_sealed, text]
+    columns = (
+        "INSERT INTO sms_inbound (channel_id, received, sealed_request, status, provider_id, dedup_key, "
+        "retries, attempts, sender_hash, sender_sealed, text, error) "
+    )
+    conflict = " ON CONFLICT (channel_id, dedup_key) DO NOTHING RETURNING id"
     with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO sms_inbound (channel_id, received, sealed_request, status, provider_id, dedup_key, "
-            "retries, attempts, sender_hash, sender_sealed, text, error) "
-            "VALUES (%s, %s, %s, 'received', %s, %s, 0, 0, %s, %s, %s, '') "
-            "ON CONFLICT (channel_id, dedup_key) DO NOTHING RETURNING id",
-            [channel_id, _now(), sealed_request, provider_id, dedup_key, sender_hash, sender_sealed, text],
-        )
+        if connection.vendor == "postgresql":
+            cur.execute(
+                columns + "SELECT %s, %s, %s, 'received', %s, %s, 0, 0, %s, %s, %s, '' "
+                "FROM (SELECT pg_advisory_xact_lock(%s)) AS sender_lock" + conflict,
+                [*values, _sender_key(channel_id, sender_hash)],
+            )
+        else:
+            cur.execute(columns + "VALUES (%s, %s, %s, 'received', %s, %s, 0, 0, %s, %s, %s, '')" + conflict, values)
         row = cur.fetchone()
     return row[0] if row else None
+
+
+def _sender_key(channel_id: int, sender_hash: str) -> int:
+    """The advisory-lock key of one sender on one channel."""
+    return int.from_bytes(hashlib.sha256(f"{channel_id}/{sender_hash}".encode()).digest()[:8], "big", signed=True)
 
 
 def insert_rejected(channel_id: int, sealed_request: str, error: str) -> int:
@@ -114,9 +131,11 @@ def lock_sender(channel_id: int, sender_hash: str) -> None:
     processes are durable already; were the commit lost in a crash, they would be processed again."""
     if connection.vendor != "postgresql":
         return
-    key = int.from_bytes(hashlib.sha256(f"{channel_id}/{sender_hash}".encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cur:
-        cur.execute("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)", [key])
+        cur.execute(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)",
+            [_sender_key(channel_id, sender_hash)],
+        )
 
 
 def pending_of_sender(channel_id: int, sender_hash: str, upto: int) -> list[tuple[int, str, str, dt.datetime]]:
