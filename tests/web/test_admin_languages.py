@@ -1,7 +1,8 @@
-"""The admin of the apps done so far (prices, geo) in French and Swahili: model and field names translated.
+"""The admin of the apps done so far (prices, geo, orgs, fieldwork, roadblocks, supplychain, sms) in French and
+Swahili: model and field names translated.
 
-Other apps (incidents, orgs, roadblocks, supplychain, sms, fieldwork) still have English verbose names; add
-their models to MODELS when they are translated.
+Other apps (incidents) still have English verbose names; add their models to MODELS when they are translated.
+The sms Channel is translated but its add form's settings field (declared in sms/admin.py) has no label yet.
 """
 
 from html import unescape
@@ -16,6 +17,7 @@ from ramani.geo.models import AdminUnit
 from ramani.orgs.models import Organisation
 from ramani.prices.models import Price, Request
 from ramani.roadblocks.models import Roadblock
+from ramani.sms.models import Inbound, Outbound
 from ramani.supplychain.models import InterferenceZone, TradePoint
 
 MODELS = [
@@ -28,6 +30,8 @@ MODELS = [
     Roadblock,
     TradePoint,
     InterferenceZone,
+    Inbound,
+    Outbound,
 ]
 SAME_WORD = {
     "date",
@@ -42,7 +46,8 @@ SAME_WORD = {
     "population",
     "notes",
 }  # French: the same word
-NEVER_ADDED = {Request, SurveySubmission}  # Matokeo requests are counted, submissions arrive from the survey tool
+# Matokeo requests are counted, submissions arrive from the survey tool, SMS messages are a read-only log
+NEVER_ADDED = {Request, SurveySubmission, Inbound, Outbound}
 pytestmark = pytest.mark.django_db
 
 
