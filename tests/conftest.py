@@ -193,7 +193,8 @@ def demo_template(sites: int) -> LiveDatabase:
     """A database migrated and loaded by `ramani demo --sites N --seed 11`, made once per test session and size.
 
     Each LiveServer starts from a copy of it: the migrations and the demo (some 15 s) run once per size, not once
-    per server. The copy is the database only; the server's data folder is its own. Dropped at the session's end
+    per server. The copy takes the database and the template folder's files (its secret key); the rest of the
+    server's data folder is its own. Dropped at the session's end
     (`drop_demo_templates`)."""
     import subprocess
     import sys
