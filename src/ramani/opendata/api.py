@@ -253,7 +253,7 @@ def list_visits(
     params = _params(filters)
 
     def results(qs, offset: int, limit: int, key: tuple) -> list:
-        return rows.visit_records(qs, offset, limit, key, fragments=True)  # serialised by orjson only
+        return rows.visit_records(qs, offset, limit, key)
 
     return _page(request, "visits", params, query.filter_visits(params), limit, offset, results)
 

@@ -276,9 +276,8 @@ def _int(params: dict, name: str, default: int, low: int, high: int) -> int:
     return query.parse_int(name, text, low, high)
 
 
-def items(base: str, collection_id: str, params: dict[str, str], fragments: bool = False) -> Answer:
-    """A page of features; with `fragments` (an answer only serialised by orjson, not read) the visits may be
-    JSON texts written by the database."""
+def items(base: str, collection_id: str, params: dict[str, str]) -> Answer:
+    """A page of features."""
     c = COLLECTIONS.get(collection_id)
     if c is None:
         return _error(404, "NotFound", f"no collection {collection_id!r}")
@@ -311,7 +310,7 @@ def items(base: str, collection_id: str, params: dict[str, str], fragments: bool
         if c.id == "sites":
             feats = rows.site_features(qs, offset, limit, key=selection)
         else:
-            feats = rows.visit_features(qs, offset, limit, key=selection, fragments=fragments)
+            feats = rows.visit_features(qs, offset, limit, key=selection)
     href = f"{base}/collections/{c.id}/items"
     keep = {k: v for k, v in params.items() if k not in ("offset", "f")}
 

@@ -72,7 +72,7 @@ def collection(request, collection_id: str):
 def items(request, collection_id: str):
     return _respond(
         request,
-        lambda: ogcapi.items(_base(request), collection_id, _params(request), fragments=not _wants_html(request)),
+        lambda: ogcapi.items(_base(request), collection_id, _params(request)),
         f"{collection_id}: items",
     )
 
