@@ -52,9 +52,9 @@ def test_curator_draws_and_edits_a_zone_with_history(curator):
     assert "28.7 -1.5" in page  # the shape as WKT
     for bad, message in (
         ({"wkt": "POLYGON ((28 -1, 29 -1, 28 -2, 29 -2, 28 -1))"}, "Self-intersection"),
-        ({"wkt": "POINT (28 -1)"}, "Polygon or a MultiPolygon"),
+        ({"wkt": "POINT (28 -1)"}, "un polygone ou un multipolygone"),  # the admin speaks French
         ({"period_start_text": "soon"}, "not a date"),
-        ({"period_start_text": "2023", "period_end_text": "2021"}, "ends before it starts"),
+        ({"period_start_text": "2023", "period_end_text": "2021"}, "se termine avant de commencer"),
     ):
         answer = curator.post(f"/admin/supplychain/interferencezone/{zone.pk}/change/", zone_form(**bad))
         assert answer.status_code == 200 and message in answer.content.decode(), bad

@@ -2,7 +2,6 @@
 Swahili: model and field names translated.
 
 Other apps (incidents) still have English verbose names; add their models to MODELS when they are translated.
-The sms Channel is translated but its add form's settings field (declared in sms/admin.py) has no label yet.
 """
 
 from html import unescape
@@ -17,7 +16,7 @@ from ramani.geo.models import AdminUnit
 from ramani.orgs.models import Organisation
 from ramani.prices.models import Price, Request
 from ramani.roadblocks.models import Roadblock
-from ramani.sms.models import Inbound, Outbound
+from ramani.sms.models import Channel, Inbound, Outbound
 from ramani.supplychain.models import InterferenceZone, TradePoint
 
 MODELS = [
@@ -30,6 +29,7 @@ MODELS = [
     Roadblock,
     TradePoint,
     InterferenceZone,
+    Channel,
     Inbound,
     Outbound,
 ]
@@ -86,3 +86,15 @@ def test_admin_pages_have_no_english_field_label(client, model, language):
                 url,
                 [s for s in shown if s.capitalize() not in html],
             )
+
+
+@pytest.mark.parametrize("wkt, french", [("POLYGON ((", "WKT illisible"), ("POINT (29 -2)", "un polygone")])
+def test_zone_form_errors_are_translated(client, wkt, french):
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    client.cookies["django_language"] = "fr"
+    form = {"key": "z1", "armed_group": "X", "group_type": "unknown", "period_start_text": "2024", "source": "s"}
+    page = client.post(reverse("admin:supplychain_interferencezone_add"), {**form, "wkt": wkt})
+    assert page.status_code == 200 and not InterferenceZone.objects.exists()
+    html = unescape(page.content.decode())
+    assert french in html and "Polygone ou multipolygone" in html and "Géométrie (WKT)" in html
+    assert "not readable WKT" not in html and "a zone is a Polygon" not in html

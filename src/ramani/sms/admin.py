@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from ramani.sms.models import Channel, Inbound, Outbound
 
@@ -73,11 +75,15 @@ class MaskedSettingsField(forms.JSONField):
         return json.dumps(initial, sort_keys=True) != json.dumps(unmask(submitted, initial), sort_keys=True)
 
 
+def _settings_help() -> str:
+    """The model field's help text, then how secrets are shown, in the language of the request."""
+    secrets = _("Secrets are shown as “%(mask)s”: leave them so to keep them, or type a new value.")
+    return f"{Channel._meta.get_field('settings').help_text} {secrets % {'mask': MASK}}"
+
+
 class ChannelForm(forms.ModelForm):
     settings = MaskedSettingsField(
-        required=False,
-        help_text=Channel._meta.get_field("settings").help_text
-        + f" Secrets are shown as “{MASK}”: leave them so to keep them, or type a new value.",
+        required=False, label=Channel._meta.get_field("settings").verbose_name, help_text=lazy(_settings_help, str)()
     )
 
     class Meta:
@@ -113,7 +119,7 @@ class InboundAdmin(_MessageLogAdmin):
               "processed")  # fmt: skip
     readonly_fields = fields
 
-    @admin.display(description="sender (hash)")
+    @admin.display(description=_("sender (hash)"))
     def sender(self, obj):
         return obj.sender_hash[:12]
 
@@ -124,6 +130,6 @@ class OutboundAdmin(_MessageLogAdmin):
     fields = ("channel", "created", "status", "attempts", "next_attempt", "sent", "recipient", "text", "error")
     readonly_fields = fields
 
-    @admin.display(description="recipient (hash)")
+    @admin.display(description=_("recipient (hash)"))
     def recipient(self, obj):
         return obj.to_hash[:12]

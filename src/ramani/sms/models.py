@@ -60,7 +60,13 @@ class Inbound(models.Model):
     """One inbound request as the gateway sent it (sealed), then what was read from it."""
 
     RECEIVED, PROCESSED, DUPLICATE, REJECTED, FAILED = "received", "processed", "duplicate", "rejected", "failed"
-    STATUSES = [(s, s) for s in (RECEIVED, PROCESSED, DUPLICATE, REJECTED, FAILED)]
+    STATUSES = [
+        (RECEIVED, _("received")),
+        (PROCESSED, _("processed")),
+        (DUPLICATE, _("duplicate")),
+        (REJECTED, _("rejected")),
+        (FAILED, _("failed")),
+    ]
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="inbound", verbose_name=_("channel"))
     received = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
@@ -104,7 +110,13 @@ class Inbound(models.Model):
 
 class Outbound(models.Model):
     QUEUED, SENDING, SENT, DELIVERED, FAILED = "queued", "sending", "sent", "delivered", "failed"
-    STATUSES = [(s, s) for s in (QUEUED, SENDING, SENT, DELIVERED, FAILED)]
+    STATUSES = [
+        (QUEUED, _("queued")),
+        (SENDING, _("sending")),
+        (SENT, _("sent")),
+        (DELIVERED, _("delivered")),
+        (FAILED, _("failed")),
+    ]
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="outbound", verbose_name=_("channel"))
     to_hash = models.CharField(_("recipient hash"), max_length=64, db_index=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shapely
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ramani.roadblocks.formats import read_date
@@ -69,7 +71,11 @@ class TradePointAdmin(SimpleHistoryAdmin):
 
 
 class ZoneForm(forms.ModelForm):
-    wkt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), help_text="Polygon or MultiPolygon")
+    wkt = forms.CharField(
+        label=capfirst(_("geometry (WKT)")),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Polygon or MultiPolygon"),
+    )
 
     class Meta:
         model = InterferenceZone
@@ -85,11 +91,15 @@ class ZoneForm(forms.ModelForm):
         try:
             geometry = shapely.force_2d(shapely.from_wkt(self.cleaned_data["wkt"]))
         except shapely.errors.GEOSException:
-            raise forms.ValidationError("not readable WKT") from None
+            raise forms.ValidationError(_("not readable WKT"), code="unreadable") from None
         if geometry.geom_type not in ("Polygon", "MultiPolygon") or geometry.is_empty:
-            raise forms.ValidationError("a zone is a Polygon or a MultiPolygon")
+            raise forms.ValidationError(_("a zone is a Polygon or a MultiPolygon"), code="not_polygon")
         if not geometry.is_valid:
-            raise forms.ValidationError(f"not a valid polygon: {shapely.is_valid_reason(geometry)}")
+            raise forms.ValidationError(
+                _("not a valid polygon: %(reason)s"),
+                code="invalid",
+                params={"reason": shapely.is_valid_reason(geometry)},
+            )
         return geometry
 
     def clean(self):
@@ -101,9 +111,9 @@ class ZoneForm(forms.ModelForm):
             except ValueError as exc:
                 self.add_error(f"{column}_text", str(exc))
         if not (data.get("period_start_text") or "").strip():
-            self.add_error("period_start_text", "the start of the period is required")
+            self.add_error("period_start_text", _("the start of the period is required"))
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            self.add_error("period_end_text", "the period ends before it starts")
+            self.add_error("period_end_text", _("the period ends before it starts"))
         return data
 
     def save(self, commit=True):

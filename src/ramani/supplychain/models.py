@@ -17,7 +17,7 @@ from ramani.supplychain import vocabularies as vocab
 
 KIND_CHOICES = [(code, entry[3]) for code, entry in vocab.KINDS.items()]
 GROUP_TYPE_CHOICES = [(code, entry[2]) for code, entry in vocab.GROUP_TYPES.items()]
-ROLE_CHOICES = [("selling_points", "Selling point"), ("final_destination", "Final destination")]
+ROLE_CHOICES = [("selling_points", _("Selling point")), ("final_destination", _("Final destination"))]
 
 
 class TradePoint(models.Model):
@@ -84,7 +84,7 @@ class Depot(TradePoint):
 
     class Meta:
         proxy = True
-        verbose_name = "trading depot"
+        verbose_name = _("trading depot")
 
 
 class PointOfSale(TradePoint):
@@ -92,8 +92,8 @@ class PointOfSale(TradePoint):
 
     class Meta:
         proxy = True
-        verbose_name = "point of sale"
-        verbose_name_plural = "points of sale"
+        verbose_name = _("point of sale")
+        verbose_name_plural = _("points of sale")
 
 
 class Destination(TradePoint):
@@ -101,7 +101,7 @@ class Destination(TradePoint):
 
     class Meta:
         proxy = True
-        verbose_name = "mineral destination"
+        verbose_name = _("mineral destination")
 
 
 PROXIES = {"depot": Depot, "point_of_sale": PointOfSale, "destination": Destination}
@@ -112,19 +112,27 @@ class SiteLink(models.Model):
     point's name), `locality` (its town or village) or `gazetteer` (the text resolved to the same place as the
     point's locality); `score` (0-100) is how close the visit's text is to what it matched."""
 
-    point = models.ForeignKey(TradePoint, on_delete=models.CASCADE, related_name="site_links")
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="trade_links", db_index=False)
-    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
-    text = models.TextField(help_text="The visit's words that matched, as written.")
-    method = models.CharField(max_length=12)
-    matched = models.TextField(help_text="What the text matched: the point's name or locality, or the place.")
-    score = models.FloatField()
-    minerals = models.JSONField(default=list)
-    visits = models.PositiveIntegerField(help_text="Visits of the site naming it.")
-    last_visit = models.DateField(null=True)
+    point = models.ForeignKey(
+        TradePoint, on_delete=models.CASCADE, related_name="site_links", verbose_name=_("trade point")
+    )
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="trade_links", db_index=False, verbose_name=_("site")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    text = models.TextField(_("text"), help_text=_("The visit's words that matched, as written."))
+    method = models.CharField(_("matching method"), max_length=12)
+    matched = models.TextField(
+        _("matched"), help_text=_("What the text matched: the point's name or locality, or the place.")
+    )
+    score = models.FloatField(_("score"))
+    minerals = models.JSONField(_("minerals"), default=list)
+    visits = models.PositiveIntegerField(_("visits"), help_text=_("Visits of the site naming it."))
+    last_visit = models.DateField(_("last visit"), null=True)
 
     class Meta:
         ordering = ["point", "site"]
+        verbose_name = _("site link")
+        verbose_name_plural = _("site links")
         constraints = [models.UniqueConstraint(fields=["point", "site", "role"], name="sitelink_unique")]
 
 

@@ -8,7 +8,8 @@ from types import ModuleType
 from ramani.sms.channels import africastalking, android, generic, kannel, twilio
 
 ADAPTERS: dict[str, ModuleType] = {m.KIND: m for m in (kannel, android, africastalking, twilio, generic)}
-KIND_CHOICES = [(kind, module.LABEL) for kind, module in ADAPTERS.items()]
+#: the model's choices: a gateway's product name (Kannel, Twilio …) as it is, a description translated
+KIND_CHOICES = [(kind, getattr(module, "CHOICE_LABEL", module.LABEL)) for kind, module in ADAPTERS.items()]
 
 
 def adapter(kind: str) -> ModuleType:

@@ -2,7 +2,8 @@
 and the one HTTP call an outbound send makes.
 
 An adapter module exposes:
-  KIND, LABEL           its registry name and a human label
+  KIND, LABEL           its registry name and a human label (English: the docs and the CLI name it so)
+  CHOICE_LABEL          optional: LABEL translated (gettext_lazy), the admin's choice, when it is no proper name
   MAX_BODY              the largest request body it accepts (bytes); larger is refused before storing
   SETTINGS              the gateway settings it reads (docs and the CLI list them)
   verify(request, settings)   raise RequestRejected(…, 403) unless the gateway signed the request

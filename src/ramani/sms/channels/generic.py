@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext_lazy as _
+
 from ramani.sms.channels.base import Incoming, Request, RequestRejected, clean_text, http_post
 
 KIND, LABEL = "generic", "Generic JSON webhook"
+CHOICE_LABEL = _("Generic JSON webhook")  # the admin's, translated; LABEL (docs, CLI, errors) stays English
 MAX_BODY = 16 * 1024
 SETTINGS = ("url", "token")
 
