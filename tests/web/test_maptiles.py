@@ -214,3 +214,94 @@ def test_qualification_filter_follows_the_date_not_the_first_day_it_was_asked(tm
     # same filter, same registry, another day: the cached mask must not answer for it
     assert site.pcode not in decode(tmp_path / "b", z, x, y, maptiles.tile(z, x, y, {"qualification": "bleu"}, later))
     assert site.pcode in decode(tmp_path / "c", z, x, y, maptiles.tile(z, x, y, {"qualification": "rouge"}, later))
+
+
+def places(sites) -> list[tuple[int, int, int]]:
+    """Tiles at every zoom over some demo sites: clusters and single sites."""
+    out = []
+    for s in sites.order_by("pcode")[:3]:
+        out += [(z, *tile_of(s.longitude, s.latitude, z)) for z in (4, 5, 6, 8, 9, 12, 14)]
+    return out
+
+
+def some_tiles(idx, tiles, filters: bool = True) -> list[bytes]:
+    """The tiles unfiltered, and (`filters`) with a qualification and a year filter (these read the database)."""
+    on = dt.date.today()
+    out = [maptiles.tile(z, x, y, {}, on, idx) for z, x, y in tiles]
+    if filters:
+        out += [maptiles.tile(z, x, y, {"qualification": "rouge"}, on, idx) for z, x, y in tiles[:7]]
+        out += [maptiles.tile(z, x, y, {"year": str(on.year - 1)}, on, idx) for z, x, y in tiles[7:]]
+    return out
+
+
+def test_index_file_is_shared_by_threads_and_processes(demo_sites, settings, tmp_path):
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from ramani.sites import revision
+
+    settings.DATA_DIR = tmp_path / "data"
+    tiles = places(demo_sites)
+    built = maptiles.build()
+    expected = some_tiles(built, tiles)
+    assert sum(len(t) > 100 for t in expected) > len(expected) / 2
+    number = revision.current()
+    shared = maptiles.shared(number)  # builds and writes the file (no other process did)
+    path = maptiles.path_of(number)
+    assert path.is_file() and not shared.ids.flags.writeable  # a read-only view of the mapped file
+    assert some_tiles(shared, tiles) == expected
+
+    # two threads, each mapping the file (the test's database is not shared with threads: no filters)
+    unfiltered = expected[: len(tiles)]
+    got: list[list[bytes]] = []
+    readers = [threading.Thread(target=lambda: got.append(some_tiles(maptiles.read(path), tiles, False))) for _ in "ab"]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    assert got == [unfiltered, unfiltered]
+
+    # another process maps the same file: the same tiles (no database needed)
+    script = (
+        "import datetime as dt, hashlib, json, sys, django\n"
+        "django.setup()\n"
+        "from ramani.opendata import maptiles\n"
+        "idx = maptiles.read(__import__('pathlib').Path(sys.argv[1]))\n"
+        "print(json.dumps([hashlib.sha256(maptiles.tile(z, x, y, {}, dt.date.today(), idx)).hexdigest() "
+        "for z, x, y in json.loads(sys.argv[2])]))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ramani.settings", "RAMANI_DATA_DIR": str(tmp_path / "other")}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path), json.dumps(tiles)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [hashlib.sha256(t).hexdigest() for t in unfiltered]
+
+
+def test_a_new_revision_writes_a_new_file_and_drops_the_old(demo_sites, settings, tmp_path):
+    from ramani.sites import revision
+
+    settings.DATA_DIR = tmp_path / "data"
+    first = revision.current()
+    old = maptiles.shared(first)
+    assert sorted(p.name for p in maptiles.folder().glob("*.bin")) == [maptiles.path_of(first).name]
+    site = demo_sites.first()
+    site.longitude, site.latitude = 28.5, -2.5
+    site.save()
+    second = revision.current()
+    assert second != first
+    new = maptiles.shared(second)
+    assert new.revision == second
+    assert sorted(p.name for p in maptiles.folder().glob("*.bin")) == [maptiles.path_of(second).name]
+    assert maptiles.shared(second).ids.tolist() == new.ids.tolist()  # read back, not built again
+    assert len(old.ids) == len(new.ids) and old.mx.tolist() != new.mx.tolist()  # the old mapping stays readable
+
+
+def test_an_index_built_in_a_transaction_is_never_written(demo_sites, settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    assert maptiles.index().revision
+    assert not maptiles.folder().exists()

@@ -1,12 +1,21 @@
 """Vector tiles of mining sites for the webmap.
 
-Each process keeps a compact index of every located site (numpy columns: Web-Mercator
-position, pcode, and the attributes the map's layers colour by: qualification decisions,
-diggers band, mercury, child labour, armed interference by group type, year of the latest
-field visit). It is built once per registry revision and shared by every tile request, so a
-tile costs a slice of arrays and the encoding of the points in it, on SQLite and PostgreSQL
-alike. Filters (the open-data filters of `query.filter_sites`) become a boolean mask, cached
-per revision and filter set. With a `year` filter, the layers colour each site by its
+A compact index of every located site (numpy columns: Web-Mercator position, pcode, and the
+attributes the map's layers colour by: qualification decisions, diggers band, mercury, child
+labour, armed interference by group type, year of the latest field visit) is built once per
+registry revision and shared by every tile request, so a tile costs a slice of arrays and the
+encoding of the points in it, on SQLite and PostgreSQL alike.
+
+The index is shared between processes too: the first process to need a revision builds it
+(the others wait on a file lock) and writes its columns to one file of the data dir
+(maptiles/sites-<database>-<revision>.bin, written to a temporary file then renamed); every
+process, the builder included, then maps that file read-only, so the columns are page cache
+that all web processes share instead of private memory in each. A new revision's file
+replaces the older ones. Inside a transaction (tests; never a web request) the index is built
+in memory only: uncommitted data is never written for other processes to read.
+
+Filters (the open-data filters of `query.filter_sites`) become a boolean mask, cached per
+revision and filter set (in each process). With a `year` filter, the layers colour each site by its
 latest field visit of that year (the situation then), not by its latest visit.
 
 Below zoom clusters.CLUSTER_MAX_ZOOM, the sites of a tile that share a 32-pixel cell become one
@@ -18,19 +27,30 @@ is dropped from the counts.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import gc
+import hashlib
+import json
+import logging
 import math
+import mmap
+import os
 import threading
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
 
 from ramani.opendata import clusters, mvt, query
 from ramani.sites import armed, diggers
 from ramani.sites import qualification as rules
 from ramani.sites.models import VisitArmedGroup
+
+log = logging.getLogger(__name__)
 
 LAYER = "sites"
 BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
@@ -109,8 +129,11 @@ class Index:
 class Codes:
     """Short strings (pcodes) in one numpy array of bytes: ~12 bytes a site instead of a ~65-byte str object."""
 
-    def __init__(self, values: list[str]):
-        self._values = np.array([v.encode() for v in values], dtype=bytes)
+    def __init__(self, values: list[str] | np.ndarray):
+        if isinstance(values, np.ndarray):
+            self._values = values  # already bytes (an index file's column)
+        else:
+            self._values = np.array([v.encode() for v in values], dtype=bytes)
 
     def __len__(self) -> int:
         return len(self._values)
@@ -274,6 +297,137 @@ def _decisions(ids: np.ndarray, site: array, day: array, status: array, pk: arra
     )
 
 
+# --- the index file shared by every process ------------------------------------------------------
+
+MAGIC = b"RAMTILE1"
+DATA_START = 4096  # the header (JSON) fits before it; each column starts on a 64-byte boundary
+_ATTRIBUTES = ("workers", "mercury", "child", "armed", "year", "priority")
+_DECISIONS = ("row", "day", "status", "pk")
+
+
+def _columns(idx: Index) -> dict[str, np.ndarray]:
+    out = {"ids": idx.ids, "mx": idx.mx, "my": idx.my, "pcodes": idx.pcodes._values}
+    out |= {f"latest.{name}": getattr(idx.latest, name) for name in _ATTRIBUTES}
+    out |= {f"decisions.{name}": getattr(idx.decisions, name) for name in _DECISIONS}
+    return out
+
+
+def write(idx: Index, path: Path) -> None:
+    """The index's columns into `path`, atomically (a temporary file renamed over it)."""
+    columns = {name: np.ascontiguousarray(a) for name, a in _columns(idx).items()}
+    entries: list[tuple[str, str, int, int]] = []
+    offset = 0
+    for name, a in columns.items():
+        entries.append((name, a.dtype.str, len(a), offset))
+        offset += -(-a.nbytes // 64) * 64
+    header = json.dumps({"revision": idx.revision, "columns": entries}).encode()
+    if len(MAGIC) + 8 + len(header) > DATA_START:
+        raise ValueError("index file header too long")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            for (_, _, _, at), a in zip(entries, columns.values()):
+                f.seek(DATA_START + at)
+                f.write(a.data)
+            f.truncate(DATA_START + offset)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read(path: Path) -> Index:
+    """The index in `path`, its columns read-only views of the file mapped in memory (shared pages)."""
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    if mapped[: len(MAGIC)] != MAGIC:
+        raise ValueError(f"{path}: not a tile index file")
+    size = int.from_bytes(mapped[len(MAGIC) : len(MAGIC) + 8], "little")
+    header = json.loads(mapped[len(MAGIC) + 8 : len(MAGIC) + 8 + size])
+    columns = {
+        name: np.frombuffer(mapped, dtype=np.dtype(dtype), count=count, offset=DATA_START + at)
+        for name, dtype, count, at in header["columns"]
+    }
+    return Index(
+        revision=header["revision"],
+        ids=columns["ids"],
+        mx=columns["mx"],
+        my=columns["my"],
+        pcodes=Codes(columns["pcodes"]),
+        latest=Attributes(**{name: columns[f"latest.{name}"] for name in _ATTRIBUTES}),
+        decisions=Decisions(**{name: columns[f"decisions.{name}"] for name in _DECISIONS}),
+    )
+
+
+def folder() -> Path:
+    return Path(settings.DATA_DIR) / "maptiles"
+
+
+def _database() -> str:
+    """A short name of the database: two databases (tests' copies) never share a file of the same revision."""
+    db = connection.settings_dict
+    where = json.dumps([connection.vendor, str(db.get("NAME")), db.get("HOST") or "", str(db.get("PORT") or "")])
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+def path_of(number: int) -> Path:
+    return folder() / f"sites-{_database()}-{number}.bin"
+
+
+def _load(path: Path, number: int) -> Index | None:
+    try:
+        found = read(path)
+    except (OSError, ValueError):
+        return None
+    return found if found.revision == number else None
+
+
+def _release_heap() -> None:
+    """Give the heap that building freed back to the system (glibc keeps it otherwise, as private RSS)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def shared(number: int) -> Index:
+    """The index of revision `number` from its file, built and written first if no process did."""
+    path = path_of(number)
+    found = _load(path, number)
+    if found is not None:
+        return found
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / f".lock-{_database()}", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one process builds, the others wait for its file
+        try:
+            found = _load(path, number)
+            if found is None:
+                # no garbage collection while building (it makes no reference cycles): a collection would
+                # write to every object this process inherited from the server's master when it forked,
+                # turning their shared pages into private copies (~17 MB in a web worker)
+                collecting = gc.isenabled()
+                gc.disable()
+                try:
+                    built = build()
+                finally:
+                    if collecting:
+                        gc.enable()
+                path = path_of(built.revision)
+                write(built, path)
+                del built
+                _release_heap()
+                found = read(path)
+            for old in path.parent.glob(f"sites-{_database()}-*.bin"):
+                if old != path:
+                    old.unlink(missing_ok=True)  # a process still mapping it keeps its pages until it moves on
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return found
+
+
 _lock = threading.Lock()
 _index: Index | None = None
 
@@ -286,13 +440,22 @@ def index() -> Index:
     number = revision.current()
     with _lock:
         if _index is None or _index.revision != number:
-            _index = build()
+            if connection.in_atomic_block:
+                _index = build()
+            else:
+                try:
+                    _index = shared(number)
+                except OSError as error:  # a data dir this process cannot write: its own index, in memory
+                    log.warning("map tile index file: %s; the index is kept in this process only", error)
+                    _index = build()
         return _index
 
 
-def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date) -> bytes:
-    """The MVT tile z/x/y of the sites passing `params`, coloured by their qualification on `on`."""
-    idx = index()
+def tile(z: int, x: int, y: int, params: dict[str, str], on: dt.date, idx: Index | None = None) -> bytes:
+    """The MVT tile z/x/y of the sites passing `params`, coloured by their qualification on `on`
+    (from `idx`, by default the current revision's index)."""
+    if idx is None:
+        idx = index()
     n = 1 << z
     scale = n * mvt.EXTENT
     pad = BUFFER / scale
