@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -130,11 +131,18 @@ def baseline(incoming: dict[str, Any], fields) -> dict[str, Any]:
 # --- history in bulk -----------------------------------------------------------------------------
 
 
-def history_columns(model) -> list[str]:
-    """The model's columns that its history table copies."""
+@cache
+def _history_of(model) -> tuple[str, list[str]]:
+    """The history table of `model` and the columns it copies (simple_history's manager is rebuilt on
+    every `model.history` access: an import asks hundreds of times)."""
     history = model.history.model
     ours = {f.column for f in model._meta.concrete_fields}
-    return [f.column for f in history._meta.concrete_fields if f.column in ours]
+    return history._meta.db_table, [f.column for f in history._meta.concrete_fields if f.column in ours]
+
+
+def history_columns(model) -> list[str]:
+    """The model's columns that its history table copies."""
+    return list(_history_of(model)[1])
 
 
 def id_conditions(column: str, ids: list[int]) -> list[tuple[str, list]]:
@@ -168,8 +176,8 @@ def copy_to_history(
     if not ids:
         return
     table = model._meta.db_table
-    history_table = model.history.model._meta.db_table
-    columns = ", ".join(f'"{c}"' for c in history_columns(model))
+    history_table, names = _history_of(model)
+    columns = ", ".join(f'"{c}"' for c in names)
     head = (
         f'INSERT INTO "{history_table}" ({columns}, history_date, history_change_reason, history_type, '
         f'history_user_id) SELECT {columns}, %s, %s, %s, NULL FROM "{table}" WHERE '

@@ -363,3 +363,29 @@ def test_a_row_with_empty_columns_does_not_blank_the_site(tmp_path, today, sampl
         28.7534167,
         dt.date(2024, 7, 1),
     )
+
+
+def test_texts_with_tabs_backslashes_and_line_breaks_survive(tmp_path, today, sample_rows):
+    """PostgreSQL's import writes COPY text itself: every character COPY treats specially is escaped."""
+    odd = ["a\tb", "back\\slash", "two\nlines", "cr\r\nhere", "\\N", "\\.", "tab\t\\t end\\"]
+    sample_rows[3]["vid"] = "5077\\x"
+    sample_rows[3]["armed_group1"] = odd[0]
+    sample_rows[3]["mineral1"] = odd[1]
+    sample_rows[3]["project"] = odd[2]
+    sample_rows[1]["project"] = odd[3]
+    sample_rows[2]["project"] = odd[4]
+    sample_rows[4]["project"] = odd[5]
+    sample_rows[5]["project"] = odd[6]
+    path = write_table(tmp_path / "odd.csv", sample_rows)
+    try:
+        assert import_ipis(path, today=today).created == 7
+    except ImportFailed as failed:
+        raise AssertionError(failed.problems) from None
+    visit = Visit.objects.get(vid="5077\\x")
+    assert visit.project == odd[2] and visit.minerals[0] == odd[1]
+    assert visit.armed_groups.order_by("position").first().name == odd[0]
+    assert sorted(Visit.objects.values_list("project", flat=True)) == sorted(r["project"] for r in sample_rows)
+    out = tmp_path / "export.csv"
+    export_ipis(out)
+    assert_same_table(path, out)
+    assert import_ipis(path, today=today).unchanged == 7

@@ -217,6 +217,7 @@ VISIT_VALUE_FIELDS = (
     + [fmt.TARGETS[c].field for c in _FLAG_COLS]
     + ["vid", "visit_date", "longitude", "latitude", "workers_numb", "geom_ewkb"]
 )
+VISIT_TEXT_COUNT = len(_TEXT_COLS)  # the values that are texts: the first ones
 assert sorted(VISIT_VALUE_FIELDS) == sorted(fmt.TARGETS[c].field for c in fmt.VISIT_COLUMNS)
 _texts_of = itemgetter(*(_I[c] for c in _TEXT_COLS))
 _FLAG_IDX = [_I[c] for c in _FLAG_COLS]
