@@ -63,7 +63,8 @@ def test_kivu_at_zoom_9_has_water_and_town_names_with_no_network(page, live_serv
     # the sites are still drawn, on top of the basemap
     assert int(page.evaluate("document.documentElement.dataset.drawn")) > 0
     order = page.evaluate("window.ramani.map.getStyle().layers.map(l => l.id)")
-    assert order.index("sites") > max(order.index(i) for i in order if i.startswith("ne-"))
+    ours = min(order.index(i) for i in ("clusters", "cluster-count", "sites"))
+    assert ours > max(order.index(i) for i in order if i.startswith("ne-") or i in ("provinces", "territoires"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "basemap-kivu-1280.png"))
 
@@ -77,9 +78,28 @@ def test_the_basemap_loads_after_the_sites(page, live_server_process):
     assert drawn <= basemap
     first = {
         kind: next(i for i, url in enumerate(asked) if kind in url)
-        for kind in ("/map/tiles/", "/basemap/basemap.js", "/map/basemap.json", "/fonts/")
+        for kind in ("/fonts/NotoSans-SemiBold-Digits/", "/map/tiles/", "/basemap/basemap.js", "/map/basemap.json")
     }
-    assert first["/map/tiles/"] < first["/basemap/basemap.js"] < first["/map/basemap.json"] < first["/fonts/"], first
+    first["basemap glyphs"] = next(i for i, url in enumerate(asked) if "/fonts/" in url and "-Digits/" not in url)
+    # the cluster counts' small glyph file is preloaded with the page; the basemap's glyphs come after its data
+    assert (
+        first["/fonts/NotoSans-SemiBold-Digits/"]
+        < first["/map/tiles/"]
+        < first["/basemap/basemap.js"]
+        < first["/map/basemap.json"]
+        < first["basemap glyphs"]
+    ), first
+
+
+def test_clusters_stay_above_the_basemap_at_low_zoom(page, live_server_process):
+    offline(page)
+    open_basemap(page, live_server_process, "#view=5/-2.0/28.0")
+    clusters = page.evaluate(
+        "window.ramani.map.queryRenderedFeatures({layers: ['clusters']}).reduce((s, f) => s + f.properties.n, 0)"
+    )
+    assert clusters > 0
+    order = page.evaluate("window.ramani.map.getStyle().layers.map(l => l.id)")
+    assert order.index("clusters") > max(order.index(i) for i in order if i.startswith("ne-"))
 
 
 def test_names_follow_the_language_and_the_phone_sees_them(browser, page_errors, live_server_process):
