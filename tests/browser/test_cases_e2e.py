@@ -234,8 +234,10 @@ def test_the_incident_maps_per_territoire(mapped_server, browser, page_errors):
     page.check("input[name=overlay][value=incidents]")
     page.wait_for_function("() => window.ramani.overlays && window.ramani.overlays.incidents", timeout=30_000)
     assert "2–4" in page.inner_text("#legend-incidents")
-    shown = page.evaluate("""() => new Promise(resolve => window.ramani.map.once('idle', () => resolve([...new Set(
-        window.ramani.map.queryRenderedFeatures({layers: ['ov-incidents']}).map(f => f.properties.pcode))])))""")
+    # a repaint asked for after listening: 'idle' comes even when the map was idle already (else this waits forever)
+    shown = page.evaluate("""() => new Promise(resolve => { const m = window.ramani.map; m.once('idle', () => resolve([
+        ...new Set(m.queryRenderedFeatures({layers: ['ov-incidents']}).map(f => f.properties.pcode))]));
+        m.triggerRepaint(); })""")
     assert shown and set(shown) <= {f["id"] for f in public["features"]}
     page.screenshot(path=str(SHOTS / "map-incidents-overlay.png"))
     context.close()
