@@ -389,3 +389,13 @@ def test_texts_with_tabs_backslashes_and_line_breaks_survive(tmp_path, today, sa
     export_ipis(out)
     assert_same_table(path, out)
     assert import_ipis(path, today=today).unchanged == 7
+
+
+def test_a_nul_character_is_a_problem_with_its_row_and_column(tmp_path, today, sample_rows, loaded):
+    before = snapshot()
+    sample_rows[3]["project"] = "a\x00b"
+    with pytest.raises(ImportFailed) as failed:
+        import_ipis(write_table(tmp_path / "nul.csv", sample_rows), today=today)
+    (problem,) = failed.value.problems
+    assert (problem.row, problem.column, problem.value) == (5, "project", "a\\x00b") and "NUL" in problem.reason
+    assert snapshot() == before

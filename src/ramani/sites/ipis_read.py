@@ -279,6 +279,12 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
     def bad(index: int, reason: str) -> None:
         problems.append(Problem(row, fmt.COLUMNS[index], texts[index], reason))
 
+    if "\x00" in "".join(texts):  # no database text holds a NUL (PostgreSQL refuses it): say where it is
+        for index, text in enumerate(texts):
+            if "\x00" in text:
+                shown = text.replace("\x00", "\\x00")  # the value as reported (a report is stored, printed)
+                problems.append(Problem(row, fmt.COLUMNS[index], shown, "a NUL character (0x00): no text may hold one"))
+
     def slow_flags(indexes: list[int], values: list) -> list:
         for k, index in enumerate(indexes):
             if values[k] is _MISSING:
