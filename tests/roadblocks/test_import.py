@@ -286,3 +286,12 @@ def test_tax_targets_fall_into_categories():
     assert tax_categories(["Commerce de minerais"]) == ["mineral_traders"]
     assert tax_categories(["Or", "Vivres", "Ordinateurs"]) == ["minerals", "agricultural_goods", "other"]
     assert tax_categories(["Marchandises", "Motos", "Passants"]) == ["market_goods", "people", "vehicles"]
+
+
+def test_a_nul_character_is_a_problem_not_a_crash(tmp_path):
+    rows = [dict(CSV_ROWS[0], operators="FARDC\x00"), CSV_ROWS[1]]
+    report = tmp_path / "report.csv"
+    r = run("import", "roadblocks", write_csv(tmp_path / "nul.csv", rows, COLUMNS), "--report", report)
+    assert r.exit_code == 1 and "Nothing was imported" in r.output
+    assert [(p["row"], p["column"], p["value"]) for p in read_csv(report)] == [("2", "operators", "FARDC\\x00")]
+    assert Roadblock.objects.count() == 0

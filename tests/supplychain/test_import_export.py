@@ -269,3 +269,13 @@ def test_the_public_csv_download_never_carries_a_formula(tmp_path, client):
     assert [(r["name"], r["notes"]) for r in rows] == [("'" + formula, "'@SUM(1)")]
     assert run("export", "depots", str(tmp_path / "out.csv")).exit_code == 0
     assert [r["name"] for r in read_back(tmp_path / "out.csv")] == [formula]
+
+
+def test_a_nul_character_is_a_problem_not_a_crash(tmp_path):
+    source = write_csv(tmp_path / "nul.csv", [dict(ZONES[0], armed_group="M23\x00")], [*ZONE_COLUMNS, WKT])
+    report = tmp_path / "report.csv"
+    answer = run("import", "interference-zones", str(source), "--report", str(report))
+    assert answer.exit_code == 1 and "Nothing was imported" in answer.output
+    with report.open(encoding="utf-8") as f:
+        assert [(r["row"], r["column"], r["value"]) for r in csv.DictReader(f)] == [("2", "armed_group", "M23\\x00")]
+    assert InterferenceZone.objects.count() == 0

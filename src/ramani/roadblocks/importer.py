@@ -27,7 +27,7 @@ from ramani.roadblocks.models import Roadblock
 from ramani.roadblocks.read import read_records
 from ramani.sites import revision
 from ramani.sites.ipis_import import ImportFailed
-from ramani.sites.ipis_read import FileProblem, Problem
+from ramani.sites.ipis_read import FileProblem, Problem, nul_problems
 
 MAX_PROBLEMS = 10_000
 FIELDS = [
@@ -84,6 +84,9 @@ def import_roadblocks(
             result.rows += 1
             if "" in record:
                 problems.append(Problem(row, "", "", record[""]))
+                continue
+            if nul := nul_problems(row, record):
+                problems.extend(nul)
                 continue
             values = parse_record(row, record, today, project)
             if isinstance(values, list):

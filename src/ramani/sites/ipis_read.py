@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -47,6 +47,19 @@ class FileProblem(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(str(p) for p in problems))
         self.problems = problems
+
+
+NUL_REASON = "a NUL character (0x00): no text may hold one"
+
+
+def nul_problems(row: int, record: Mapping[str, object]) -> list[Problem]:
+    """A problem for each value of a row that holds a NUL character, which no database text may hold
+    (PostgreSQL refuses it); the value is reported with the character written as \\x00."""
+    return [
+        Problem(row, column, value.replace("\x00", "\\x00"), NUL_REASON)
+        for column, value in record.items()
+        if isinstance(value, str) and "\x00" in value
+    ]
 
 
 # --- sources ---------------------------------------------------------------------------
@@ -279,11 +292,8 @@ def parse_row(row: int, texts: "list[str] | str", today: dt.date) -> ParsedRow |
     def bad(index: int, reason: str) -> None:
         problems.append(Problem(row, fmt.COLUMNS[index], texts[index], reason))
 
-    if "\x00" in "".join(texts):  # no database text holds a NUL (PostgreSQL refuses it): say where it is
-        for index, text in enumerate(texts):
-            if "\x00" in text:
-                shown = text.replace("\x00", "\\x00")  # the value as reported (a report is stored, printed)
-                problems.append(Problem(row, fmt.COLUMNS[index], shown, "a NUL character (0x00): no text may hold one"))
+    if "\x00" in "".join(texts):
+        problems.extend(nul_problems(row, dict(zip(fmt.COLUMNS, texts))))
 
     def slow_flags(indexes: list[int], values: list) -> list:
         for k, index in enumerate(indexes):

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ramani.geo.assign import units_at
 from ramani.sites import revision
 from ramani.sites.ipis_import import ImportFailed
-from ramani.sites.ipis_read import FileProblem, Problem
+from ramani.sites.ipis_read import FileProblem, Problem, nul_problems
 from ramani.supplychain.formats import LAYERS, Layer, parse
 from ramani.supplychain.models import InterferenceZone, TradePoint
 from ramani.supplychain.read import read_rows
@@ -57,6 +57,9 @@ def import_layer(name: str, path: Path, project: str = "", link: bool = True) ->
             result.rows += 1
             if "" in record:
                 problems.append(Problem(row, "", "", record[""]))
+                continue
+            if nul := nul_problems(row, record):
+                problems.extend(nul)
                 continue
             values = parse(layer, row, record, geometry, project)
             if isinstance(values, list):
