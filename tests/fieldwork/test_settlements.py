@@ -199,3 +199,12 @@ def test_a_curators_edit_survives_a_reimport_and_is_reported(tmp_path, admin_cli
     assert "the file's value written" in r.output
     assert Settlement.objects.get(key="id:V1").population == 2400
     assert Settlement.objects.get(key="id:V2").population == 950  # the file never changed it: no conflict
+
+
+def test_a_nul_character_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_text("name,kind,population,longitude,latitude\nKa\x00wama,village,2300,27.5,-11.6\n", encoding="utf-8")
+    with pytest.raises(SettlementImportFailed) as exc:
+        import_settlements(path)
+    assert [(p.row, p.column, p.value) for p in exc.value.problems] == [(2, "name", "Ka\\x00wama")]
+    assert Settlement.objects.count() == 0

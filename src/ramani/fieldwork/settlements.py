@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ramani import curation
 from ramani.curation import Conflict
 from ramani.fieldwork.models import Settlement
-from ramani.sites.ipis_read import Problem
+from ramani.sites.ipis_read import Problem, nul_problems
 
 KIND_WORDS = {
     "city": "city",
@@ -152,6 +152,9 @@ def parse(path: Path) -> tuple[list[dict[str, Any]], list[Problem]]:
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
         number = first + i
+        if nul := nul_problems(number, {str(k): v for k, v in row.items()}):
+            problems.extend(nul)
+            continue
         name = _text(row.get(name_c))
         if not name:
             problems.append(Problem(number, name_c or "name", "", "a settlement needs a name"))

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from ramani.prices.matokeo import MINERAL_WORDS
 from ramani.prices.models import Price
+from ramani.sites.ipis_read import nul_problems
 from ramani.sms.keywords import fold
 
 COLUMNS = ["mineral", "market", "unit", "currency", "price", "date", "source"]
@@ -31,6 +32,9 @@ def import_prices(path: Path) -> tuple[int, int]:
         if missing:
             raise PriceImportError([f"row 1: missing column(s) {', '.join(missing)}"])
         for n, row in enumerate(reader, start=2):
+            if nul := nul_problems(n, row):
+                problems += [f"row {n}, {p.column} {p.value!r}: {p.reason}" for p in nul]
+                continue
             mineral = MINERAL_WORDS.get(fold(row["mineral"]), (None,))[0]
             if mineral is None:
                 problems.append(f"row {n}, mineral {row['mineral']!r}: expected gold, tin or cobalt (any language)")
