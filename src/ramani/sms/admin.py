@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib import admin
 from django.utils.functional import lazy
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ramani.sms.models import Channel, Inbound, Outbound
@@ -83,7 +84,10 @@ def _settings_help() -> str:
 
 class ChannelForm(forms.ModelForm):
     settings = MaskedSettingsField(
-        required=False, label=Channel._meta.get_field("settings").verbose_name, help_text=lazy(_settings_help, str)()
+        required=False,
+        initial=dict,  # a new channel's form shows {} (not "null")
+        label=capfirst(Channel._meta.get_field("settings").verbose_name),
+        help_text=lazy(_settings_help, str)(),
     )
 
     class Meta:
