@@ -10,6 +10,12 @@ first pages repeat. Then GDAL's OAPIF driver (pyogrio) reads the whole visits la
 
 Goals (issue 14): every Ramani figure on PostgreSQL >= 5x pygeoapi, on SQLite >= 3x pygeoapi-on-PostgreSQL.
 
+Floors, measured in the same run, say what a goal asks of the machine: for each query, the same client against
+gunicorn (2 workers) answering a fixed body of the size of Ramani's answer, bare (`floor_wsgi.bare`: gunicorn and
+the client alone) and through Ramani's WSGI application and whole middleware stack (`floor_wsgi.django`: what any
+Django view costs before it reads a row); for GDAL, the same read of Ramani's and of pygeoapi's answers replayed
+from memory (`floor/replay.py`): GDAL's own cost of parsing them, below which no server can bring the read.
+
     .venv/bin/python bench/ogcapi_vs_pygeoapi.py [--requests 200] [--visits 100000]
 """
 
@@ -21,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -96,6 +103,11 @@ RESOURCE = """  {name}:
 
 def load_path(port: int, path_for, requests: int) -> tuple[float, float, float]:
     return load(port, path_for, requests, 8, {"Accept": "application/geo+json"})
+
+
+def _size(url: str) -> int:
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/geo+json"})) as r:
+        return len(r.read())
 
 
 def gdal_read(url: str) -> tuple[int, float]:
@@ -213,6 +225,21 @@ def main() -> None:
                     stderr=subprocess.DEVNULL,
                 )
             )
+            # the floors: gunicorn with a bare WSGI answer, and Ramani's middleware stack with a fixed-bytes view
+            bare_port, django_port = free_port(), free_port()
+            floor_env = {**env, "PYTHONPATH": str(ROOT / "bench" / "floor")}
+            for port, app in ((bare_port, "floor_wsgi:bare"), (django_port, "floor_wsgi:django")):
+                procs.append(
+                    subprocess.Popen(
+                        [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", app],
+                        env=floor_env,
+                        cwd=ROOT / "bench" / "floor",
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+            wait(f"http://127.0.0.1:{bare_port}/bytes/1")
+            wait(f"http://127.0.0.1:{django_port}/bytes/1")
             wait(f"http://127.0.0.1:{pg_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{sq_port}/ogcapi/collections")
             wait(f"http://127.0.0.1:{p_port}/collections?f=json")
@@ -243,6 +270,12 @@ def main() -> None:
                     print(
                         f"{name:18} {label:26} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {ratio:>10.1f}x  {mark}", flush=True
                     )
+                size = _size(f"http://127.0.0.1:{pg_port}/ogcapi" + paths(0)[0])
+                for label, port in (("floor: Django, fixed body", django_port), ("floor: gunicorn alone", bare_port)):
+                    load_path(port, lambda n, size=size: f"/bytes/{size}", 16)
+                    rps, p50, p99 = load_path(port, lambda n, size=size: f"/bytes/{size}", args.requests)
+                    print(f"{name:18} {label:26} {rps:>8.1f} {p50:>7.1f} {p99:>7.1f} {rps / base:>10.1f}x", flush=True)
+                print(f"{name:18} (5x pygeoapi = {5 * base:.0f} req/s; Ramani's answer {size / 1000:.0f} kB)")
             print(f"\n{'GDAL OAPIF, whole visits layer':32} {'features':>9} {'seconds':>8} {'vs pygeoapi':>11}  goal")
             base_s = 0.0
             for label, url, goal in (
@@ -257,6 +290,23 @@ def main() -> None:
                 if goal and ratio < goal:
                     misses.append(f"GDAL / {label}")
                 print(f"{label:32} {n:>9} {seconds:>8.1f} {ratio:>10.1f}x  {mark}", flush=True)
+            # GDAL's own floor: the same read of each server's answers replayed from memory
+            for label, upstream in (
+                ("floor: pygeoapi's pages replayed", f"http://127.0.0.1:{p_port}"),
+                ("floor: Ramani's pages replayed", f"http://127.0.0.1:{pg_port}/ogcapi"),
+            ):
+                r_port = free_port()
+                replay = subprocess.Popen(
+                    [sys.executable, str(ROOT / "bench" / "floor" / "replay.py"), upstream, str(r_port)]
+                )
+                procs.append(replay)
+                wait(f"http://127.0.0.1:{r_port}/collections")
+                gdal_read(f"http://127.0.0.1:{r_port}")  # records
+                n, seconds = gdal_read(f"http://127.0.0.1:{r_port}")
+                print(
+                    f"{label:32} {n:>9} {seconds:>8.1f} {base_s / seconds:>10.1f}x  (the best any server could reach)"
+                )
+                replay.terminate()
             print("\ngoals missed: " + ("; ".join(misses) if misses else "none"))
     finally:
         for proc in procs:
