@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ramani.opendata import clusters
+
 SHOTS = Path(os.environ.get("RAMANI_SCREENSHOTS", "/tmp/ramani-screenshots"))
 
 
@@ -291,6 +293,21 @@ def test_low_zoom_clusters_count_the_sites_in_view_and_zoom_in_on_click(page, li
         "() => window.ramani.map.queryRenderedFeatures({layers: ['cluster-count']}).map((f) => f.properties.n)"
     )
     assert labels and all(n > 1 for n in labels)
+    # no two clusters' circles touch: their centres are at least 32 px apart and a circle, ring included, is at
+    # most 16 px across half of that (ramani.opendata.clusters.CLUSTER_MAX_RADIUS_PX)
+    spacing = page.evaluate("""() => {
+        const map = window.ramani.map;
+        const points = map.queryRenderedFeatures({layers: ['clusters']})
+            .map((f) => map.project(f.geometry.coordinates));
+        let closest = Infinity;
+        points.forEach((a, i) => points.slice(i + 1).forEach((b) => { closest = Math.min(closest, a.dist(b)); }));
+        const radius = map.getPaintProperty('clusters', 'circle-radius');
+        const ring = map.getPaintProperty('clusters', 'circle-stroke-width');
+        return {closest, count: points.length, largest: radius[radius.length - 1] + ring};
+    }""")
+    assert spacing["count"] >= 2, spacing
+    assert spacing["largest"] <= clusters.CLUSTER_MAX_RADIUS_PX
+    assert spacing["closest"] >= 2 * clusters.CLUSTER_MAX_RADIUS_PX - 0.5, spacing
     shot(page, "map-clusters-1280")
     page.mouse.click(seen["target"]["x"], seen["target"]["y"])
     page.wait_for_function(f"() => window.ramani.map.getZoom() > {seen['zoom'] + 1.5} && !window.ramani.map.isMoving()")

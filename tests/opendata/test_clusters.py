@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pyogrio.raw
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ramani.opendata import clusters, maptiles
 
@@ -14,15 +16,46 @@ ON = dt.date(2026, 11, 28)
 
 
 def test_sites_sharing_a_cell_become_one_cluster_with_their_count_and_mean_position():
-    cell = clusters.CELL
-    px = np.array([10, 20, 30, cell + 5, 4000])
-    py = np.array([10, 40, 70, 5, 4000])
+    cell, margin = clusters.CELL, clusters.MARGIN
+    px = np.array([200, 220, 240, cell + 5, 4000])
+    py = np.array([200, 240, 280, 5, 4000])
     found = clusters.group(px, py, {"q": np.array([0, 0, 4, 1, 2])})
     assert found.singles.tolist() == [3, 4]  # alone in their cell: still sites
     assert found.count.tolist() == [3]
-    assert (found.x[0], found.y[0]) == (20, 40)
+    assert (found.x[0], found.y[0]) == (220, 240)
+    assert margin < 200 and cell - margin > 280  # the mean lies in the inner half: kept
     assert found.dominant["q"].tolist() == [0]  # two of three
     assert found.severe["q"].tolist() == [4]  # the one severe site shows in the ring
+
+
+def test_a_cluster_near_its_cells_side_is_drawn_in_the_inner_half_of_the_cell():
+    cell, margin = clusters.CELL, clusters.MARGIN
+    # two clusters either side of the line between two cells, a few units apart
+    px = np.array([cell - 3, cell - 1, cell, cell + 2, 1, 2])
+    py = np.array([10, 12, 10, 12, 4094, 4095])
+    found = clusters.group(px, py, {"q": np.zeros(6, dtype=np.int64)})
+    assert found.count.tolist() == [2, 2, 2]
+    assert sorted(zip(found.x.tolist(), found.y.tolist())) == [
+        (margin, 4096 - margin),
+        (cell - margin, margin),
+        (cell + margin, margin),
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4095), st.integers(0, 4095)), min_size=2, max_size=300))
+def test_clusters_are_never_closer_than_half_a_cell_so_the_maps_circles_never_touch(points):
+    px, py = np.array([p[0] for p in points]), np.array([p[1] for p in points])
+    found = clusters.group(px, py, {"q": np.zeros(len(points), dtype=np.int64)})
+    x, y = found.x.astype(float), found.y.astype(float)
+    d = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    np.fill_diagonal(d, np.inf)
+    if len(x) > 1:
+        # in pixels of a 512 px tile: two circles of at most CLUSTER_MAX_RADIUS_PX, ring included, fit between them
+        assert d.min() * 512 / 4096 >= 2 * clusters.CLUSTER_MAX_RADIUS_PX
+    # and every cluster stays inside its own cell (a tile's cluster never crosses into another tile)
+    cx, cy = found.cell // clusters.CELLS, found.cell % clusters.CELLS
+    assert ((x // clusters.CELL == cx) & (y // clusters.CELL == cy)).all()
 
 
 def test_a_tie_goes_to_the_more_severe_class_and_every_property_is_grouped():

@@ -1,9 +1,12 @@
 """Clusters of sites in the webmap's low-zoom tiles.
 
-Below CLUSTER_MAX_ZOOM a tile's sites are grouped on a grid of CELL x CELL tile units (32 px on
+Below CLUSTER_MAX_ZOOM a tile's sites are grouped on a grid of CELL x CELL tile units (64 px on
 a 512 px tile), aligned on the tile so that a cell, and its cluster, belongs to one tile only.
 A site alone in its cell stays a site; a cell of two or more becomes one cluster feature at the
-mean position of its sites, with their count, and for every coloured property two classes: the
+mean position of its sites, kept inside the inner half of its cell (MARGIN from each side), so
+that two clusters are never closer than half a cell (32 px) and the map's circles, at most
+CLUSTER_MAX_RADIUS_PX across half that with their ring, never overlap nor their counts collide.
+Each has its count, and for every coloured property two classes: the
 most frequent (ties go to the more severe) and the most severe one present, so that the map
 can fill the cluster with the first and ring it with the second: a cluster never hides that a
 severe class is there.
@@ -19,8 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 
 CLUSTER_MAX_ZOOM = 9  # from this zoom on every site is drawn on its own
-CELL = 256  # tile units (of 4096) per cluster cell
+CELL = 512  # tile units (of 4096) per cluster cell: 64 px of a 512 px tile
 CELLS = 4096 // CELL  # cells along a tile's side
+MARGIN = CELL // 4  # a cluster is drawn at least this far inside its cell's sides
+# the largest circle the map draws for a cluster, its 2.5 px ring included (web/static/web/sitelayers.js): two
+# clusters at least 2 * MARGIN apart (32 px) never touch
+CLUSTER_MAX_RADIUS_PX = 16
 ID_BASE = 1 << 48  # cluster feature ids: above any site id
 
 # the qualification statuses from the least to the most severe (a cluster's ring: its most severe status)
@@ -30,7 +37,7 @@ QUALIFICATION_SEVERITY = ("none", "vert", "bleu", "jaune", "rouge")
 @dataclass
 class Groups:
     singles: np.ndarray  # positions (into group's inputs) of the sites alone in their cell
-    x: np.ndarray  # each cluster's position in tile units (mean of its sites)
+    x: np.ndarray  # each cluster's position in tile units (mean of its sites, MARGIN inside its cell)
     y: np.ndarray
     count: np.ndarray
     cell: np.ndarray  # the cluster's cell: cx * CELLS + cy
@@ -58,12 +65,15 @@ def group(px: np.ndarray, py: np.ndarray, codes: dict[str, np.ndarray], cell: in
         table = np.bincount(inverse * k + column, minlength=m * k).reshape(m, k)[many][:, ::-1]
         dominant[name] = k - 1 - np.argmax(table, axis=1)  # reversed: a tie goes to the more severe class
         severe[name] = k - 1 - np.argmax(table > 0, axis=1)
+    keep = keys[many]
+    x0, y0 = (keep // (4096 // cell)) * cell, (keep % (4096 // cell)) * cell
+    margin = cell // 4
     return Groups(
         singles=singles,
-        x=np.floor(x).astype(np.int64),
-        y=np.floor(y).astype(np.int64),
+        x=np.clip(np.floor(x).astype(np.int64), x0 + margin, x0 + cell - margin),
+        y=np.clip(np.floor(y).astype(np.int64), y0 + margin, y0 + cell - margin),
         count=counts[many],
-        cell=keys[many],
+        cell=keep,
         dominant=dominant,
         severe=severe,
     )

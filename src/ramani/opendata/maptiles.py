@@ -18,7 +18,7 @@ Filters (the open-data filters of `query.filter_sites`) become a boolean mask, c
 revision and filter set (in each process). With a `year` filter, the layers colour each site by its
 latest field visit of that year (the situation then), not by its latest visit.
 
-Below zoom clusters.CLUSTER_MAX_ZOOM, the sites of a tile that share a 32-pixel cell become one
+Below zoom clusters.CLUSTER_MAX_ZOOM, the sites of a tile that share a 64-pixel cell become one
 cluster feature (its count `n`, the most frequent and the most severe class of each property,
 see ramani.opendata.clusters): a tile of 100,000 sites stays small and cheap to draw, and no site
 is dropped from the counts.
@@ -53,6 +53,9 @@ from ramani.sites.models import VisitArmedGroup
 log = logging.getLogger(__name__)
 
 LAYER = "sites"
+# what the tiles hold and how (cluster cells, properties): part of the tile URLs' version, so that a browser never
+# keeps a tile of the former drawing after an upgrade (2: 64 px cluster cells, clusters in their cell's inner half)
+TILE_FORMAT = 2
 BUFFER = 64  # tile units around the tile so that circles on an edge are not cut
 
 ARMED = armed.CLASSES  # the "a" property: index into it, increasing severity

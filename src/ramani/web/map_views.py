@@ -194,7 +194,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
         ]
     lang = request.LANGUAGE_CODE[:2]
     map_config = {
-        "version": f"{idx.revision}-{today.isoformat()}",
+        "version": f"{idx.revision}-{today.isoformat()}-t{maptiles.TILE_FORMAT}",
         "today": today.isoformat(),
         "lang": lang,
         "bounds": bounds,

@@ -185,7 +185,7 @@
       paint: {"circle-color": "#888", "circle-radius": window.RamaniLayers.clusterRadius, "circle-stroke-width": 2.5,
         "circle-stroke-color": "#888", "circle-opacity": 0.92}});
     map.addLayer({id: "cluster-count", type: "symbol", source: "sites", "source-layer": "sites", filter: ["has", "n"],
-      layout: {"text-field": ["number-format", ["get", "n"], {locale: lang}], "text-font": ["NotoSans-SemiBold-Digits"], "text-size": 11,
+      layout: {"text-field": window.RamaniLayers.clusterLabel(lang), "text-font": ["NotoSans-SemiBold-Digits"], "text-size": 11,
         "text-allow-overlap": true, "text-ignore-placement": true},
       paint: {"text-color": "#111", "text-halo-color": "rgba(255,255,255,0.85)", "text-halo-width": 1.2}});
     map.addLayer({id: "sites", type: "circle", source: "sites", "source-layer": "sites", filter: ["!", ["has", "n"]],

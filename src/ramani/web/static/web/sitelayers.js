@@ -29,7 +29,15 @@
   function clusterRing(layer) {
     return colour({property: layer.property + "_max", classes: layer.classes});
   }
-  var clusterRadius = ["interpolate", ["linear"], ["get", "n"], 2, 7, 10, 9, 100, 13, 1000, 18, 10000, 24];
+  /* at most 13.5 px, 16 with its 2.5 px ring (clusters.CLUSTER_MAX_RADIUS_PX): clusters are at least 32 px apart */
+  var clusterRadius = ["interpolate", ["linear"], ["get", "n"], 2, 6.5, 10, 8.5, 100, 11, 1000, 13.5];
+  /* a cluster's count as it fits in its circle: 999, then 1.2k, 12k, 120k (the reader's separators) */
+  function clusterLabel(lang) {
+    var n = ["get", "n"];
+    return ["case", ["<", n, 1000], ["number-format", n, {locale: lang}],
+      ["<", n, 9950], ["concat", ["number-format", ["/", n, 1000], {locale: lang, "max-fraction-digits": 1}], "k"],
+      ["concat", ["number-format", ["round", ["/", n, 1000]], {locale: lang}], "k"]];
+  }
   function webgl() {
     try {
       var c = document.createElement("canvas");
@@ -60,5 +68,5 @@
     s.onload = function () { window.ramaniBasemap.add(map, base, before, outlines); };
     document.head.appendChild(s);
   }
-  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, clusterRing: clusterRing, clusterRadius: clusterRadius, webgl: webgl, baseStyle: baseStyle, addBasemap: addBasemap};
+  window.RamaniLayers = {colour: colour, radius: radius, sort: sort, clusterRing: clusterRing, clusterRadius: clusterRadius, clusterLabel: clusterLabel, webgl: webgl, baseStyle: baseStyle, addBasemap: addBasemap};
 })();
