@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import resource
 import socket
 import time
 import urllib.request
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM of its address space). Not `ru_maxrss`: Linux carries that
+    over from the parent through fork and exec, so every child would report at least the bench's own peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def free_port() -> int:

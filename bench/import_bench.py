@@ -29,12 +29,14 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import peak_rss_mb  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS_PER_SITE = 7372 / 3000  # what the generator gives on average
@@ -59,13 +61,13 @@ def child_import(path: str) -> None:
     if os.environ.get("BENCH_MIGRATE"):
         call_command("migrate", verbosity=0)
         return
-    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base_rss = peak_rss_mb()
     before = _table_counts()
     t0 = time.perf_counter()
     first = import_ipis(Path(path))
     t1 = time.perf_counter()
     after = _table_counts()
-    peak_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_first = peak_rss_mb()
     again = import_ipis(Path(path)) if first.rows <= int(os.environ.get("BENCH_REIMPORT_MAX", "0")) else None
     t2 = time.perf_counter()
     history = Visit.history.model.objects.count()
@@ -78,8 +80,8 @@ def child_import(path: str) -> None:
                 "unchanged_again": again.unchanged if again else None,
                 "first_s": t1 - t0,
                 "again_s": t2 - t1 if again else None,
-                "rss_before_mb": base_rss / 1024,
-                "rss_peak_mb": peak_first / 1024,
+                "rss_before_mb": base_rss,
+                "rss_peak_mb": peak_first,
                 "written": {t: after[t] - before.get(t, 0) for t in after if after[t] > before.get(t, 0)},
             }
         )
