@@ -427,8 +427,11 @@ class _Importer:
 
 
 def _repeated(hashes: array) -> set[int]:
-    """The hashes that occur more than once."""
-    values = np.sort(np.frombuffer(hashes, dtype=np.int64)) if len(hashes) else np.zeros(0, dtype=np.int64)
+    """The hashes that occur more than once. Sorts `hashes` in place (no copy: 8 MB less at a million rows)."""
+    if len(hashes) < 2:
+        return set()
+    values = np.frombuffer(hashes, dtype=np.int64)  # a view of the array's own buffer
+    values.sort()
     return set(values[1:][values[1:] == values[:-1]].tolist())
 
 
