@@ -50,7 +50,8 @@ def group(px: np.ndarray, py: np.ndarray, codes: dict[str, np.ndarray], cell: in
     classes per property (0 .. k-1, higher is more severe)."""
     px = np.asarray(px, dtype=np.int64)
     py = np.asarray(py, dtype=np.int64)
-    cells = (px // cell) * (4096 // cell) + (py // cell)
+    per_side = 4096 // cell
+    cells = (px // cell) * per_side + (py // cell)
     keys, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     singles = np.flatnonzero(counts[inverse] == 1)
@@ -66,8 +67,8 @@ def group(px: np.ndarray, py: np.ndarray, codes: dict[str, np.ndarray], cell: in
         dominant[name] = k - 1 - np.argmax(table, axis=1)  # reversed: a tie goes to the more severe class
         severe[name] = k - 1 - np.argmax(table > 0, axis=1)
     keep = keys[many]
-    x0, y0 = (keep // (4096 // cell)) * cell, (keep % (4096 // cell)) * cell
-    margin = cell // 4
+    x0, y0 = (keep // per_side) * cell, (keep % per_side) * cell
+    margin = cell // 4  # MARGIN for the map's CELL
     return Groups(
         singles=singles,
         x=np.clip(np.floor(x).astype(np.int64), x0 + margin, x0 + cell - margin),
