@@ -68,6 +68,15 @@ def test_the_story_map_follows_the_chapters(browser, page_errors, live_server_pr
         for i, chapter in enumerate(chapters):
             page.evaluate(f"document.querySelectorAll('.chapter')[{i}].scrollIntoView({{block: 'center'}})")
             wait_chapter(page, i)
+            # MapLibre's setTiles takes effect on the next animation frame: wait for it (or fail after 20 s)
+            wanted = [f"{name}={value}" for name, value in chapter["filters"].items()]
+            page.wait_for_function(
+                """(wanted) => {
+                    const url = window.ramaniStory.map.getSource('sites').tiles[0];
+                    return wanted.length ? wanted.every(w => url.includes(w)) : !url.includes('?');
+                }""",
+                arg=wanted,
+            )
             state = map_state(page)
             assert abs(state["lon"] - chapter["center"][0]) < 0.01 and abs(state["lat"] - chapter["center"][1]) < 0.01
             assert abs(state["zoom"] - chapter["zoom"]) < 0.01
