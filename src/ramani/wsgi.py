@@ -3,28 +3,35 @@
 Django builds its request before any middleware runs, and a Content-Type naming a codec that is not
 a text encoding (`charset=rot13`, `base64`, `zlib` …) makes that raise; gunicorn then logs the full
 request URI, whose query string may hold a sender's number and a channel key. Such a request is
-answered 400 here, before Django sees it.
+answered 400 here, before Django sees it; and anything else that escapes Django is answered 400 here
+too, logged by its exception's name alone.
 """
 
 import codecs
+import logging
 import os
-from email.message import Message
+import sys
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.utils.http import parse_header_parameters
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ramani.settings")
 django_application = get_wsgi_application()
 
 
 def charset_ok(content_type: str) -> bool:
-    """Whether a Content-Type names no charset, or a text encoding Python knows."""
+    """Whether a Content-Type names no charset, or a text encoding Python knows.
+
+    Read with Django's own parser, so that both read the same charset (a repeated parameter: the last one)."""
     if "charset" not in content_type.lower():
         return True
-    message = Message()
-    message["content-type"] = content_type
-    charset = message.get_content_charset()
-    if not charset:
+    try:
+        _, params = parse_header_parameters(content_type)
+    except Exception:  # whatever Django's parser cannot read, Django must not see either
+        return False
+    charset = params.get("charset")
+    if charset is None:
         return True
     try:
         return codecs.lookup(charset)._is_text_encoding
@@ -60,4 +67,9 @@ def application(environ, start_response):
             return [b""]
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [f"Not found: this server serves Ramani under {prefix}".encode()]
-    return django_application(environ, start_response)
+    try:
+        return django_application(environ, start_response)
+    except Exception as exc:  # Django could not even build the request: answered here, so no server logs its URI
+        logging.getLogger("ramani.wsgi").error("request refused before Django: %s", type(exc).__name__)
+        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")], sys.exc_info())
+        return [b"bad request"]

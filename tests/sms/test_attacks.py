@@ -434,6 +434,58 @@ def test_provider_ids_are_redacted(client, channels):
     assert "997" not in Inbound.objects.get().provider_id
 
 
+@pytest.mark.parametrize("msg_id", ["\ufdfa" * 100, "1234567x" * 13])
+def test_a_provider_id_longer_once_redacted_is_stored_not_a_500(client, channels, msg_id):
+    """Redaction can lengthen an id (NFKC turns U+FDFA into 18 characters, "[number]" is longer than 7 digits):
+    cut after it, or PostgreSQL refuses the row and the message is lost behind a 500."""
+    client.raise_request_exception = False
+    assert generic(client, "msaada", msg_id).status_code == 200
+    stored = Inbound.objects.get()
+    assert stored.status == Inbound.PROCESSED and len(stored.provider_id) <= 100 and "1234567" not in stored.provider_id
+
+
+def test_whatever_the_database_refuses_is_kept_and_answered_400(client, channels, monkeypatch):
+    from django.db import DataError
+
+    from ramani.sms import store
+
+    def refuse(*args):
+        with connection.cursor() as cur:  # a real refusal, so that PostgreSQL's transaction state is exercised
+            cur.execute("SELECT CAST('x' AS integer)" if connection.vendor == "postgresql" else "SELECT 1")
+        raise DataError("refused")
+
+    monkeypatch.setattr(store, "insert_inbound", refuse)
+    client.raise_request_exception = False
+    assert generic(client, "msaada", "r1").status_code == 400
+    kept = Inbound.objects.get()
+    assert kept.status == Inbound.REJECTED and kept.error == "400 message not storable" and kept.sealed_request
+
+
+def test_a_form_django_cannot_read_is_kept_and_answered_400(client, channels):
+    """More fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS), under the size limit: the key was right, so
+    the request is kept (sealed), as every other authenticated request is."""
+    body = "&".join(f"f{i}=1" for i in range(1200)) + "&from=%2B243997100050&text=kufatilia&id=1"
+    client.raise_request_exception = False
+    answer = client.generic(
+        "POST",
+        "/sms/africastalking/africastalking1/receive?key=key-africastalking",
+        body.encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 400 and b"997" not in answer.content
+    kept = Inbound.objects.get()
+    assert kept.status == Inbound.REJECTED and kept.error.startswith("400 unreadable form")
+    assert inbox._request_of(kept.sealed_request).body == body.encode() and "997" not in kept.error
+    # without the key: nothing kept
+    client.generic(
+        "POST",
+        "/sms/africastalking/africastalking1/receive?key=x",
+        body.encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert Inbound.objects.count() == 1
+
+
 def test_an_unknown_channel_looks_like_a_wrong_key(client, channels):
     unknown = client.get("/sms/kannel/nope/receive", {"key": "x", "sender": VICTIM, "text": "hi"})
     wrong_kind = client.get("/sms/generic/kannel1/receive", {"key": "key-kannel", "sender": VICTIM})

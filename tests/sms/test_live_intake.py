@@ -42,15 +42,20 @@ def test_long_messages_keys_and_the_simulator(tmp_path):
         assert server.sql("SELECT count(*) FROM sms_inbound")[0][0] == 1
         # a charset that is no text encoding would make Django fail before any middleware, and gunicorn log the
         # whole URI (key and number): refused in front of Django
-        weird = urllib.request.Request(
-            url.replace("long-1", "long-3"), headers={"Content-Type": "text/plain; charset=rot13"}
-        )
-        try:
-            urllib.request.urlopen(weird, timeout=30)
-        except urllib.error.HTTPError as exc:
-            assert exc.code == 400
-        else:
-            raise AssertionError("accepted")
+        # (also when said twice, where Django reads the last one, or in RFC 2231's form)
+        for content_type in (
+            "text/plain; charset=rot13",
+            "text/plain; charset=utf-8; charset=rot13",
+            "text/plain; charset=utf-8; CHARSET=zlib",
+            "text/plain; charset*=utf-8''base64",
+        ):
+            weird = urllib.request.Request(url.replace("long-1", "long-3"), headers={"Content-Type": content_type})
+            try:
+                urllib.request.urlopen(weird, timeout=30)
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 400, content_type
+            else:
+                raise AssertionError(f"accepted: {content_type}")
         log = server.log_path.read_text(errors="replace")
         assert "live-key" not in log and "997100050" not in log
         # the terminal phone finds the demo channel's key in the same data dir

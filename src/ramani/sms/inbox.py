@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from ramani.sms import anonymity, router, store
 from ramani.sms.channels import ADAPTERS
@@ -70,6 +70,11 @@ def _request_of(sealed: str) -> Request:
     )
 
 
+def keep_unreadable(channel: Channel, request: Request, reason: str) -> Received:
+    """Commit an authenticated request whose body Django cannot read (too many fields, a broken form), sealed."""
+    return Received(store.insert_rejected(channel.id, _seal(request), f"400 {reason}"[:500]), rejected=400)
+
+
 def receive(channel: Channel, request: Request) -> Received:
     """Commit one authenticated request, sealed (it contains the sender's number)."""
     adapter = ADAPTERS[channel.kind]
@@ -90,15 +95,22 @@ def receive(channel: Channel, request: Request) -> Received:
     # with the sender: a gateway whose ids restart must not turn one reporter's message into another's retry
     dedup_key = anonymity.keyed_hash("dedup", f"{sender}|{key}") if key else None
     sender_hash = anonymity.phone_hash(sender)
-    stored = store.insert_inbound(
-        channel.id,
-        sealed,
-        sender_hash,
-        anonymity.seal(sender),
-        anonymity.redact(incoming.provider_id),
-        anonymity.redact(incoming.text)[:2000],
-        dedup_key,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a refused insert leaves the connection usable for the next
+            stored = store.insert_inbound(
+                channel.id,
+                sealed,
+                sender_hash,
+                anonymity.seal(sender),
+                # cut after redacting: redaction can lengthen a value (a number's placeholder, NFKC)
+                anonymity.redact(incoming.provider_id)[:100],
+                anonymity.redact(incoming.text)[:2000],
+                dedup_key,
+            )
+    except DatabaseError as exc:  # whatever the database refuses, the request is kept and answered 400, never 500
+        log.error("channel %s: message not storable: %s", channel.slug, type(exc).__name__)
+        pk = store.insert_rejected(channel.id, sealed, "400 message not storable")
+        return Received(pk, rejected=400)
     if stored is None:
         assert dedup_key is not None  # only a key can conflict
         return Received(store.count_retry(channel.id, dedup_key), retry=True, sender_hash=sender_hash)

@@ -6,8 +6,11 @@ gateway's signature where it signs): 403. Views parse nothing themselves."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -40,20 +43,32 @@ def _request(request: HttpRequest, limit: int) -> Request:
     if not length.isdigit() or int(length) > limit:
         raise RequestRejected(f"body over {limit} bytes", 413)
     body = request.body
-    form = {}
+    seen = Request(
+        method=request.method or "GET",
+        url=request.build_absolute_uri(),
+        query={k: request.GET.get(k, "") for k in request.GET},
+        form={},
+        body=body,
+        headers={k.lower(): v for k, v in request.headers.items()},
+    )
     if request.method == "POST" and request.content_type in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        form = {k: request.POST.get(k, "") for k in request.POST}
-    return Request(
-        method=request.method or "GET",
-        url=request.build_absolute_uri(),
-        query={k: request.GET.get(k, "") for k in request.GET},
-        form=form,
-        body=body,
-        headers={k.lower(): v for k, v in request.headers.items()},
-    )
+        try:
+            return replace(seen, form={k: request.POST.get(k, "") for k in request.POST})
+        except (SuspiciousOperation, MultiPartParserError, ValueError) as exc:  # too many fields, a broken form …
+            raise UnreadableForm(seen, type(exc).__name__) from None
+    return seen
+
+
+class UnreadableForm(Exception):
+    """An authenticated request whose form Django cannot read: it is kept (sealed) and answered 400."""
+
+    def __init__(self, request: Request, reason: str):
+        super().__init__(reason)
+        self.request = request
+        self.reason = f"unreadable form ({reason})"
 
 
 @csrf_exempt
@@ -66,6 +81,9 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     try:
         incoming = _request(request, adapter.MAX_BODY)
         adapter.verify(incoming, channel.settings)
+    except UnreadableForm as exc:  # the key was right: keep what came, as every other authenticated request
+        inbox.keep_unreadable(channel, exc.request, exc.reason)
+        return _refuse(400, "request not accepted")
     except RequestRejected as exc:
         return _refuse(exc.status, exc.reason)
     received = inbox.receive(channel, incoming)  # committed before anything can fail
@@ -96,6 +114,8 @@ def kannel_status(request: HttpRequest, slug: str) -> HttpResponse:
         return refusal
     try:
         outbound_id, status = parse_status(_request(request, 4096))
+    except UnreadableForm:
+        return _refuse(400, "unreadable delivery report")
     except RequestRejected as exc:
         return _refuse(exc.status, exc.reason)
     store.record_delivery(channel.id, outbound_id, status)
