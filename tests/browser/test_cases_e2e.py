@@ -97,6 +97,12 @@ def test_a_report_followed_up_published_and_told(kannel_stack, browser, page_err
 
     context, page = log_in(browser, server, "manager", page_errors)
     page.goto(case)
+    page.check("form[action='publish/'] [name=show_site]")  # listed on its mine's page too: the manager's choice
+    page.locator("form[action='publish/']").screenshot(path=str(SHOTS / "case-publish-1280.png"))
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.locator("form[action='publish/']").screenshot(path=str(SHOTS / "case-publish-360.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 800})
     submit(page, "publish")
     assert "publié" in page.content() or "published" in page.content()
     context.close()

@@ -131,6 +131,10 @@ def test_the_public_sees_only_what_is_safe(client, network):
                      place="Kalimbi village")  # fmt: skip
     assert client.get("/kufatilia/api/pcode/codmine00001").json() == {"incidents": []}  # not published yet
     workflow.publish(incident, network.alpha_manager)
+    # published, but its site is more precise than the territoire: listed there only when the manager chooses
+    assert client.get("/kufatilia/api/pcode/codmine00001").json() == {"incidents": []}
+    workflow.unpublish(incident, network.alpha_manager)
+    workflow.publish(incident, network.alpha_manager, show_site=True)
     answer = client.get("/kufatilia/api/pcode/codmine00001").json()
     assert answer == {"incidents": [{"date": incident.created.strftime("%Y/%m/%d"), "title": "Soldiers taxed diggers",
                                      "category": "Violence or theft", "subcategory": ""}]}  # fmt: skip
@@ -178,10 +182,41 @@ def test_the_site_card_lists_the_sites_published_incidents(client, network):
     workflow.correct(incident, network.alpha_officer, title="Children at the pits", site_id=site.id,
                      occurred_on=dt.date(2026, 11, 3))  # fmt: skip
     assert client.get("/api/sites/codmine00002").json()["incidents"] == []  # not published: not shown
-    workflow.publish(incident, network.alpha_manager)
+    workflow.publish(incident, network.alpha_manager, show_site=True)
     shown = client.get("/api/sites/codmine00002").json()["incidents"]
     assert shown == [{"date": "2026/11/03", "title": "Children at the pits", "category": "Violence or theft",
                       "subcategory": "", "category_code": "violence"}]  # fmt: skip
     assert client.get("/kufatilia/api/pcode/codmine00002").json()["incidents"] == [
         {k: v for k, v in shown[0].items() if k != "category_code"}
     ]
+
+
+def test_a_site_is_shown_only_by_a_managers_choice(client, network):
+    """The incident's mine says more than its territoire: a field officer can neither move a published incident to
+    another mine nor list it on one; unpublishing takes it off the site's page too."""
+    from ramani.incidents import workflow
+    from ramani.sites.models import Site
+
+    kakoke = Site.objects.create(pcode="codmine00002", name="Kakoke", territoire="Kalehe", province="Sud-Kivu")
+    other = Site.objects.create(pcode="codmine00003", name="Nyabibwe", territoire="Kalehe", province="Sud-Kivu")
+    incident = network.in_alpha
+    workflow.verify(incident, network.alpha_officer, "confirmed")
+    workflow.correct(incident, network.alpha_officer, title="Children at the pits")
+    with pytest.raises(workflow.WorkflowError, match="site"):
+        workflow.publish(incident, network.alpha_manager, show_site=True)  # no site yet
+    workflow.correct(incident, network.alpha_officer, site_id=kakoke.id)
+    client.force_login(network.alpha_manager)
+    page = client.get(f"/cases/{incident.report_id}/").content.decode()
+    assert 'name="show_site"' in page and "Kakoke" in page
+    client.post(f"/cases/{incident.report_id}/publish/", {"show_site": "1"})
+    assert [i["title"] for i in client.get("/api/sites/codmine00002").json()["incidents"]] == ["Children at the pits"]
+    client.force_login(network.alpha_officer)
+    client.post(f"/cases/{incident.report_id}/correct/", {"site_id": other.pcode})
+    incident.refresh_from_db()
+    assert incident.site_id == kakoke.id  # refused: only a manager changes what the public sees
+    client.force_login(network.alpha_manager)
+    client.post(f"/cases/{incident.report_id}/unpublish/", {"note": "too precise"})
+    assert client.get("/api/sites/codmine00002").json()["incidents"] == []
+    client.post(f"/cases/{incident.report_id}/publish/")  # without the box: on the dashboard, not on the site
+    assert client.get("/api/sites/codmine00002").json()["incidents"] == []
+    assert incident.report_id in client.get("/kufatilia/").content.decode()

@@ -4,7 +4,7 @@ its audit row in the same transaction."""
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ramani.incidents import workflow
 from ramani.incidents.models import AppendOnly, Incident, IncidentAction
@@ -149,6 +149,8 @@ def test_what_the_public_sees_changes_only_by_a_publisher(network):
     workflow.publish(incident, manager)
     with pytest.raises(workflow.WorkflowError, match="public"):
         workflow.correct(incident, officer, title="Village Kabamba, the reporter is Mama X")
+    with pytest.raises(workflow.WorkflowError, match="public"):  # its site is public too: its page lists it
+        workflow.correct(incident, officer, site_id="codmine00003")
     workflow.correct(incident, officer, place="Kalimbi")  # internal fields stay the officer's
     workflow.correct(incident, manager, title="Soldiers took the miners' gold")
     with pytest.raises(workflow.WorkflowError, match="subcategory"):
@@ -169,11 +171,6 @@ def test_the_reporter_is_not_flooded_nor_misrouted(network):
         workflow.message_reporter(incident, officer, f"question {n}")
     with pytest.raises(workflow.WorkflowError, match="a day"):
         workflow.message_reporter(incident, officer, "one more")
-    # the same reporter's other report, with another organisation: their answers would go to the wrong one
-    other = report(network.channel, "Masisi", "Nord-Kivu")  # same sender as in_alpha
-    assert other.organisation == network.beta
-    with pytest.raises(workflow.WorkflowError, match="another report"):
-        workflow.message_reporter(other, network.beta_officer, "Beta's question")
     assert Outbound.objects.count() == workflow.MESSAGES_PER_DAY
     spam = report(network.channel, "Kalehe", "Sud-Kivu", sender="+243990000006")
     workflow.verify(spam, officer, "spam")
@@ -209,3 +206,68 @@ def test_no_sql_can_rewrite_the_audit_trail_on_postgresql(network):
         with pytest.raises((InternalError, DataError, Exception), match="append-only"):
             with transaction.atomic():
                 attempt()
+
+
+REPORTER_NUMBER = "+243997100050"  # in_alpha's reporter (tests.incidents.conftest.REPORTER)
+
+
+def _sms(client, text, msg_id, sender=REPORTER_NUMBER):
+    client.get("/sms/kannel/kan/receive", {"key": "k", "sender": sender, "text": text, "id": msg_id})
+
+
+def test_two_organisations_writing_to_one_reporter_learn_nothing_of_each_other(network, client):
+    """Beta's question to a person who is answering Alpha about another report is sent, not refused (a refusal
+    told Beta of Alpha's case), asks them to start their answer with Beta's report ID, and moves nothing of theirs:
+    a plain answer still goes to Alpha's report, an answer with the ID to Beta's."""
+    from tests.incidents.conftest import report
+
+    older_beta = report(network.channel, "Masisi", "Nord-Kivu", description="Old report")  # same person
+    assert older_beta.organisation == network.beta
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    workflow.message_reporter(older_beta, network.beta_officer, "Habari mpya?")  # not refused
+    to_beta = Outbound.objects.order_by("id").last()
+    assert to_beta.text == f"Kufatilia {older_beta.report_id}: Habari mpya? Kujibu, anza na {older_beta.report_id}."
+    _sms(client, "Mgodi wa Kalimbi", "a1")  # about Alpha's question
+    _sms(client, f"Kufatilia {older_beta.report_id}: bado wapo", "a2")  # about Beta's
+    assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["Mgodi wa Kalimbi"]
+    assert list(older_beta.messages.values_list("text", flat=True)) == ["bado wapo"]
+    assert Outbound.objects.order_by("id").last().text == f"Asante, imeongezwa kwenye ripoti {older_beta.report_id}."
+    # what Beta sees of its own case: its message, the answer; nothing of Alpha's
+    client.force_login(network.beta_officer)
+    page = client.get(f"/cases/{older_beta.report_id}/").content.decode()
+    assert "bado wapo" in page and "Mgodi wa Kalimbi" not in page and network.in_alpha.report_id not in page
+    # an ID that is not the sender's own is an ordinary text
+    _sms(client, f"{network.in_beta.report_id} hello there", "a3")
+    assert not network.in_beta.messages.exists()
+
+
+def test_retention_counts_from_the_reports_own_last_contact(network, client):
+    """Whether a message can still be sent depends on this report alone, not on what the person sent since
+    (another report, a price request): else an organisation would learn of their other activity."""
+    old = Incident.objects.filter(pk=network.in_beta.pk)
+    old.update(created=timezone.now() - dt.timedelta(days=91))
+    _sms(client, "matokeo dhahabu", "p1", sender="+243997100051")  # the same person, a fresh sealed number
+    translation.activate("en")
+    with pytest.raises(workflow.WorkflowError, match="erased"):
+        workflow.message_reporter(old.get(), network.beta_officer, "Still there?")
+    # a follow-up of theirs on the report itself, 10 days ago, keeps it open
+    network.in_beta.messages.create(text="more")
+    network.in_beta.messages.update(created=timezone.now() - dt.timedelta(days=10))
+    workflow.message_reporter(old.get(), network.beta_officer, "Still there?")
+
+
+def test_a_reporter_who_sent_stop_is_sent_nothing_more(network, client):
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Queued before STOP")
+    _sms(client, "STOP", "s1")
+    translation.activate("en")
+    with pytest.raises(workflow.WorkflowError, match="STOP"):
+        workflow.message_reporter(network.in_alpha, network.alpha_officer, "After STOP")
+    from ramani.sms import outbox
+
+    outbox.send_due()  # the worker: the question queued before STOP is not sent; the reply to STOP is
+    pushed, reply = Outbound.objects.order_by("id")
+    assert pushed.status == Outbound.FAILED and pushed.error == "the recipient sent STOP" and not pushed.sent
+    assert pushed.attempts == 0 and reply.in_reply_to_id is not None and reply.attempts == 1  # tried (port 9 refuses)
+    # writing to the service again brings them back
+    _sms(client, "msaada", "s2")
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Welcome back")

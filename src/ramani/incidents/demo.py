@@ -177,7 +177,7 @@ def _history(incident: Incident, rng: random.Random, staff, network_admin, by_or
                                incident.occurred_on or timezone.localdate(), "synthetic action")  # fmt: skip
     workflow.set_status(incident, officer, rng.choice(["monitoring", "resolved", "persistent", "unresolved"]))
     if rng.random() < 0.5:
-        workflow.publish(incident, manager)
+        workflow.publish(incident, manager, show_site=incident.site_id is not None and rng.random() < 0.5)
 
 
 def _moments(received: dt.datetime, rng: random.Random):

@@ -94,6 +94,12 @@ class Incident(models.Model):
     resolved = models.DateTimeField(null=True, blank=True)
     published = models.BooleanField(default=False, db_index=True)
     published_on = models.DateTimeField(null=True, blank=True)
+    site_public = models.BooleanField(
+        _("listed on its mining site's page"),
+        default=False,
+        help_text="Published on its mining site's page too: a manager's choice at publication, as it says more "
+        "precisely where it happened than the public province and territoire.",
+    )
     synthetic = models.BooleanField(default=False, help_text="Made by `ramani demo`.")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)

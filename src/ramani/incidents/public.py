@@ -11,11 +11,12 @@ from ramani.incidents.models import Incident
 
 
 def of_site(pcode: str, with_codes: bool = False) -> list[dict[str, str]]:
-    """The published incidents of one mining site, newest first: {date YYYY/MM/DD, title, category, subcategory}
-    (the category in English, as the real API gives it); `with_codes` adds `category_code` (pages translate it)."""
+    """The published incidents of one mining site that their publisher chose to show there, newest first:
+    {date YYYY/MM/DD, title, category, subcategory} (the category in English, as the real API gives it);
+    `with_codes` adds `category_code` (pages translate it)."""
     incidents = (
         Incident.objects.published()
-        .filter(site__pcode=pcode[:20])
+        .filter(site__pcode=pcode[:20], site_public=True)  # shown there only when its publisher chose to
         .order_by("-occurred_on", "-created")
         .only("occurred_on", "created", "title", "category", "subcategory")
     )

@@ -67,7 +67,8 @@ CORRECTABLE = (
 )
 MESSAGE_LIMIT = 300
 MESSAGES_PER_DAY = 3  # per incident: a reporter in danger must not be flooded
-PUBLIC_FIELDS = {"title", "category", "subcategory", "province", "territoire", "occurred_on"}
+# the site too: a published incident is listed on its site's public page and card
+PUBLIC_FIELDS = {"title", "category", "subcategory", "province", "territoire", "occurred_on", "site_id"}
 
 
 @dataclass(frozen=True)
@@ -330,8 +331,11 @@ def close(incident: Incident, by, note: str) -> Incident:
 
 
 @transaction.atomic
-def publish(incident: Incident, by) -> Incident:
-    """Make the incident public (province, territoire, date, title, category, status; nothing else)."""
+def publish(incident: Incident, by, show_site: bool = False) -> Incident:
+    """Make the incident public (province, territoire, date, title, category, status; nothing else).
+
+    With `show_site`, its mining site's page lists it as well: the manager's deliberate choice, as a mine says more
+    precisely where it happened (and so, perhaps, who saw it) than the territoire."""
     actor = actor_of(by)
     incident = _locked(incident, actor, "publish")
     _open(incident)
@@ -341,9 +345,12 @@ def publish(incident: Incident, by) -> Incident:
         raise WorkflowError(_("Give the incident a public title first."))
     if incident.published:
         raise WorkflowError(_("The incident is published already."))
-    incident.published, incident.published_on = True, now()
-    incident.save(update_fields=["published", "published_on", "updated"])
-    _record(incident, actor, "publish", {"published": False}, {"published": True})
+    if show_site and incident.site_id is None:
+        raise WorkflowError(_("The incident has no mining site to show it on."))
+    incident.published, incident.published_on, incident.site_public = True, now(), show_site
+    incident.save(update_fields=["published", "published_on", "site_public", "updated"])
+    new = {"published": True, **({"site_public": True} if show_site else {})}
+    _record(incident, actor, "publish", {"published": False}, new)
     return incident
 
 
@@ -353,8 +360,8 @@ def unpublish(incident: Incident, by, note: str = "") -> Incident:
     incident = _locked(incident, actor, "unpublish")
     if not incident.published:
         raise WorkflowError(_("The incident is not published."))
-    incident.published = False
-    incident.save(update_fields=["published", "updated"])
+    incident.published, incident.site_public = False, False
+    incident.save(update_fields=["published", "site_public", "updated"])
     _record(incident, actor, "unpublish", {"published": True}, {"published": False}, note)
     return incident
 
@@ -363,7 +370,8 @@ def unpublish(incident: Incident, by, note: str = "") -> Incident:
 def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
     """Send the reporter one SMS through the channel the report came in on, without anyone seeing the number.
 
-    Refused once retention has erased the sealed number. The reporter's answer threads onto the incident."""
+    Refused past retention (counted from this report's last contact) and after the reporter sent STOP. Their answer
+    threads onto the incident, or starts with its ID when they were writing about another report (sms.reporter)."""
     from ramani.sms import reporter
 
     actor = actor_of(by)
@@ -382,8 +390,10 @@ def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
         raise WorkflowError(
             _("The reporter's number was erased after the retention period: no message can be sent any more.")
         )
-    if sent is reporter.Sent.BUSY:
-        raise WorkflowError(_("The reporter is answering a question about another report: try again in a few days."))
+    if sent is reporter.Sent.OPTED_OUT:
+        raise WorkflowError(
+            _("The reporter sent STOP: nothing can be sent to them until they write to the service again.")
+        )
     if sent is reporter.Sent.NO_PUSH:
         raise WorkflowError(_("This channel can only answer the reporter's own messages: no message can be sent."))
     return _record(incident, actor, "message_reporter", {}, {}, text)

@@ -17,7 +17,7 @@ from ramani.geo import gazetteer
 from ramani.incidents import categories, workflow
 from ramani.incidents.models import Incident, IncidentMessage
 from ramani.sms.anonymity import redact
-from ramani.sms.keywords import fold
+from ramani.sms.keywords import fold, match
 from ramani.sms.models import Channel, Conversation
 from ramani.sms.texts import render
 
@@ -81,6 +81,37 @@ def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None
     if conv.state == "done":
         return conv if conv.incident_id and age <= dt.timedelta(days=THREAD_DAYS) else None
     return conv if age <= _timeout() else None
+
+
+REPORT_ID = re.compile(r"[0-9A-F]{8}")
+
+
+def own_report(channel: Channel, sender_hash: str, text: str) -> tuple[Incident, str] | None:
+    """The sender's own report on this channel that the text starts with (its ID, after an optional KUFATILIA:
+    how a partner's question asks to be answered), and the rest of the text; None otherwise."""
+    words = text.split()
+    if words and (found := match(words[0])) is not None and found[0] == "kufatilia":
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    ref = words[0].strip(":.,;-").upper()
+    if not REPORT_ID.fullmatch(ref):
+        return None
+    incident = Incident.objects.filter(report_id=ref, reporter_hash=sender_hash, channel=channel).first()
+    return (incident, " ".join(words[1:])) if incident is not None else None
+
+
+@transaction.atomic
+def follow_up(channel: Channel, sender_hash: str, incident: Incident, text: str, language: str) -> str:
+    """Add what the reporter wrote to one of their reports; their next texts thread onto it (not mid-questionnaire)."""
+    IncidentMessage.objects.create(incident=incident, text=redact(text)[:2000])
+    conv = Conversation.objects.select_for_update().filter(channel=channel, sender_hash=sender_hash).first()
+    if conv is None:
+        conv = Conversation(channel=channel, sender_hash=sender_hash, state="done", language=language)
+    if conv.state == "done":
+        conv.incident = incident
+        conv.save()
+    return _t("added", conv.language, ref=incident.report_id)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ramani.sms import anonymity
+from ramani.sms import anonymity, optout
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.channels.base import SendError
 from ramani.sms.models import Channel, Inbound, Outbound
@@ -69,6 +69,10 @@ def send_due(limit: int = 50) -> int:
         message = _claim_one()
         if message is None:
             break
+        if message.in_reply_to_id is None and optout.opted_out(message.channel_id, message.to_hash):
+            # queued before they sent STOP: a pushed message is not sent (a reply to their own message still is)
+            Outbound.objects.filter(id=message.id).update(status=Outbound.FAILED, error="the recipient sent STOP")
+            continue
         if not _rate_allows(message.channel):
             Outbound.objects.filter(id=message.id).update(
                 status=Outbound.QUEUED, next_attempt=timezone.now() + dt.timedelta(seconds=5)

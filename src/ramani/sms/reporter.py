@@ -1,27 +1,55 @@
 """Writing to a reporter the platform knows only by a keyed hash: through the channel the report came
-in on, with the sealed copy of the number kept for replies (until retention erases it)."""
+in on, with the sealed copy of the number kept for replies (until retention erases it).
+
+What an organisation learns from the outcome is about its own report only: whether the number is
+past retention follows from this report's own last contact, never from what the same person sent
+since (another report, a price request); and a message is never refused because the person is
+writing about another report. Then their answers keep going where they went, and this message asks
+them to start an answer about this report with its ID (see dialogue.own_report)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
-from ramani.sms import store
+from django.db.models import Max
+from django.utils import timezone
+
+from ramani import config
+from ramani.sms import optout, store
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.models import Conversation, Inbound
+from ramani.sms.texts import render
 
 
 class Sent(enum.Enum):
     QUEUED = "queued"
     ERASED = "erased"  # retention erased the sealed number: nobody can write to them any more
     NO_PUSH = "no_push"  # the channel only answers in the HTTP reply to the reporter's own message
-    BUSY = "busy"  # their answers go to another report's open question: a second one would misroute them
+    OPTED_OUT = "opted_out"  # they sent STOP on the channel: nothing is pushed to them until they come back
+
+
+def last_contact(incident) -> dt.datetime:
+    """When the reporter last wrote about this report: the report itself, or their latest follow-up on it."""
+    latest = incident.messages.aggregate(latest=Max("created"))["latest"]
+    return max(incident.created, latest) if latest else incident.created
+
+
+def past_retention(incident) -> bool:
+    days = int(config.get("RAMANI_PHONE_RETENTION_DAYS"))
+    return last_contact(incident) < timezone.now() - dt.timedelta(days=days)
 
 
 def send(incident, text: str) -> Sent:
-    """Queue one SMS to the reporter of `incident`, and thread their next messages onto it."""
+    """Queue one SMS to the reporter of `incident`; their next messages thread onto it unless they were writing
+    about another report, when the message asks them to start their answer with this report's ID."""
     channel = incident.channel
     if channel is None or ADAPTERS[channel.kind].replies_in_response(channel.settings):
         return Sent.NO_PUSH
+    if past_retention(incident):
+        return Sent.ERASED
+    if optout.opted_out(channel.id, incident.reporter_hash):
+        return Sent.OPTED_OUT
     sealed = (
         Inbound.objects.filter(channel=channel, sender_hash=incident.reporter_hash)
         .exclude(sender_sealed="")
@@ -29,31 +57,24 @@ def send(incident, text: str) -> Sent:
         .values_list("sender_sealed", flat=True)
         .first()
     )
-    if not sealed:
+    if not sealed:  # none kept (a report made without an SMS, or erased earlier): the same answer as retention
         return Sent.ERASED
     conversation, _ = Conversation.objects.select_for_update().get_or_create(
         channel=channel, sender_hash=incident.reporter_hash, defaults={"state": "done", "language": incident.language}
     )
-    if (
-        conversation.state == "done"
-        and conversation.incident_id not in (None, incident.pk)
-        and _asked_lately(conversation)
-    ):
-        return Sent.BUSY
+    threads_here = conversation.state == "done" and (
+        conversation.incident_id in (None, incident.pk) or not _open_for_follow_ups(conversation)
+    )
+    if not threads_here:  # their answers go to another report, or a questionnaire: say how to answer about this one
+        text = f"{text} {render('answer_with_id', incident.language, ref=incident.report_id)}"
     store.queue_outbound(channel.id, incident.reporter_hash, sealed, text, None)
-    if conversation.state == "done":  # not in the middle of a new questionnaire: their answer goes to this report
+    if threads_here:
         conversation.incident = incident
         conversation.save()
     return Sent.QUEUED
 
 
-def _asked_lately(conversation) -> bool:
-    """Whether the report their answers thread onto had a question from the platform within the threading window."""
-    import datetime as dt
-
-    from django.utils import timezone
-
+def _open_for_follow_ups(conversation) -> bool:
     from ramani.sms.dialogue import THREAD_DAYS
 
-    since = timezone.now() - dt.timedelta(days=THREAD_DAYS)
-    return conversation.incident.actions.filter(verb="message_reporter", at__gte=since).exists()
+    return timezone.now() - conversation.updated <= dt.timedelta(days=THREAD_DAYS)

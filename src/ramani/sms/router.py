@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ramani.prices import matokeo
-from ramani.sms import dialogue
+from ramani.sms import dialogue, optout
 from ramani.sms.keywords import match
-from ramani.sms.models import Channel, OptOut
+from ramani.sms.models import Channel
 from ramani.sms.texts import render
 
 REF = re.compile(r"[0-9a-f]{8}")
@@ -31,28 +31,30 @@ def _continues(conversation, found) -> bool:
     )
 
 
-def _opted_out(channel: Channel, sender_hash: str):
-    return OptOut.objects.filter(channel=channel, sender_hash=sender_hash)
-
-
 def handle(channel: Channel, sender_hash: str, text: str) -> str | None:
     """The reply to `text` from this sender on this channel, or None for no reply (an unsubscribed sender).
 
-    Everything is scoped to the channel: conversations, threading, STATUS and STOP."""
+    Everything is scoped to the channel: conversations, threading, STATUS and STOP. A text that starts with the ID of
+    one of the sender's reports (as a partner's question asks) goes to that report, whatever else is open."""
+    named = dialogue.own_report(channel, sender_hash, text)
+    if named is not None:
+        incident, rest = named
+        reply = dialogue.follow_up(channel, sender_hash, incident, rest, incident.language)
+        return None if optout.opted_out(channel.id, sender_hash) else reply
     found = match(text)
     conversation = dialogue.open_conversation(channel, sender_hash)
     if conversation is not None and _continues(conversation, found):
         return dialogue.step(conversation, text)
     if found is None:
-        if _opted_out(channel, sender_hash).exists():
+        if optout.opted_out(channel.id, sender_hash):
             return None
         return render("help", "sw")
     keyword, language, words = found
     if keyword == "stop":
-        OptOut.objects.get_or_create(channel=channel, sender_hash=sender_hash)
+        optout.opt_out(channel.id, sender_hash)
         return render("stopped", language)
     if keyword in ("help", "kufatilia"):  # asking for help or to report brings a sender back
-        _opted_out(channel, sender_hash).delete()
+        optout.opt_in(channel.id, sender_hash)
     if keyword == "help":
         return render("help", language)
     if keyword == "matokeo":

@@ -33,6 +33,7 @@ TEXTS: dict[str, Promise] = {
     "what": pgettext_lazy("sms", "Briefly describe what happened. Do not write your name."),
     "done": pgettext_lazy("sms", "Thank you. Your report: %(ref)s. Send STATUS %(ref)s for updates."),
     "added": pgettext_lazy("sms", "Thank you, added to report %(ref)s."),
+    "answer_with_id": pgettext_lazy("sms", "To answer, start with %(ref)s."),
     "cancelled": pgettext_lazy("sms", "Report cancelled. Send KUFATILIA to start again."),
     "pick_number": pgettext_lazy("sms", "Please send one number. %(menu)s"),
     "empty": pgettext_lazy("sms", "Please write a description."),

@@ -162,7 +162,7 @@ def _changes(action, language: str) -> list[tuple[str, object, object]]:
     def shown(field: str, value):
         if field == "category" and value:
             return categories.label(value, language)
-        if field == "published" and isinstance(value, bool):
+        if field in ("published", "site_public") and isinstance(value, bool):
             return _("yes") if value else _("no")
         return words.get(field, {}).get(value, value)
 
@@ -260,7 +260,7 @@ def _run(verb: str, incident: Incident, request: HttpRequest):
     if verb == "close":
         return workflow.close(incident, user, note)
     if verb == "publish":
-        return workflow.publish(incident, user)
+        return workflow.publish(incident, user, show_site=post.get("show_site") == "1")
     if verb == "unpublish":
         return workflow.unpublish(incident, user, note)
     if verb == "message_reporter":
