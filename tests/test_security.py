@@ -373,6 +373,8 @@ def gateway(db):
         name="Vodacom",
         settings={
             "url": "http://kannel:bulk-pass-2Rm@127.0.0.1:13013/cgi-bin/sendsms",
+            # the docs have operators put the channel key in Twilio's public_url (what Twilio signs)
+            "public_url": "https://ramani.example.org/sms/kannel/voda/receive?x=1&key=url-key-7Qz&access%5Ftoken=tk-3Lm",
             "username": "kannel",
             "from": "RAMANI",
             **SECRETS,
@@ -381,7 +383,8 @@ def gateway(db):
 
 
 def all_secrets(channel) -> list[str]:
-    values = [v for v in SECRETS.values() if isinstance(v, str)] + ["deep-token-1Wx", "bulk-pass-2Rm"]
+    values = [v for v in SECRETS.values() if isinstance(v, str)] + ["deep-token-1Wx", "bulk-pass-2Rm", "url-key-7Qz"]
+    values.append("tk-3Lm")
     return values + [channel.settings["key"]]
 
 
@@ -409,6 +412,8 @@ def test_the_admin_never_shows_a_gateway_secret(admin_client, gateway):
     shown = json.loads(data["settings"])
     assert shown["password"] == shown["nested"]["token"] == shown["key"] == "•••• (set)"
     assert shown["url"] == "http://kannel:•••• (set)@127.0.0.1:13013/cgi-bin/sendsms"
+    masked = "https://ramani.example.org/sms/kannel/voda/receive?x=1&key=•••• (set)&access%5Ftoken=•••• (set)"
+    assert shown["public_url"] == masked
     assert shown["username"] == "kannel" and shown["from"] == "RAMANI"  # what is not secret is shown
 
 

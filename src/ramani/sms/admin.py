@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.contrib import admin
@@ -17,20 +17,33 @@ SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential|signature", re.I
 
 
 def _masked_url(value: str) -> str:
-    """A URL's password (https://user:password@host/…) masked; anything else as it is."""
+    """A URL's password (https://user:password@host/…) and secret-looking query parameters (?key=…, &token=…)
+    masked; anything else as it is."""
     try:
         parts = urlsplit(value)
         password = parts.password
     except ValueError:
         return value
-    if not password:
+    if not parts.scheme or not parts.netloc:
         return value
-    return value.replace(f":{parts.netloc.rpartition('@')[0].partition(':')[2]}@", f":{MASK}@", 1)
+    masked = value
+    if password:
+        masked = masked.replace(f":{parts.netloc.rpartition('@')[0].partition(':')[2]}@", f":{MASK}@", 1)
+    if parts.query:
+        query = "&".join(_masked_parameter(p) for p in parts.query.split("&"))
+        masked = masked.replace(f"?{parts.query}", f"?{query}", 1)
+    return masked
+
+
+def _masked_parameter(parameter: str) -> str:
+    name, equals, given = parameter.partition("=")
+    return f"{name}={MASK}" if equals and given and SECRET_KEY.search(unquote(name)) else parameter
 
 
 def mask(value, key: str = ""):
     """Channel settings as the admin shows them: the value of every secret-looking key (password, secret,
-    auth_token, apikey, token, key …), nested ones too, replaced by MASK, and passwords in URLs masked."""
+    auth_token, apikey, token, key …), nested ones too, replaced by MASK, and in URLs passwords and
+    secret-looking query parameters (the channel key in a `public_url`) masked."""
     if isinstance(value, dict):
         return {k: mask(v, str(k)) for k, v in value.items()}
     if isinstance(value, list):
