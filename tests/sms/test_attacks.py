@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from click.testing import CliRunner
 from django.db import connection
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ramani.cli import main
 from ramani.incidents.models import Incident, IncidentMessage
@@ -224,6 +226,11 @@ def test_prices_after_a_report(client, channels):
         "０９９７１００ ０５０",
         "٠٩٩٧١٠٠٠٥٠",
         "09.97.10.00.50",
+        "0997  -  100  -  050",
+        "0997 ... 100 ... 050",
+        "0997,,,,100,050",
+        "0997 10:05 050",
+        "099.710.00 50",
     ],
 )
 def test_numbers_are_redacted_however_written(client, channels, written):
@@ -240,6 +247,28 @@ def test_numbers_are_redacted_however_written(client, channels, written):
     for text in stored:
         assert "997" not in text and "100050" not in text.replace("O", "0") and "٩٩٧" not in text, text
     assert "[number]" in Incident.objects.get().description
+
+
+def test_a_date_inside_a_number_does_not_keep_the_number():
+    """A number may be written so that a piece of it reads as a date or a time: what is left beside it decides."""
+    for written in ("08.12.34 56 78", "0812 34 56 78", "08 12.34.56 78", "0997 10:05 050"):
+        assert anonymity.redact(f"nipigie {written} haraka") == "nipigie [number] haraka", written
+    assert anonymity.redact("le 28/11/2026 à 10:30, 0997100050") == "le 28/11/2026 à 10:30, [number]"
+    assert anonymity.redact("10:30 0812 34 56 78 12/11/2026") == "10:30 [number] 12/11/2026"
+    for kept in ("28/11/2026 10:30", "28/11/2026 12 hommes", "12/11/2026 - 15/11/2026", "08.12.24 saa 10:30"):
+        assert anonymity.redact(kept) == kept
+
+
+@given(st.lists(st.sampled_from("0123456789"), min_size=7, max_size=12), st.data())
+@settings(max_examples=300, deadline=None)
+def test_seven_digits_never_stay_in_clear_however_separated(digits, data):
+    """Seven to twelve digits, each pair joined by up to five separators that make no date or time: never
+    shown with seven digits in clear (the dates and times of the other tests are what may keep digits)."""
+    text = digits[0]
+    for digit in digits[1:]:
+        text += data.draw(st.text(alphabet=" ,_*#()+", max_size=5)) + digit
+    shown = anonymity.redact(f"piga {text} sasa")
+    assert sum(c.isdigit() for c in shown) < 7, (text, shown)
 
 
 def test_dates_times_and_small_amounts_stay():

@@ -21,11 +21,11 @@ from django.conf import settings
 from ramani import config
 
 # A run of seven or more digits, however a reporter writes it: any punctuation or spaces between them
-# (up to three in a row: "0997 - 100 - 050", "0997–100–050", "0997*100#050"), glued to words
+# (up to five in a row: "0997 - 100 - 050", "0997  -  100", "0997 ... 100", "0997*100#050"), glued to words
 # ("nambari0997…"), the letters O for 0 and I or l for 1 once the run has begun. Text is NFKC-normalised
 # first (fullwidth and superscript digits become digits) and invisible format characters removed.
 _SEP = r"(?:[^\w\n]|_)"
-_PHONE_LIKE = re.compile(rf"(?:\+?\d|(?<![^\W\d_])[Oo](?={_SEP}{{0,3}}[\dOo]))(?:{_SEP}{{0,3}}[\dOoIl]){{6,}}")
+_PHONE_LIKE = re.compile(rf"(?:\+?\d|(?<![^\W\d_])[Oo](?={_SEP}{{0,5}}[\dOo]))(?:{_SEP}{{0,5}}[\dOoIl]){{6,}}")
 # dates and times are kept: 28/11/2026, 2026-11-28, 10:30, 10h30 (checked to be real ones)
 _KEEP = re.compile(
     r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2})|"
@@ -102,14 +102,25 @@ def _real_date_or_time(match: re.Match) -> bool:
     return day is not None and month is not None and 1 <= day <= 31 and 1 <= month <= 12
 
 
+def _redacted_run(match: re.Match) -> str:
+    """One run of digits: the dates and times in it kept, the rest redacted as a run of its own; unless digits
+    enough for a number are still left beside them ("08.12.34 56 78" is 0812345678, "0997 10:05 050" is
+    0997…050): then the whole run goes."""
+    run = match.group(0)
+    kept = [m for m in _KEEP.finditer(run) if _real_date_or_time(m)]
+    if not kept:
+        return _redacted(match)
+    bounds = [0, *(i for m in kept for i in m.span()), len(run)]
+    pieces = [_PHONE_LIKE.sub(_redacted, run[a:b]) for a, b in zip(bounds[::2], bounds[1::2])]
+    out = [part for piece, keep in zip(pieces, kept) for part in (piece, keep.group(0))] + [pieces[-1]]
+    left = sum(c.isdigit() for piece in pieces for c in piece)
+    if left >= 4 and left + sum(c.isdigit() for m in kept for c in m.group(0)) >= 9:
+        return _redacted(match)
+    return "".join(out)
+
+
 def redact(text: str) -> str:
     """`text` with anything that may be a phone number replaced by [number] (dates and times are kept)."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    out, start = [], 0
-    for keep in _KEEP.finditer(text):
-        if _real_date_or_time(keep):
-            out += [_PHONE_LIKE.sub(_redacted, text[start : keep.start()]), keep.group(0)]
-            start = keep.end()
-    out.append(_PHONE_LIKE.sub(_redacted, text[start:]))
-    return "".join(out)
+    return _PHONE_LIKE.sub(_redacted_run, text)
