@@ -35,7 +35,7 @@ def charset_ok(content_type: str) -> bool:
         return True
     try:
         return codecs.lookup(charset)._is_text_encoding
-    except LookupError:
+    except Exception:  # unknown, or no name at all ("charset*=utf-8''%00" decodes to a NUL)
         return False
 
 
@@ -57,6 +57,15 @@ def mount(environ, prefix: str) -> bool:
 
 
 def application(environ, start_response):
+    try:
+        return _guarded(environ, start_response)
+    except Exception as exc:  # the guard or Django failed before answering: answered here, so no server logs its URI
+        logging.getLogger("ramani.wsgi").error("request refused before Django: %s", type(exc).__name__)
+        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")], sys.exc_info())
+        return [b"bad request"]
+
+
+def _guarded(environ, start_response):
     if not charset_ok(environ.get("CONTENT_TYPE", "")):
         start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"unsupported charset"]
@@ -67,9 +76,4 @@ def application(environ, start_response):
             return [b""]
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [f"Not found: this server serves Ramani under {prefix}".encode()]
-    try:
-        return django_application(environ, start_response)
-    except Exception as exc:  # Django could not even build the request: answered here, so no server logs its URI
-        logging.getLogger("ramani.wsgi").error("request refused before Django: %s", type(exc).__name__)
-        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")], sys.exc_info())
-        return [b"bad request"]
+    return django_application(environ, start_response)

@@ -490,6 +490,20 @@ def test_whatever_the_database_refuses_is_kept_and_answered_400(client, channels
     assert kept.status == Inbound.REJECTED and kept.error == "400 message not storable" and kept.sealed_request
 
 
+def test_a_database_that_is_unavailable_asks_the_gateway_to_retry(client, channels, monkeypatch):
+    from django.db import OperationalError
+
+    from ramani.sms import store
+
+    def unavailable(*args):
+        raise OperationalError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(store, "insert_inbound", unavailable)
+    client.raise_request_exception = False
+    answer = generic(client, "msaada", "u1")
+    assert answer.status_code == 503 and answer["Retry-After"] and not Inbound.objects.exists()
+
+
 def test_a_form_django_cannot_read_is_kept_and_answered_400(client, channels):
     """More fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS), under the size limit: the key was right, so
     the request is kept (sealed), as every other authenticated request is."""
@@ -505,6 +519,14 @@ def test_a_form_django_cannot_read_is_kept_and_answered_400(client, channels):
     kept = Inbound.objects.get()
     assert kept.status == Inbound.REJECTED and kept.error.startswith("400 unreadable form")
     assert inbox._request_of(kept.sealed_request).body == body.encode() and "997" not in kept.error
+    # a gateway that signs its form (Twilio): what cannot be read cannot be verified, so nothing is kept
+    answer = client.generic(
+        "POST",
+        "/sms/twilio/twilio1/receive?key=key-twilio",
+        body.encode(),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert answer.status_code == 403 and Inbound.objects.count() == 1
     # without the key: nothing kept
     client.generic(
         "POST",

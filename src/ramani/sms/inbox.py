@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 
 from ramani.sms import anonymity, router, store
 from ramani.sms.channels import ADAPTERS
@@ -107,7 +107,10 @@ def receive(channel: Channel, request: Request) -> Received:
                 anonymity.redact(incoming.text)[:2000],
                 dedup_key,
             )
-    except DatabaseError as exc:  # whatever the database refuses, the request is kept and answered 400, never 500
+    except OperationalError as exc:  # unavailable, a lock or statement timeout: nothing kept, the gateway retries
+        log.error("channel %s: database unavailable: %s", channel.slug, type(exc).__name__)
+        return Received(0, rejected=503)
+    except DatabaseError as exc:  # what the database refuses for this message: kept as rejected, answered 400
         log.error("channel %s: message not storable: %s", channel.slug, type(exc).__name__)
         pk = store.insert_rejected(channel.id, sealed, "400 message not storable")
         return Received(pk, rejected=400)

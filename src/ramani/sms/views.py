@@ -81,12 +81,20 @@ def receive(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
     try:
         incoming = _request(request, adapter.MAX_BODY)
         adapter.verify(incoming, channel.settings)
-    except UnreadableForm as exc:  # the key was right: keep what came, as every other authenticated request
+    except UnreadableForm as exc:  # the key was right: keep what came, as every other authenticated request …
+        try:
+            adapter.verify(exc.request, channel.settings)  # … unless the gateway signs the form it could not read
+        except RequestRejected as refused:
+            return _refuse(refused.status, refused.reason)
         inbox.keep_unreadable(channel, exc.request, exc.reason)
         return _refuse(400, "request not accepted")
     except RequestRejected as exc:
         return _refuse(exc.status, exc.reason)
     received = inbox.receive(channel, incoming)  # committed before anything can fail
+    if received.rejected == 503:  # the database is unavailable: nothing could be kept, the gateway retries
+        response = _refuse(503, "not stored; retry")
+        response["Retry-After"] = "30"
+        return response
     if received.rejected is not None:
         return _refuse(received.rejected, "request not accepted")
     try:
