@@ -217,28 +217,71 @@ def _sms(client, text, msg_id, sender=REPORTER_NUMBER):
 
 def test_two_organisations_writing_to_one_reporter_learn_nothing_of_each_other(network, client):
     """Beta's question to a person who is answering Alpha about another report is sent, not refused (a refusal
-    told Beta of Alpha's case), asks them to start their answer with Beta's report ID, and moves nothing of theirs:
-    a plain answer still goes to Alpha's report, an answer with the ID to Beta's."""
+    told Beta of Alpha's case), and asks them to start their answer with Beta's report ID. An answer naming no
+    report is then held and the reporter asked which report it is about: it reaches neither organisation until
+    they say (a plain answer used to go to Alpha's report, or once re-pointed, Alpha's answers to Beta's)."""
     from tests.incidents.conftest import report
 
     older_beta = report(network.channel, "Masisi", "Nord-Kivu", description="Old report")  # same person
+    alpha, beta = network.in_alpha.report_id, older_beta.report_id
     assert older_beta.organisation == network.beta
     workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
     workflow.message_reporter(older_beta, network.beta_officer, "Habari mpya?")  # not refused
-    to_beta = Outbound.objects.order_by("id").last()
-    assert to_beta.text == f"Kufatilia {older_beta.report_id}: Habari mpya? Kujibu, anza na {older_beta.report_id}."
-    _sms(client, "Mgodi wa Kalimbi", "a1")  # about Alpha's question
-    _sms(client, f"Kufatilia {older_beta.report_id}: bado wapo", "a2")  # about Beta's
+    assert Outbound.objects.order_by("id").last().text == f"Kufatilia {beta}: Habari mpya? Kujibu, anza na {beta}."
+    _sms(client, "Mgodi wa Kalimbi", "a1")  # which question does it answer? Held, and asked
+    assert Outbound.objects.order_by("id").last().text == f"Ujumbe huu ni wa ripoti gani? Anza na: {alpha} / {beta}"
+    assert not network.in_alpha.messages.exists() and not older_beta.messages.exists()
+    _sms(client, alpha, "a2")  # the ID alone: what was held goes there
     assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["Mgodi wa Kalimbi"]
+    assert Outbound.objects.order_by("id").last().text == f"Asante, imeongezwa kwenye ripoti {alpha}."
+    _sms(client, f"Kufatilia {beta}: bado wapo", "a3")  # as Beta's message asked
     assert list(older_beta.messages.values_list("text", flat=True)) == ["bado wapo"]
-    assert Outbound.objects.order_by("id").last().text == f"Asante, imeongezwa kwenye ripoti {older_beta.report_id}."
-    # what Beta sees of its own case: its message, the answer; nothing of Alpha's
+    _sms(client, "na walichukua pikipiki", "a4")  # Beta was answered: their thread is Beta's report now
+    assert list(older_beta.messages.values_list("text", flat=True)) == ["bado wapo", "na walichukua pikipiki"]
+    assert network.in_alpha.messages.count() == 1
+    # what Beta sees of its own case: its message, the answers; nothing of Alpha's
     client.force_login(network.beta_officer)
-    page = client.get(f"/cases/{older_beta.report_id}/").content.decode()
-    assert "bado wapo" in page and "Mgodi wa Kalimbi" not in page and network.in_alpha.report_id not in page
-    # an ID that is not the sender's own is an ordinary text
-    _sms(client, f"{network.in_beta.report_id} hello there", "a3")
-    assert not network.in_beta.messages.exists()
+    page = client.get(f"/cases/{beta}/").content.decode()
+    assert "bado wapo" in page and "Mgodi wa Kalimbi" not in page and alpha not in page
+    # an ID that is not the sender's own is an ordinary text (and is not even held: nothing is asked any more)
+    _sms(client, f"{network.in_beta.report_id} hello there", "a5")
+    assert not network.in_beta.messages.exists() and older_beta.messages.count() == 3
+
+
+@pytest.mark.parametrize("written", ["{id}:ndiyo", "{id},ndiyo", "({id}) ndiyo", "#{id} ndiyo", "ndiyo ({id})",
+                                     "KUFATILIA {id} ndiyo", "kufatilia: {id} - ndiyo"])  # fmt: skip
+def test_a_report_id_however_written_routes_the_answer(network, client, written):
+    from tests.incidents.conftest import report
+
+    older_beta = report(network.channel, "Masisi", "Nord-Kivu", description="Old report")  # same person
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    _sms(client, written.format(id=older_beta.report_id.lower() if "(" in written else older_beta.report_id), "w1")
+    assert list(older_beta.messages.values_list("text", flat=True)) == ["ndiyo"]
+    assert not network.in_alpha.messages.exists()
+
+
+def test_an_id_alone_asks_for_the_message_and_status_keeps_its_meaning(network, client):
+    incident = network.in_alpha
+    _sms(client, f"Kufatilia {incident.report_id}", "i1")
+    assert Outbound.objects.order_by("id").last().text == f"Andika ujumbe wako baada ya {incident.report_id}."
+    _sms(client, f"HALI {incident.report_id}", "i2")
+    assert Outbound.objects.order_by("id").last().text.startswith(f"Ripoti {incident.report_id}:")
+    assert not incident.messages.exists()
+
+
+def test_a_questionnaire_abandoned_long_ago_does_not_swallow_the_answer(network, client):
+    import datetime as dt
+
+    from ramani.sms import anonymity
+    from ramani.sms.models import Conversation
+
+    sender_hash = anonymity.phone_hash(anonymity.normalise(REPORTER_NUMBER))
+    Conversation.objects.create(channel=network.channel, sender_hash=sender_hash, state="where", language="sw")
+    Conversation.objects.update(updated=timezone.now() - dt.timedelta(days=3))
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    assert "anza na" not in Outbound.objects.get().text  # nothing else is open: no need for the ID
+    _sms(client, "Mgodi wa Kalimbi", "q1")
+    assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["Mgodi wa Kalimbi"]
 
 
 def test_retention_counts_from_the_reports_own_last_contact(network, client):
@@ -250,13 +293,30 @@ def test_retention_counts_from_the_reports_own_last_contact(network, client):
     translation.activate("en")
     with pytest.raises(workflow.WorkflowError, match="erased"):
         workflow.message_reporter(old.get(), network.beta_officer, "Still there?")
+    # just inside retention, but the report's own messages already erased: their later price request is no way in
+    old.update(created=timezone.now() - dt.timedelta(days=89))
+    from ramani.sms.models import Inbound
+
+    Inbound.objects.filter(received__lt=timezone.now() - dt.timedelta(minutes=1)).update(sender_sealed="")
+    Inbound.objects.filter(sender_sealed="").update(received=timezone.now() - dt.timedelta(days=90))
+    with pytest.raises(workflow.WorkflowError, match="erased"):
+        workflow.message_reporter(old.get(), network.beta_officer, "Still there?")
     # a follow-up of theirs on the report itself, 10 days ago, keeps it open
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
     network.in_beta.messages.create(text="more")
-    network.in_beta.messages.update(created=timezone.now() - dt.timedelta(days=10))
+    network.in_beta.messages.update(created=ten_days_ago)
+    answer = Inbound.objects.create(channel=network.channel, sealed_request="x", status="processed",
+                                    sender_hash=network.in_beta.reporter_hash, sender_sealed="sealed")  # fmt: skip
+    Inbound.objects.filter(pk=answer.pk).update(received=ten_days_ago - dt.timedelta(seconds=1))
     workflow.message_reporter(old.get(), network.beta_officer, "Still there?")
 
 
 def test_a_reporter_who_sent_stop_is_sent_nothing_more(network, client):
+    """STOP stops partners' messages about every report made before it, queued ones too. Coming back later to
+    report again or to ask for prices re-opens none of them (that would tell their partner of the activity);
+    writing to one of those reports by its ID re-opens that one."""
+    from tests.incidents.conftest import report
+
     workflow.message_reporter(network.in_alpha, network.alpha_officer, "Queued before STOP")
     _sms(client, "STOP", "s1")
     translation.activate("en")
@@ -268,6 +328,12 @@ def test_a_reporter_who_sent_stop_is_sent_nothing_more(network, client):
     pushed, reply = Outbound.objects.order_by("id")
     assert pushed.status == Outbound.FAILED and pushed.error == "the recipient sent STOP" and not pushed.sent
     assert pushed.attempts == 0 and reply.in_reply_to_id is not None and reply.attempts == 1  # tried (port 9 refuses)
-    # writing to the service again brings them back
+    # back to the service: their answers come again, but Alpha's report stays closed to messages
     _sms(client, "msaada", "s2")
+    assert Outbound.objects.order_by("id").last().text.startswith("Ramani: tuma")
+    newer = report(network.channel, "Kalehe", "Sud-Kivu", description="A new one")  # made after the STOP
+    workflow.message_reporter(newer, network.alpha_officer, "About the new one")
+    with pytest.raises(workflow.WorkflowError, match="STOP"):
+        workflow.message_reporter(network.in_alpha, network.alpha_officer, "Still refused")
+    _sms(client, f"{network.in_alpha.report_id} bado nipo", "s3")  # they write to that report themselves
     workflow.message_reporter(network.in_alpha, network.alpha_officer, "Welcome back")

@@ -372,9 +372,11 @@ def message_reporter(incident: Incident, by, text: str) -> IncidentAction:
 
     Refused past retention (counted from this report's last contact) and after the reporter sent STOP. Their answer
     threads onto the incident, or starts with its ID when they were writing about another report (sms.reporter)."""
-    from ramani.sms import reporter
+    from ramani.sms import reporter, store
 
     actor = actor_of(by)
+    if incident.channel_id and incident.reporter_hash:  # before the row lock (see store.hold_sender)
+        store.hold_sender(incident.channel_id, incident.reporter_hash)
     incident = _locked(incident, actor, "message_reporter")
     _open(incident)
     since = now() - dt.timedelta(days=1)

@@ -83,33 +83,55 @@ def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None
     return conv if age <= _timeout() else None
 
 
-REPORT_ID = re.compile(r"[0-9A-F]{8}")
+REPORT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}(?![0-9A-Za-z])")
 
 
 def own_report(channel: Channel, sender_hash: str, text: str) -> tuple[Incident, str] | None:
-    """The sender's own report on this channel that the text starts with (its ID, after an optional KUFATILIA:
-    how a partner's question asks to be answered), and the rest of the text; None otherwise."""
-    words = text.split()
-    if words and (found := match(words[0])) is not None and found[0] == "kufatilia":
-        words = words[1:]
-    if len(words) < 2:
+    """The sender's own report on this channel that the text names by its ID (anywhere, however punctuated:
+    "5927C96B: ndiyo", "(5927C96B) ndiyo", "KUFATILIA 5927C96B", the ID alone), and the text without the ID and
+    a leading KUFATILIA; None when it names none of their reports, or several, or starts with another keyword."""
+    named = {m.group(0).upper(): m for m in REPORT_ID.finditer(text)}
+    if not named:
         return None
-    ref = words[0].strip(":.,;-").upper()
-    if not REPORT_ID.fullmatch(ref):
+    first = match(text)
+    if first is not None and first[0] != "kufatilia":  # STATUS <ID>, STOP, HELP, MATOKEO: the keyword's own service
         return None
-    incident = Incident.objects.filter(report_id=ref, reporter_hash=sender_hash, channel=channel).first()
-    return (incident, " ".join(words[1:])) if incident is not None else None
+    mine = list(Incident.objects.filter(report_id__in=list(named), reporter_hash=sender_hash, channel=channel))
+    if len(mine) != 1:
+        return None
+    found = named[mine[0].report_id]
+    rest = (text[: found.start()] + " " + text[found.end() :]).strip(" \t\n:.,;-()[]#*")
+    words = rest.split(maxsplit=1)
+    if words and (keyword := match(words[0])) is not None and keyword[0] == "kufatilia":
+        rest = words[1].strip(" \t\n:.,;-()[]#*") if len(words) > 1 else ""
+    return mine[0], rest
+
+
+def _asked(conv: Conversation) -> list[str]:
+    """The reports, other than the one their texts thread onto, whose partner asked them lately to answer with
+    the report's ID: while there are some, a text that names no report is ambiguous."""
+    since = timezone.now() - dt.timedelta(days=THREAD_DAYS)
+    asked = conv.data.get("asked", {}) if conv.state == "done" else {}
+    current = conv.incident.report_id if conv.incident_id else None
+    return [ref for ref, at in asked.items() if ref != current and dt.datetime.fromisoformat(at) >= since]
 
 
 @transaction.atomic
 def follow_up(channel: Channel, sender_hash: str, incident: Incident, text: str, language: str) -> str:
-    """Add what the reporter wrote to one of their reports; their next texts thread onto it (not mid-questionnaire)."""
-    IncidentMessage.objects.create(incident=incident, text=redact(text)[:2000])
+    """Add what the reporter wrote to one of their reports (with what they wrote before, held until they said
+    which report it was about); their next texts thread onto it (not mid-questionnaire)."""
     conv = Conversation.objects.select_for_update().filter(channel=channel, sender_hash=sender_hash).first()
     if conv is None:
         conv = Conversation(channel=channel, sender_hash=sender_hash, state="done", language=language)
+    held = conv.data.get("held", []) if conv.state == "done" else []
+    texts = [*held, *([redact(text)[:2000]] if text else [])]
+    if not texts:
+        return _t("write_after_id", conv.language, ref=incident.report_id)
+    for one in texts:
+        IncidentMessage.objects.create(incident=incident, text=one)
     if conv.state == "done":
-        conv.incident = incident
+        asked = {ref: at for ref, at in conv.data.get("asked", {}).items() if ref != incident.report_id}
+        conv.incident, conv.data = incident, {"asked": asked} if asked else {}
         conv.save()
     return _t("added", conv.language, ref=incident.report_id)
 
@@ -120,6 +142,11 @@ def step(conv: Conversation, text: str) -> str:
     answer = fold(text)
     lang = conv.language
     if conv.state == "done":
+        asked = _asked(conv)
+        if asked:  # about which report? Held (redacted) until they say, never put on the wrong one
+            held = [*conv.data.get("held", []), redact(text)[:2000]][-5:]
+            Conversation.objects.filter(pk=conv.pk).update(data={**conv.data, "held": held})
+            return _t("which_report", lang, refs=" / ".join([conv.incident.report_id, *asked]))
         IncidentMessage.objects.create(incident=conv.incident, text=redact(text)[:2000])
         conv.save()
         return _t("added", lang, ref=conv.incident.report_id)

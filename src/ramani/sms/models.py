@@ -149,11 +149,13 @@ class Outbound(models.Model):
 
 
 class OptOut(models.Model):
-    """A sender who sent STOP on a channel (by hash only): sent nothing there until they send a keyword again."""
+    """A sender who sent STOP on a channel (by hash only); see `sms.optout` for what it stops, and for how long."""
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE)
     sender_hash = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
+    stopped = models.DateTimeField(null=True, help_text="Their latest STOP.")
+    active = models.BooleanField(default=True, help_text="False once a keyword brought them back.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "sender_hash"], name="sms_optout_once")]

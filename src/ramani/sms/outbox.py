@@ -69,7 +69,8 @@ def send_due(limit: int = 50) -> int:
         message = _claim_one()
         if message is None:
             break
-        if message.in_reply_to_id is None and optout.opted_out(message.channel_id, message.to_hash):
+        pushed = message.in_reply_to_id is None
+        if pushed and optout.stopped_since(message.channel_id, message.to_hash, message.created):
             # queued before they sent STOP: a pushed message is not sent (a reply to their own message still is)
             Outbound.objects.filter(id=message.id).update(status=Outbound.FAILED, error="the recipient sent STOP")
             continue

@@ -42,26 +42,30 @@ def past_retention(incident) -> bool:
 
 def send(incident, text: str) -> Sent:
     """Queue one SMS to the reporter of `incident`; their next messages thread onto it unless they were writing
-    about another report, when the message asks them to start their answer with this report's ID."""
+    about another report, when the message asks them to start their answer with this report's ID (and a plain
+    answer is held until they say which report it is about: see dialogue)."""
     channel = incident.channel
     if channel is None or ADAPTERS[channel.kind].replies_in_response(channel.settings):
         return Sent.NO_PUSH
+    contact = last_contact(incident)
     if past_retention(incident):
         return Sent.ERASED
-    if optout.opted_out(channel.id, incident.reporter_hash):
+    if optout.stopped_since(channel.id, incident.reporter_hash, contact):
         return Sent.OPTED_OUT
-    sealed = (
-        Inbound.objects.filter(channel=channel, sender_hash=incident.reporter_hash)
+    sealed = (  # this report's own messages (the latest up to its last contact), never a later one of theirs
+        Inbound.objects.filter(channel=channel, sender_hash=incident.reporter_hash, received__lte=contact)
         .exclude(sender_sealed="")
         .order_by("-id")
         .values_list("sender_sealed", flat=True)
         .first()
     )
-    if not sealed:  # none kept (a report made without an SMS, or erased earlier): the same answer as retention
+    if not sealed:  # none kept (a report made without an SMS, or erased early): the same answer as retention
         return Sent.ERASED
     conversation, _ = Conversation.objects.select_for_update().get_or_create(
         channel=channel, sender_hash=incident.reporter_hash, defaults={"state": "done", "language": incident.language}
     )
+    if conversation.state != "done" and timezone.now() - conversation.updated > dialogue_timeout():
+        conversation.state, conversation.data = "done", {}  # a questionnaire abandoned long ago holds nothing
     threads_here = conversation.state == "done" and (
         conversation.incident_id in (None, incident.pk) or not _open_for_follow_ups(conversation)
     )
@@ -70,8 +74,20 @@ def send(incident, text: str) -> Sent:
     store.queue_outbound(channel.id, incident.reporter_hash, sealed, text, None)
     if threads_here:
         conversation.incident = incident
+        asked = {ref: at for ref, at in conversation.data.get("asked", {}).items() if ref != incident.report_id}
+        conversation.data = {**conversation.data, "asked": asked}
         conversation.save()
+    elif conversation.state == "done":  # until they say which report, a plain answer is held (not the thread's)
+        asked = {**conversation.data.get("asked", {}), incident.report_id: timezone.now().isoformat()}
+        # an update, not save(): the thread's own window (`updated`) is not extended by someone else's question
+        Conversation.objects.filter(pk=conversation.pk).update(data={**conversation.data, "asked": asked})
     return Sent.QUEUED
+
+
+def dialogue_timeout() -> dt.timedelta:
+    from ramani.sms.dialogue import _timeout
+
+    return _timeout()
 
 
 def _open_for_follow_ups(conversation) -> bool:

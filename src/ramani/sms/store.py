@@ -138,6 +138,18 @@ def lock_sender(channel_id: int, sender_hash: str) -> None:
         )
 
 
+def hold_sender(channel_id: int, sender_hash: str) -> None:
+    """Take the sender's lock (as `lock_sender`, commits durable as usual), until the transaction ends.
+
+    Writing to a reporter takes it before the incident's row lock: then it and the processing of the reporter's
+    own messages (sender lock, then the incident's row as they add to it) lock in one order, never a deadlock,
+    and their changes to the reporter's conversation never overwrite each other."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [_sender_key(channel_id, sender_hash)])
+
+
 def pending_of_sender(channel_id: int, sender_hash: str, upto: int) -> list[tuple[int, str, str, dt.datetime]]:
     """(id, sealed request, sealed sender, received) of the sender's unprocessed messages up to `upto`, in
     arrival order. Call with the sender's lock held."""

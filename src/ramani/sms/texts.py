@@ -34,6 +34,8 @@ TEXTS: dict[str, Promise] = {
     "done": pgettext_lazy("sms", "Thank you. Your report: %(ref)s. Send STATUS %(ref)s for updates."),
     "added": pgettext_lazy("sms", "Thank you, added to report %(ref)s."),
     "answer_with_id": pgettext_lazy("sms", "To answer, start with %(ref)s."),
+    "which_report": pgettext_lazy("sms", "Which report is this about? Start with: %(refs)s"),
+    "write_after_id": pgettext_lazy("sms", "Write your message after %(ref)s."),
     "cancelled": pgettext_lazy("sms", "Report cancelled. Send KUFATILIA to start again."),
     "pick_number": pgettext_lazy("sms", "Please send one number. %(menu)s"),
     "empty": pgettext_lazy("sms", "Please write a description."),
