@@ -231,6 +231,8 @@ def test_prices_after_a_report(client, channels):
         "0997,,,,100,050",
         "0997 10:05 050",
         "099.710.00 50",
+        "0997\n100\n050",
+        "0997-10:05-050",
     ],
 )
 def test_numbers_are_redacted_however_written(client, channels, written):
@@ -276,6 +278,14 @@ def test_dates_times_and_small_amounts_stay():
         "12/11/2026 walilipa 5,000 FC, 2026-11-28",
         "leo 28/11/2026 saa 10h30 - 11h45",
         "Il y avait 12 hommes",
+        # a date or a time beside an amount, a count or another time (each once redacted by mistake)
+        "Le 3/11/2026, 15 000 FC exigés à la barrière",
+        "Tarehe 3/11/2026, 5000 FC kwa kila pikipiki",
+        "Saa 10:30, 50.000 FC",
+        "28/11/2026 : 1500 creuseurs",
+        "à 14h30, 25 000 FC",
+        "Saa 8:00-10:00, 10:30-11:45",
+        "28/11/2026 1500 creuseurs",
     ):
         assert anonymity.redact(kept) == kept
 

@@ -24,12 +24,12 @@ from ramani import config
 # (up to five in a row: "0997 - 100 - 050", "0997  -  100", "0997 ... 100", "0997*100#050"), glued to words
 # ("nambari0997…"), the letters O for 0 and I or l for 1 once the run has begun. Text is NFKC-normalised
 # first (fullwidth and superscript digits become digits) and invisible format characters removed.
-_SEP = r"(?:[^\w\n]|_)"
+_SEP = r"(?:\W|_)"
 _PHONE_LIKE = re.compile(rf"(?:\+?\d|(?<![^\W\d_])[Oo](?={_SEP}{{0,5}}[\dOo]))(?:{_SEP}{{0,5}}[\dOoIl]){{6,}}")
-# dates and times are kept: 28/11/2026, 2026-11-28, 10:30, 10h30 (checked to be real ones)
+# dates and times are kept: 28/11/2026, 2026-11-28, 10:30, 10h30, 8:00-10:00 (checked to be real ones)
 _KEEP = re.compile(
-    r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2})|"
-    r"(\d{1,2})[:h](\d{2}))(?![/.\-:h]?\d)"
+    r"(?<![\d/.\-])(?:(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{4}|\d{2})|\d{4}-(\d{2})-(\d{2}))(?![/.\-:h]?\d)"
+    r"|(?<![\d/.:h])(\d{1,2})[:h](\d{2})(?![/.:h]?\d)"
 )
 
 
@@ -102,25 +102,35 @@ def _real_date_or_time(match: re.Match) -> bool:
     return day is not None and month is not None and 1 <= day <= 31 and 1 <= month <= 12
 
 
-def _redacted_run(match: re.Match) -> str:
-    """One run of digits: the dates and times in it kept, the rest redacted as a run of its own; unless digits
-    enough for a number are still left beside them ("08.12.34 56 78" is 0812345678, "0997 10:05 050" is
-    0997…050): then the whole run goes."""
-    run = match.group(0)
-    kept = [m for m in _KEEP.finditer(run) if _real_date_or_time(m)]
-    if not kept:
-        return _redacted(match)
-    bounds = [0, *(i for m in kept for i in m.span()), len(run)]
-    pieces = [_PHONE_LIKE.sub(_redacted, run[a:b]) for a, b in zip(bounds[::2], bounds[1::2])]
-    out = [part for piece, keep in zip(pieces, kept) for part in (piece, keep.group(0))] + [pieces[-1]]
-    left = sum(c.isdigit() for piece in pieces for c in piece)
-    if left >= 4 and left + sum(c.isdigit() for m in kept for c in m.group(0)) >= 9:
-        return _redacted(match)
-    return "".join(out)
+# what joins a date or time to the digits around it when it is really a piece of a number: no comma, colon or
+# semicolon ("Le 3/11/2026, 15 000 FC" is a date and an amount)
+_LEFT = re.compile(r"(\d(?:[ \t.\-/]{0,5}\d)*)[ \t.\-/]{1,5}\Z")
+_RIGHT = re.compile(r"\A[ \t.\-/]{1,5}(\d(?:[ \t.\-/]{0,5}\d)*)")
+
+
+def _piece_of_a_number(text: str, keep: re.Match) -> bool:
+    """Whether a real date or time is a piece of a number written around it: a date with a two-digit year
+    ("08.12.34 56 78" is 0812345678), or a time with digits on both sides ("0997 10:05 050"), joined to digits
+    enough for a number. A four-digit year is never a piece of one."""
+    left = _LEFT.search(text, max(0, keep.start() - 40), keep.start())
+    right = _RIGHT.match(text[keep.end() : keep.end() + 40])
+    if keep.group(5) is not None:  # a time
+        if left is None or right is None:
+            return False
+    elif keep.group(1) is None or len(re.split(r"\D", keep.group(0))[-1]) != 2:  # ISO, or a 4-digit year
+        return False
+    beside = sum(c.isdigit() for m in (left, right) if m is not None for c in m.group(1))
+    return beside >= 4 and beside + sum(c.isdigit() for c in keep.group(0)) >= 9
 
 
 def redact(text: str) -> str:
     """`text` with anything that may be a phone number replaced by [number] (dates and times are kept)."""
     text = unicodedata.normalize("NFKC", text or "")
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return _PHONE_LIKE.sub(_redacted_run, text)
+    out, start = [], 0
+    for keep in _KEEP.finditer(text):
+        if _real_date_or_time(keep) and not _piece_of_a_number(text, keep):
+            out += [_PHONE_LIKE.sub(_redacted, text[start : keep.start()]), keep.group(0)]
+            start = keep.end()
+    out.append(_PHONE_LIKE.sub(_redacted, text[start:]))
+    return "".join(out)
