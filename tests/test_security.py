@@ -432,6 +432,30 @@ def test_saving_the_form_keeps_the_secrets_it_did_not_change(admin_client, gatew
     assert gateway.settings == {**stored, "from": "RAMANI2", "apikey": "a-new-apikey-9Pp"}
 
 
+def test_editing_a_masked_url_keeps_its_secrets_and_a_stray_mask_is_refused(admin_client, gateway):
+    stored = dict(gateway.settings)
+    _, data = change_form(admin_client, gateway)
+    edited = json.loads(data["settings"])
+    edited["public_url"] = edited["public_url"].replace("x=1", "x=2").replace("ramani.example", "sms.example")
+    edited["url"] = edited["url"].replace("13013", "13014")
+    data["settings"] = json.dumps(edited, ensure_ascii=False)
+    assert admin_client.post(f"/admin/sms/channel/{gateway.pk}/change/", data).status_code == 302
+    gateway.refresh_from_db()
+    assert gateway.settings["public_url"] == stored["public_url"].replace("x=1", "x=2").replace(
+        "ramani.example", "sms.example"
+    )
+    assert gateway.settings["url"] == "http://kannel:bulk-pass-2Rm@127.0.0.1:13014/cgi-bin/sendsms"
+    # a mask where nothing was stored (a new parameter, another setting) is refused, never saved as text
+    _, data = change_form(admin_client, gateway)
+    edited = json.loads(data["settings"])
+    edited["public_url"] += "&token=•••• (set)"
+    data["settings"] = json.dumps(edited, ensure_ascii=False)
+    answer = admin_client.post(f"/admin/sms/channel/{gateway.pk}/change/", data)
+    assert answer.status_code == 200 and "again" in answer.content.decode()
+    gateway.refresh_from_db()
+    assert "•" not in json.dumps(gateway.settings, ensure_ascii=False)
+
+
 def test_saving_unchanged_settings_changes_nothing(admin_client, gateway):
     from django.contrib.admin.models import LogEntry
 

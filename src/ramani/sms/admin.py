@@ -62,9 +62,31 @@ def unmask(new, old, key: str = ""):
         return {k: unmask(v, old[k], str(k)) if k in old else v for k, v in new.items()}
     if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
         return [unmask(n, o, key) for n, o in zip(new, old)]
-    if isinstance(new, str) and MASK in new and new != old and new == mask(old, key):
-        return old
+    if isinstance(new, str) and MASK in new and new != old:
+        if new == mask(old, key):
+            return old
+        if isinstance(old, str):  # a URL edited elsewhere: each secret left masked keeps its stored value
+            return _unmasked_url(new, old)
     return new
+
+
+def _unmasked_url(new: str, old: str) -> str:
+    try:
+        parts, before = urlsplit(new), urlsplit(old)
+        password = before.password
+    except ValueError:
+        return new
+    if password and f":{MASK}@" in new:
+        new = new.replace(f":{MASK}@", f":{before.netloc.rpartition('@')[0].partition(':')[2]}@", 1)
+    stored: dict[str, str] = {}
+    for parameter in before.query.split("&"):
+        name, _, value = parameter.partition("=")
+        stored.setdefault(name, value)
+    query = "&".join(
+        f"{name}={stored[name]}" if value == MASK and name in stored else f"{name}{eq}{value}"
+        for name, eq, value in (p.partition("=") for p in parts.query.split("&"))
+    )
+    return new.replace(f"?{parts.query}", f"?{query}", 1) if parts.query else new
 
 
 class MaskedSettingsField(forms.JSONField):
@@ -111,7 +133,10 @@ class ChannelForm(forms.ModelForm):
         value = self.cleaned_data.get("settings")
         if value is None:
             return {}
-        return unmask(value, self.instance.settings if self.instance.pk else {})
+        value = unmask(value, self.instance.settings if self.instance.pk else {})
+        if MASK in json.dumps(value, ensure_ascii=False):  # a mask with no stored value behind it: never saved
+            raise forms.ValidationError(_("Type the secret shown as “%(mask)s” again, or remove it.") % {"mask": MASK})
+        return value
 
 
 @admin.register(Channel)
