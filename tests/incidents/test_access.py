@@ -215,6 +215,10 @@ def test_a_site_is_shown_only_by_a_managers_choice(client, network):
     incident.refresh_from_db()
     assert incident.site_id == kakoke.id  # refused: only a manager changes what the public sees
     client.force_login(network.alpha_manager)
+    client.post(f"/cases/{incident.report_id}/correct/", {"site_id": other.pcode})  # a manager moves it: ...
+    assert client.get("/api/sites/codmine00003").json()["incidents"] == []  # ... not listed there unchosen
+    assert client.get("/api/sites/codmine00002").json()["incidents"] == []
+    client.post(f"/cases/{incident.report_id}/correct/", {"site_id": kakoke.pcode})
     client.post(f"/cases/{incident.report_id}/unpublish/", {"note": "too precise"})
     assert client.get("/api/sites/codmine00002").json()["incidents"] == []
     client.post(f"/cases/{incident.report_id}/publish/")  # without the box: on the dashboard, not on the site

@@ -248,6 +248,9 @@ def correct(incident: Incident, by, note: str = "", **changes) -> Incident:
     if incident.published and set(new) & PUBLIC_FIELDS and not may(actor.role, "publish"):
         # what the public sees changes only by the hand of someone who may publish
         raise WorkflowError(_("This incident is public: only a manager may correct what the public sees."))
+    if "site_id" in new and incident.site_public:  # listed on the old site's page: the new one is not chosen yet
+        old["site_public"], new["site_public"] = True, False
+        incident.site_public = False
     if {"province", "territoire", "site_id"} & set(new):
         incident.territoire_pcode = assignment.territoire_pcode(
             incident.province, incident.territoire, incident.site_id
