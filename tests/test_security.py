@@ -436,24 +436,36 @@ def test_editing_a_masked_url_keeps_its_secrets_and_a_stray_mask_is_refused(admi
     stored = dict(gateway.settings)
     _, data = change_form(admin_client, gateway)
     edited = json.loads(data["settings"])
-    edited["public_url"] = edited["public_url"].replace("x=1", "x=2").replace("ramani.example", "sms.example")
-    edited["url"] = edited["url"].replace("13013", "13014")
+    edited["public_url"] = edited["public_url"].replace("x=1", "x=2").replace("/receive", "/receive/")
+    edited["url"] = edited["url"].replace("/sendsms", "/sendsms2")
     data["settings"] = json.dumps(edited, ensure_ascii=False)
     assert admin_client.post(f"/admin/sms/channel/{gateway.pk}/change/", data).status_code == 302
     gateway.refresh_from_db()
-    assert gateway.settings["public_url"] == stored["public_url"].replace("x=1", "x=2").replace(
-        "ramani.example", "sms.example"
-    )
-    assert gateway.settings["url"] == "http://kannel:bulk-pass-2Rm@127.0.0.1:13014/cgi-bin/sendsms"
-    # a mask where nothing was stored (a new parameter, another setting) is refused, never saved as text
-    _, data = change_form(admin_client, gateway)
-    edited = json.loads(data["settings"])
-    edited["public_url"] += "&token=•••• (set)"
-    data["settings"] = json.dumps(edited, ensure_ascii=False)
-    answer = admin_client.post(f"/admin/sms/channel/{gateway.pk}/change/", data)
-    assert answer.status_code == 200 and "again" in answer.content.decode()
-    gateway.refresh_from_db()
-    assert "•" not in json.dumps(gateway.settings, ensure_ascii=False)
+    assert gateway.settings["public_url"] == stored["public_url"].replace("x=1", "x=2").replace("/receive", "/receive/")
+    assert gateway.settings["url"] == "http://kannel:bulk-pass-2Rm@127.0.0.1:13013/cgi-bin/sendsms2"
+    stored = dict(gateway.settings)
+    # a secret never goes to a URL it was not given for, nor anywhere but its own place: refused, nothing saved,
+    # nothing shown (another host or port, a mask in the path, the fragment, a new parameter, no scheme)
+    for name, attack in (
+        ("url", "https://kannel:•••• (set)@evil.example/cgi-bin/sendsms"),
+        ("url", "http://kannel:•••• (set)@127.0.0.1:9999/cgi-bin/sendsms"),
+        ("url", "http://127.0.0.1:13013/cgi-bin/sendsms?note=:•••• (set)@"),
+        ("url", "http://kannel:x@127.0.0.1:13013/:•••• (set)@#:•••• (set)@"),
+        ("public_url", "ramani.example.org/sms/kannel/voda/receive?key=•••• (set)"),
+        ("public_url", "https://ramani.example.org/sms/kannel/voda/receive/?x=2&key=•••• (set)&token=•••• (set)"),
+        ("public_url", "https://evil.example/receive?x=1&key=•••• (set)"),
+    ):
+        _, data = change_form(admin_client, gateway)
+        edited = json.loads(data["settings"])
+        edited[name] = attack
+        data["settings"] = json.dumps(edited, ensure_ascii=False)
+        answer = admin_client.post(f"/admin/sms/channel/{gateway.pk}/change/", data)
+        page = answer.content.decode()
+        assert answer.status_code == 200 and ("again" in page or "de nouveau" in page), attack
+        for secret in all_secrets(gateway):
+            assert secret not in answer.content.decode(), (attack, secret)
+        gateway.refresh_from_db()
+        assert gateway.settings == stored, attack
 
 
 def test_saving_unchanged_settings_changes_nothing(admin_client, gateway):

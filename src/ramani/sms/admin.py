@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django import forms
 from django.contrib import admin
@@ -18,7 +18,7 @@ SECRET_KEY = re.compile(r"pass|secret|token|key|auth|credential|signature", re.I
 
 def _masked_url(value: str) -> str:
     """A URL's password (https://user:password@host/…) and secret-looking query parameters (?key=…, &token=…)
-    masked; anything else as it is."""
+    masked, in their own places; anything else as it is."""
     try:
         parts = urlsplit(value)
         password = parts.password
@@ -26,13 +26,12 @@ def _masked_url(value: str) -> str:
         return value
     if not parts.scheme or not parts.netloc:
         return value
-    masked = value
-    if password:
-        masked = masked.replace(f":{parts.netloc.rpartition('@')[0].partition(':')[2]}@", f":{MASK}@", 1)
-    if parts.query:
-        query = "&".join(_masked_parameter(p) for p in parts.query.split("&"))
-        masked = masked.replace(f"?{parts.query}", f"?{query}", 1)
-    return masked
+    query = "&".join(_masked_parameter(p) for p in parts.query.split("&")) if parts.query else ""
+    if not password and query == parts.query:
+        return value
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = f"{userinfo.partition(':')[0]}:{MASK}@{hostport}" if password else parts.netloc
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 def _masked_parameter(parameter: str) -> str:
@@ -71,22 +70,36 @@ def unmask(new, old, key: str = ""):
 
 
 def _unmasked_url(new: str, old: str) -> str:
+    """A URL edited around its masked secrets, with each put back in its own place (the password, a query
+    parameter of the same name), only for the same scheme, host, port and user: a secret never goes to a URL it
+    was not given for. What cannot be put back stays masked, and the form refuses it (ChannelForm)."""
     try:
         parts, before = urlsplit(new), urlsplit(old)
-        password = before.password
+        same = (parts.scheme, parts.hostname, parts.port, parts.username) == (
+            before.scheme,
+            before.hostname,
+            before.port,
+            before.username,
+        )
     except ValueError:
         return new
-    if password and f":{MASK}@" in new:
-        new = new.replace(f":{MASK}@", f":{before.netloc.rpartition('@')[0].partition(':')[2]}@", 1)
+    if not same or not parts.scheme or not parts.netloc:
+        return new
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    netloc = parts.netloc
+    if password == MASK and before.password:
+        netloc = f"{user}:{before.netloc.rpartition('@')[0].partition(':')[2]}@{hostport}"
     stored: dict[str, str] = {}
     for parameter in before.query.split("&"):
         name, _, value = parameter.partition("=")
         stored.setdefault(name, value)
     query = "&".join(
-        f"{name}={stored[name]}" if value == MASK and name in stored else f"{name}{eq}{value}"
-        for name, eq, value in (p.partition("=") for p in parts.query.split("&"))
+        f"{name}={stored[name]}" if value == MASK and name in stored and SECRET_KEY.search(unquote(name)) else p
+        for p in parts.query.split("&")
+        for name, _, value in [p.partition("=")]
     )
-    return new.replace(f"?{parts.query}", f"?{query}", 1) if parts.query else new
+    return urlunsplit((parts.scheme, netloc, parts.path, query if parts.query else "", parts.fragment))
 
 
 class MaskedSettingsField(forms.JSONField):
