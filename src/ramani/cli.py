@@ -1094,7 +1094,7 @@ def sms_worker(once: bool, interval: float) -> None:
     from django.db import close_old_connections
 
     from ramani import config
-    from ramani.sms import inbox, outbox
+    from ramani.sms import answers, inbox, outbox
 
     log = logging.getLogger("ramani.sms")
     last_retention = 0.0
@@ -1110,6 +1110,7 @@ def sms_worker(once: bool, interval: float) -> None:
                 raise SystemExit(1) from None
         if time.time() - last_retention > 3600:
             outbox.erase_expired_numbers(int(config.get("RAMANI_PHONE_RETENTION_DAYS")))
+            answers.release_expired()  # texts held for partners' questions that expired: to the thread's report
             last_retention = time.time()
         if once:
             click.echo(f"processed {processed} inbound, sent {sent} outbound")

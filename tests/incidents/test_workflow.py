@@ -337,3 +337,68 @@ def test_a_reporter_who_sent_stop_is_sent_nothing_more(network, client):
         workflow.message_reporter(network.in_alpha, network.alpha_officer, "Still refused")
     _sms(client, f"{network.in_alpha.report_id} bado nipo", "s3")  # they write to that report themselves
     workflow.message_reporter(network.in_alpha, network.alpha_officer, "Welcome back")
+
+
+def _ask_two(network):
+    """The reporter of in_alpha (their thread) also has a report with Beta, whose partner asks them something."""
+    from tests.incidents.conftest import report
+
+    older_beta = report(network.channel, "Masisi", "Nord-Kivu", description="Old report")  # same person
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    workflow.message_reporter(older_beta, network.beta_officer, "Habari mpya?")
+    return older_beta
+
+
+def test_what_is_held_goes_only_to_a_report_offered_for_it(network, client):
+    from tests.incidents.conftest import report
+
+    older_beta = _ask_two(network)
+    third = report(network.channel, "Fizi", "Sud-Kivu", description="A third one")  # theirs too, not offered
+    _sms(client, "askari wa FARDC wako Kalimbi", "h1")  # held
+    _sms(client, f"{third.report_id} habari ya tatu", "h2")
+    assert list(third.messages.values_list("text", flat=True)) == ["habari ya tatu"]  # only what named it
+    _sms(client, network.in_alpha.report_id, "h3")
+    assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["askari wa FARDC wako Kalimbi"]
+    assert not older_beta.messages.exists()
+
+
+def test_what_is_held_is_never_lost(network, client):
+    """A new questionnaire keeps it; when the partners' questions expire unanswered it goes where it would have
+    gone without them (the thread's report), by the worker's hourly pass."""
+    from ramani.sms import answers, dialogue
+    from ramani.sms.models import Conversation
+
+    _ask_two(network)
+    _sms(client, "askari wa FARDC wako Kalimbi", "l1")
+    _sms(client, "na walichoma nyumba", "l2")
+    conv = Conversation.objects.get(sender_hash=network.in_alpha.reporter_hash)
+    dialogue.start(network.channel, conv.sender_hash)  # they start a new report: what is held stays
+    conv.refresh_from_db()
+    assert conv.data[answers.KEY]["held"]["texts"] == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
+    assert answers.release_expired() == 0  # the questions are recent: still waiting for the reporter
+    old = (timezone.now() - dt.timedelta(days=answers.THREAD_DAYS + 1)).isoformat()
+    state = conv.data[answers.KEY]
+    Conversation.objects.filter(pk=conv.pk).update(
+        data={**conv.data, answers.KEY: {**state, "asked": {ref: old for ref in state["asked"]}}}
+    )
+    assert answers.release_expired() == 2
+    texts = list(network.in_alpha.messages.values_list("text", flat=True))
+    assert texts == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
+    conv.refresh_from_db()
+    assert answers.KEY not in conv.data and answers.release_expired() == 0
+
+
+def test_words_that_look_like_keywords_in_a_thread_and_stop_in_one(network, client):
+    from ramani.sms import optout
+
+    workflow.message_reporter(network.in_alpha, network.alpha_officer, "Ni mgodi gani?")
+    _sms(client, "Acha nikueleze, askari walirudi jana", "k1")  # "let me tell you": words, not STOP
+    _sms(client, "Hali ni mbaya sana huko", "k2")  # words, not STATUS
+    texts = list(network.in_alpha.messages.values_list("text", flat=True))
+    assert texts == ["Acha nikueleze, askari walirudi jana", "Hali ni mbaya sana huko"]
+    assert not optout.opted_out(network.channel.id, network.in_alpha.reporter_hash)
+    _sms(client, "ACHA", "k3")  # alone: STOP
+    assert optout.opted_out(network.channel.id, network.in_alpha.reporter_hash)
+    replies = Outbound.objects.count()
+    _sms(client, "bado wapo", "k4")  # kept on the report, not answered
+    assert network.in_alpha.messages.filter(text="bado wapo").exists() and Outbound.objects.count() == replies

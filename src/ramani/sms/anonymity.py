@@ -104,23 +104,25 @@ def _real_date_or_time(match: re.Match) -> bool:
 
 # what joins a date or time to the digits around it when it is really a piece of a number: no comma, colon or
 # semicolon ("Le 3/11/2026, 15 000 FC" is a date and an amount)
-_LEFT = re.compile(r"(\d(?:[ \t.\-/]{0,5}\d)*)[ \t.\-/]{1,5}\Z")
-_RIGHT = re.compile(r"\A[ \t.\-/]{1,5}(\d(?:[ \t.\-/]{0,5}\d)*)")
+_LEFT = re.compile(r"(\d(?:[\s.\-/]{0,5}\d)*)[\s.\-/]{1,5}\Z")
+_RIGHT = re.compile(r"\A[\s.\-/]{1,5}(\d(?:[\s.\-/]{0,5}\d)*)")
 
 
-def _piece_of_a_number(text: str, keep: re.Match) -> bool:
-    """Whether a real date or time is a piece of a number written around it: a date with a two-digit year
-    ("08.12.34 56 78" is 0812345678), or a time with digits on both sides ("0997 10:05 050"), joined to digits
-    enough for a number. A four-digit year is never a piece of one."""
+def _number_around(text: str, keep: re.Match) -> tuple[int, int] | None:
+    """Where a real date or time is a piece of a number written around it, the number's span: a date with a
+    two-digit year ("08.12.34 56 78" is 0812345678), or a time with digits on both sides ("0997 10:05 050",
+    "0997 10h05 050"), joined to digits enough for a number. A four-digit year is never a piece of one."""
     left = _LEFT.search(text, max(0, keep.start() - 40), keep.start())
     right = _RIGHT.match(text[keep.end() : keep.end() + 40])
     if keep.group(5) is not None:  # a time
         if left is None or right is None:
-            return False
+            return None
     elif keep.group(1) is None or len(re.split(r"\D", keep.group(0))[-1]) != 2:  # ISO, or a 4-digit year
-        return False
+        return None
     beside = sum(c.isdigit() for m in (left, right) if m is not None for c in m.group(1))
-    return beside >= 4 and beside + sum(c.isdigit() for c in keep.group(0)) >= 9
+    if beside < 4 or beside + sum(c.isdigit() for c in keep.group(0)) < 9:
+        return None
+    return (left.start(1) if left else keep.start(), keep.end() + right.end(1) if right else keep.end())
 
 
 def redact(text: str) -> str:
@@ -129,7 +131,13 @@ def redact(text: str) -> str:
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     out, start = [], 0
     for keep in _KEEP.finditer(text):
-        if _real_date_or_time(keep) and not _piece_of_a_number(text, keep):
+        if keep.start() < start or not _real_date_or_time(keep):
+            continue
+        number = _number_around(text, keep)
+        if number is not None:
+            out += [_PHONE_LIKE.sub(_redacted, text[start : max(start, number[0])]), "[number]"]
+            start = number[1]
+        else:
             out += [_PHONE_LIKE.sub(_redacted, text[start : keep.start()]), keep.group(0)]
             start = keep.end()
     out.append(_PHONE_LIKE.sub(_redacted, text[start:]))

@@ -15,9 +15,10 @@ from django.utils import timezone
 from ramani import config
 from ramani.geo import gazetteer
 from ramani.incidents import categories, workflow
-from ramani.incidents.models import Incident, IncidentMessage
+from ramani.incidents.models import Incident
+from ramani.sms import answers
 from ramani.sms.anonymity import redact
-from ramani.sms.keywords import fold, match
+from ramani.sms.keywords import fold
 from ramani.sms.models import Channel, Conversation
 from ramani.sms.texts import render
 
@@ -37,7 +38,7 @@ RESTART = {"0", "anza upya", "anza", "restart", "recommencer"}
 CANCEL = {"cancel", "annuler", "ghairi", "sitisha"}
 TODAY = {"leo", "today", "aujourd'hui", "aujourdhui", "maintenant", "now", "sasa"}
 YESTERDAY = {"jana", "yesterday", "hier"}
-THREAD_DAYS = 7
+THREAD_DAYS = answers.THREAD_DAYS
 FREE_TEXT = {"where", "when", "what"}
 
 
@@ -57,7 +58,7 @@ def start(channel: Channel, sender_hash: str, language: str | None = None) -> st
     conv, _ = Conversation.objects.get_or_create(
         channel=channel, sender_hash=sender_hash, defaults={"state": "language"}
     )
-    conv.data, conv.incident = {}, None
+    conv.data, conv.incident = answers.kept(conv.data), None
     if language in ("fr", "en"):  # they asked in French or English: no need to ask the language
         conv.state, conv.language = "category", language
         conv.save()
@@ -78,62 +79,10 @@ def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None
         return None
     conv = found[0]
     age = timezone.now() - conv.updated
-    if conv.state == "done":
-        return conv if conv.incident_id and age <= dt.timedelta(days=THREAD_DAYS) else None
+    if conv.state == "done":  # open for follow-ups a while after their last text, or a partner's last question
+        recent = age <= dt.timedelta(days=THREAD_DAYS) or answers.asked_lately(conv)
+        return conv if conv.incident_id and recent else None
     return conv if age <= _timeout() else None
-
-
-REPORT_ID = re.compile(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8}(?![0-9A-Za-z])")
-
-
-def own_report(channel: Channel, sender_hash: str, text: str) -> tuple[Incident, str] | None:
-    """The sender's own report on this channel that the text names by its ID (anywhere, however punctuated:
-    "5927C96B: ndiyo", "(5927C96B) ndiyo", "KUFATILIA 5927C96B", the ID alone), and the text without the ID and
-    a leading KUFATILIA; None when it names none of their reports, or several, or starts with another keyword."""
-    named = {m.group(0).upper(): m for m in REPORT_ID.finditer(text)}
-    if not named:
-        return None
-    first = match(text)
-    if first is not None and first[0] != "kufatilia":  # STATUS <ID>, STOP, HELP, MATOKEO: the keyword's own service
-        return None
-    mine = list(Incident.objects.filter(report_id__in=list(named), reporter_hash=sender_hash, channel=channel))
-    if len(mine) != 1:
-        return None
-    found = named[mine[0].report_id]
-    rest = (text[: found.start()] + " " + text[found.end() :]).strip(" \t\n:.,;-()[]#*")
-    words = rest.split(maxsplit=1)
-    if words and (keyword := match(words[0])) is not None and keyword[0] == "kufatilia":
-        rest = words[1].strip(" \t\n:.,;-()[]#*") if len(words) > 1 else ""
-    return mine[0], rest
-
-
-def _asked(conv: Conversation) -> list[str]:
-    """The reports, other than the one their texts thread onto, whose partner asked them lately to answer with
-    the report's ID: while there are some, a text that names no report is ambiguous."""
-    since = timezone.now() - dt.timedelta(days=THREAD_DAYS)
-    asked = conv.data.get("asked", {}) if conv.state == "done" else {}
-    current = conv.incident.report_id if conv.incident_id else None
-    return [ref for ref, at in asked.items() if ref != current and dt.datetime.fromisoformat(at) >= since]
-
-
-@transaction.atomic
-def follow_up(channel: Channel, sender_hash: str, incident: Incident, text: str, language: str) -> str:
-    """Add what the reporter wrote to one of their reports (with what they wrote before, held until they said
-    which report it was about); their next texts thread onto it (not mid-questionnaire)."""
-    conv = Conversation.objects.select_for_update().filter(channel=channel, sender_hash=sender_hash).first()
-    if conv is None:
-        conv = Conversation(channel=channel, sender_hash=sender_hash, state="done", language=language)
-    held = conv.data.get("held", []) if conv.state == "done" else []
-    texts = [*held, *([redact(text)[:2000]] if text else [])]
-    if not texts:
-        return _t("write_after_id", conv.language, ref=incident.report_id)
-    for one in texts:
-        IncidentMessage.objects.create(incident=incident, text=one)
-    if conv.state == "done":
-        asked = {ref: at for ref, at in conv.data.get("asked", {}).items() if ref != incident.report_id}
-        conv.incident, conv.data = incident, {"asked": asked} if asked else {}
-        conv.save()
-    return _t("added", conv.language, ref=incident.report_id)
 
 
 @transaction.atomic
@@ -142,14 +91,7 @@ def step(conv: Conversation, text: str) -> str:
     answer = fold(text)
     lang = conv.language
     if conv.state == "done":
-        asked = _asked(conv)
-        if asked:  # about which report? Held (redacted) until they say, never put on the wrong one
-            held = [*conv.data.get("held", []), redact(text)[:2000]][-5:]
-            Conversation.objects.filter(pk=conv.pk).update(data={**conv.data, "held": held})
-            return _t("which_report", lang, refs=" / ".join([conv.incident.report_id, *asked]))
-        IncidentMessage.objects.create(incident=conv.incident, text=redact(text)[:2000])
-        conv.save()
-        return _t("added", lang, ref=conv.incident.report_id)
+        return answers.add(conv, text)
     if answer in RESTART:
         return start(conv.channel, conv.sender_hash)
     if answer in CANCEL:
@@ -296,7 +238,7 @@ def _what(conv, text, answer):
         channel=conv.channel,
     )
     workflow.receive(incident)  # to the organisation covering the place (or the triage queue)
-    conv.state, conv.incident, conv.data = "done", incident, {}
+    conv.state, conv.incident, conv.data = "done", incident, answers.kept(conv.data)
     return _t("done", conv.language, ref=incident.report_id)
 
 

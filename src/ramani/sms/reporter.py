@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ramani import config
-from ramani.sms import optout, store
+from ramani.sms import answers, optout, store
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.models import Conversation, Inbound
 from ramani.sms.texts import render
@@ -65,7 +65,7 @@ def send(incident, text: str) -> Sent:
         channel=channel, sender_hash=incident.reporter_hash, defaults={"state": "done", "language": incident.language}
     )
     if conversation.state != "done" and timezone.now() - conversation.updated > dialogue_timeout():
-        conversation.state, conversation.data = "done", {}  # a questionnaire abandoned long ago holds nothing
+        conversation.state, conversation.data = "done", answers.kept(conversation.data)  # abandoned long ago
     threads_here = conversation.state == "done" and (
         conversation.incident_id in (None, incident.pk) or not _open_for_follow_ups(conversation)
     )
@@ -73,14 +73,11 @@ def send(incident, text: str) -> Sent:
         text = f"{text} {render('answer_with_id', incident.language, ref=incident.report_id)}"
     store.queue_outbound(channel.id, incident.reporter_hash, sealed, text, None)
     if threads_here:
+        answers.forget_ask(conversation, incident)
         conversation.incident = incident
-        asked = {ref: at for ref, at in conversation.data.get("asked", {}).items() if ref != incident.report_id}
-        conversation.data = {**conversation.data, "asked": asked}
         conversation.save()
-    elif conversation.state == "done":  # until they say which report, a plain answer is held (not the thread's)
-        asked = {**conversation.data.get("asked", {}), incident.report_id: timezone.now().isoformat()}
-        # an update, not save(): the thread's own window (`updated`) is not extended by someone else's question
-        Conversation.objects.filter(pk=conversation.pk).update(data={**conversation.data, "asked": asked})
+    else:  # until they say which report, a text naming none is held (sms.answers)
+        answers.note_ask(conversation, incident)
     return Sent.QUEUED
 
 
@@ -91,6 +88,4 @@ def dialogue_timeout() -> dt.timedelta:
 
 
 def _open_for_follow_ups(conversation) -> bool:
-    from ramani.sms.dialogue import THREAD_DAYS
-
-    return timezone.now() - conversation.updated <= dt.timedelta(days=THREAD_DAYS)
+    return timezone.now() - conversation.updated <= dt.timedelta(days=answers.THREAD_DAYS)

@@ -5,30 +5,32 @@ from __future__ import annotations
 import re
 
 from ramani.prices import matokeo
-from ramani.sms import dialogue, optout
-from ramani.sms.keywords import match
+from ramani.sms import answers, dialogue, optout
+from ramani.sms.keywords import fold, match
 from ramani.sms.models import Channel
 from ramani.sms.texts import render
 
 REF = re.compile(r"[0-9a-f]{8}")
 
 
-def _continues(conversation, found) -> bool:
-    """Whether a text goes to the sender's open questionnaire rather than to a keyword's service.
+def _continues(conversation, found, text: str) -> bool:
+    """Whether a text goes to the sender's open questionnaire or report rather than to a keyword's service.
 
-    A keyword wins, except while a free-text answer is expected inside a questionnaire (where, when,
-    what): there a message of several words is an answer even if it starts like a keyword ("hali ni
-    mbaya…" is not STATUS), unless it is STOP or STATUS <report ID>. A finished report only takes
-    texts that are not keywords (threading)."""
+    A keyword wins, except: while a free-text answer is expected (where, when, what) a message of several words
+    is an answer even if it starts like a keyword ("Matokeo ya mvua…"); anywhere, STATUS followed by anything but
+    a report ID is words ("hali ni mbaya…"), and so are the Swahili words that also mean STOP when more follows
+    ("acha nikueleze…", "simama…"): STOP, ACHA alone (or STOP with more) still stops."""
     if found is None:
         return True
     keyword, _language, words = found
-    return (
-        conversation.state in dialogue.FREE_TEXT
-        and bool(words)
-        and keyword != "stop"
-        and not (keyword == "status" and len(words) == 1 and REF.fullmatch(words[0]))
-    )
+    if keyword == "stop":
+        return bool(words) and fold(text).split()[0].strip(".,!:;") in AMBIGUOUS_STOP
+    if keyword == "status":
+        return bool(words) and not (len(words) == 1 and REF.fullmatch(words[0]))
+    return conversation.state in dialogue.FREE_TEXT and bool(words)
+
+
+AMBIGUOUS_STOP = {"acha", "simama"}  # "let me …", "stand …": words first, STOP only when alone
 
 
 def handle(channel: Channel, sender_hash: str, text: str) -> str | None:
@@ -36,15 +38,17 @@ def handle(channel: Channel, sender_hash: str, text: str) -> str | None:
 
     Everything is scoped to the channel: conversations, threading, STATUS and STOP. A text that starts with the ID of
     one of the sender's reports (as a partner's question asks) goes to that report, whatever else is open."""
-    named = dialogue.own_report(channel, sender_hash, text)
+    named = answers.own_report(channel, sender_hash, text)
     if named is not None:
         incident, rest = named
-        reply = dialogue.follow_up(channel, sender_hash, incident, rest, incident.language)
+        reply = answers.to_report(channel, sender_hash, incident, rest, incident.language)
         return None if optout.opted_out(channel.id, sender_hash) else reply
     found = match(text)
     conversation = dialogue.open_conversation(channel, sender_hash)
-    if conversation is not None and _continues(conversation, found):
-        return dialogue.step(conversation, text)
+    if conversation is not None and _continues(conversation, found, text):
+        thread = conversation.state == "done"
+        reply = dialogue.step(conversation, text)
+        return None if thread and optout.opted_out(channel.id, sender_hash) else reply  # kept, not answered
     if found is None:
         if optout.opted_out(channel.id, sender_hash):
             return None
