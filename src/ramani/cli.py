@@ -1109,9 +1109,13 @@ def sms_worker(once: bool, interval: float) -> None:
             if once:
                 raise SystemExit(1) from None
         if time.time() - last_retention > 3600:
-            outbox.erase_expired_numbers(int(config.get("RAMANI_PHONE_RETENTION_DAYS")))
-            answers.release_expired()  # texts held for partners' questions that expired: to the thread's report
             last_retention = time.time()
+            try:
+                outbox.erase_expired_numbers(int(config.get("RAMANI_PHONE_RETENTION_DAYS")))
+                answers.release_expired()  # texts held for partners' questions that expired: to their report
+            except Exception as exc:  # tried again in an hour; the worker goes on
+                log.error("hourly pass failed: %s", type(exc).__name__)
+                close_old_connections()
         if once:
             click.echo(f"processed {processed} inbound, sent {sent} outbound")
             return

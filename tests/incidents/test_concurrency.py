@@ -11,7 +11,7 @@ from django.test import Client
 
 from ramani.incidents import workflow
 from ramani.incidents.models import IncidentMessage
-from ramani.sms import anonymity
+from ramani.sms import anonymity, answers
 from ramani.sms.models import Conversation
 from tests.incidents.conftest import report
 
@@ -73,5 +73,6 @@ def test_partners_and_the_reporter_at_the_same_instant(network):
         assert list(in_beta.messages.filter(text="bado wapo").values_list("text", flat=True)) == ["bado wapo"]
         on_reports = IncidentMessage.objects.filter(incident__in=[in_alpha, in_beta], text="walichukua dhahabu yote")
         on_reports = on_reports.count()
-        held = Conversation.objects.get(sender_hash=sender_hash).data.get("held", [])
+        state = Conversation.objects.get(sender_hash=sender_hash).data.get(answers.KEY, {})
+        held = [entry["text"] for entry in state.get("held", [])]
         assert on_reports + held.count("walichukua dhahabu yote") == 1, (round_, on_reports, held)

@@ -363,29 +363,64 @@ def test_what_is_held_goes_only_to_a_report_offered_for_it(network, client):
 
 
 def test_what_is_held_is_never_lost(network, client):
-    """A new questionnaire keeps it; when the partners' questions expire unanswered it goes where it would have
-    gone without them (the thread's report), by the worker's hourly pass."""
-    from ramani.sms import answers, dialogue
+    """A new questionnaire and CANCEL keep it; once a held text has waited its time (from when it was written,
+    however often partners ask again) it goes where it would have gone without the questions, the thread's report
+    then, by the worker's hourly pass, dated when the reporter wrote it."""
+    from ramani.sms import answers
     from ramani.sms.models import Conversation
 
-    _ask_two(network)
+    older_beta = _ask_two(network)
     _sms(client, "askari wa FARDC wako Kalimbi", "l1")
     _sms(client, "na walichoma nyumba", "l2")
+    _sms(client, "kufatilia", "l3")  # they start a new report, and cancel it: what is held stays
+    _sms(client, "cancel", "l4")
     conv = Conversation.objects.get(sender_hash=network.in_alpha.reporter_hash)
-    dialogue.start(network.channel, conv.sender_hash)  # they start a new report: what is held stays
-    conv.refresh_from_db()
-    assert conv.data[answers.KEY]["held"]["texts"] == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
-    assert answers.release_expired() == 0  # the questions are recent: still waiting for the reporter
-    old = (timezone.now() - dt.timedelta(days=answers.THREAD_DAYS + 1)).isoformat()
-    state = conv.data[answers.KEY]
-    Conversation.objects.filter(pk=conv.pk).update(
-        data={**conv.data, answers.KEY: {**state, "asked": {ref: old for ref in state["asked"]}}}
-    )
+    held = conv.data[answers.KEY]["held"]
+    assert [e["text"] for e in held] == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
+    workflow.message_reporter(older_beta, network.beta_officer, "Bado?")  # asking again does not extend the wait
+    assert answers.release_expired() == 0  # not waited long enough: still the reporter's to say
+    written = timezone.now() - dt.timedelta(days=answers.THREAD_DAYS + 1)
+    state = {**conv.data[answers.KEY], "held": [{**e, "at": written.isoformat()} for e in held]}
+    Conversation.objects.filter(pk=conv.pk).update(data={**conv.data, answers.KEY: state})
     assert answers.release_expired() == 2
-    texts = list(network.in_alpha.messages.values_list("text", flat=True))
-    assert texts == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
+    delivered = network.in_alpha.messages.order_by("id")
+    assert [m.text for m in delivered] == ["askari wa FARDC wako Kalimbi", "na walichoma nyumba"]
+    assert all(abs((m.created - written).total_seconds()) < 1 for m in delivered)
+    assert not older_beta.messages.exists()
     conv.refresh_from_db()
-    assert answers.KEY not in conv.data and answers.release_expired() == 0
+    assert not conv.data.get(answers.KEY, {}).get("held") and answers.release_expired() == 0
+
+
+def test_each_held_text_keeps_the_reports_offered_when_it_was_written(network, client):
+    """A later question, or the thread moving, never widens what an earlier held text may go to."""
+    from tests.incidents.conftest import report
+
+    older_beta = _ask_two(network)
+    third = report(network.channel, "Fizi", "Sud-Kivu", description="A third one")
+    _sms(client, "t1 kwa alpha au beta", "o1")  # held: Alpha's or Beta's
+    workflow.message_reporter(third, network.admin, "Na hii?")  # in triage: the network administrator's
+    _sms(client, "t2 baada ya swali la tatu", "o2")  # held: any of the three
+    _sms(client, third.report_id, "o3")
+    assert list(third.messages.values_list("text", flat=True)) == ["t2 baada ya swali la tatu"]
+    _sms(client, f"{third.report_id} kuhusu ya tatu", "o4")  # the thread is Third's now
+    _sms(client, "t3 plain", "o5")  # Beta's question still waits: held, offered Third's or Beta's
+    _sms(client, network.in_alpha.report_id, "o6")
+    assert list(network.in_alpha.messages.values_list("text", flat=True)) == ["t1 kwa alpha au beta"]
+    _sms(client, older_beta.report_id, "o7")
+    assert list(older_beta.messages.values_list("text", flat=True)) == ["t3 plain"]
+
+
+def test_a_report_id_after_a_keyword_like_word_still_routes(network, client):
+    from ramani.sms import optout
+
+    older_beta = _ask_two(network)
+    _sms(client, f"Hali ya {older_beta.report_id} ni mbaya sana", "r1")
+    assert list(older_beta.messages.values_list("text", flat=True)) == ["Hali ya ni mbaya sana"]
+    _sms(client, f"Acha nikueleze {network.in_alpha.report_id}: askari walirudi", "r2", sender="+243997100050")
+    assert network.in_alpha.messages.filter(text__contains="askari walirudi").exists()
+    assert not optout.opted_out(network.channel.id, network.in_alpha.reporter_hash)
+    _sms(client, f"STOP {network.in_alpha.report_id}", "r3")  # STOP stays STOP
+    assert optout.opted_out(network.channel.id, network.in_alpha.reporter_hash)
 
 
 def test_words_that_look_like_keywords_in_a_thread_and_stop_in_one(network, client):

@@ -17,6 +17,7 @@ Everything here runs under the sender's lock (inbox processing; `workflow.messag
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 
 from django.db import transaction
@@ -24,10 +25,11 @@ from django.utils import timezone
 
 from ramani.incidents.models import Incident, IncidentMessage
 from ramani.sms.anonymity import redact
-from ramani.sms.keywords import match
+from ramani.sms.keywords import AMBIGUOUS_STOP, fold, match
 from ramani.sms.models import Channel, Conversation
 from ramani.sms.texts import render
 
+log = logging.getLogger("ramani.sms")
 THREAD_DAYS = 7
 KEY = "followup"
 MAX_HELD = 50  # beyond, the oldest goes where it would have gone without the asks (never dropped)
@@ -43,7 +45,8 @@ def _save(conv: Conversation, state: dict) -> None:
     """Write the state without touching `updated` (the thread's own window is the reporter's, not a partner's)."""
     data = {k: v for k, v in conv.data.items() if k != KEY}
     state["asked"] = {ref: state["asked"][ref] for ref in _recent(state)}  # expired asks are forgotten
-    if state.get("asked") or state.get("held"):
+    state["held"] = _held(state)
+    if state["asked"] or state["held"]:
         data[KEY] = state
     conv.data = data
     Conversation.objects.filter(pk=conv.pk).update(data=data)
@@ -56,8 +59,11 @@ def kept(data: dict) -> dict:
 
 def _recent(state: dict, exclude: str | None = None) -> list[str]:
     since = timezone.now() - dt.timedelta(days=THREAD_DAYS)
+    asked = state.get("asked")
     return [
-        ref for ref, at in state.get("asked", {}).items() if ref != exclude and dt.datetime.fromisoformat(at) >= since
+        ref
+        for ref, at in (asked.items() if isinstance(asked, dict) else [])
+        if ref != exclude and isinstance(at, str) and dt.datetime.fromisoformat(at) >= since
     ]
 
 
@@ -81,80 +87,114 @@ def forget_ask(conv: Conversation, incident: Incident) -> None:
 def own_report(channel: Channel, sender_hash: str, text: str) -> tuple[Incident, str] | None:
     """The sender's own report on this channel that the text names by its ID ("5927C96B: ndiyo", "(5927C96B)
     ndiyo", "KUFATILIA 5927C96B", the ID alone), and the text without the ID and a leading KUFATILIA; None when
-    it names none of their reports, or several, or starts with another keyword (STATUS <ID>, STOP …)."""
+    it names none of their reports, or several, or is STATUS <ID> or STOP."""
     named = {m.group(0).upper(): m for m in REPORT_ID.finditer(text)}
     if not named:
         return None
     first = match(text)
-    if first is not None and first[0] != "kufatilia":
+    if first is not None and first[0] == "status" and len(first[2]) == 1:  # STATUS <ID>: the keyword's service
         return None
+    if first is not None and first[0] == "stop" and fold(text).split()[0].strip(".,!:;") not in AMBIGUOUS_STOP:
+        return None  # STOP, whatever follows (ACHA/SIMAMA followed by words are words: "acha nikueleze …")
     mine = list(Incident.objects.filter(report_id__in=list(named)[:20], reporter_hash=sender_hash, channel=channel))
     if len(mine) != 1:
         return None
     found = named[mine[0].report_id]
-    rest = (text[: found.start()] + " " + text[found.end() :]).strip(STRIP)
+    rest = (text[: found.start()].rstrip() + " " + text[found.end() :].lstrip()).strip(STRIP)
     words = rest.split(maxsplit=1)
     if words and (keyword := match(words[0])) is not None and keyword[0] == "kufatilia":
         rest = words[1].strip(STRIP) if len(words) > 1 else ""
     return mine[0], rest
 
 
-def _deliver(incident: Incident, texts: list[str]) -> None:
-    for text in texts:
-        IncidentMessage.objects.create(incident=incident, text=text)
+def _deliver(incident: Incident, entries: list[dict]) -> None:
+    """Each text on the report, dated when the reporter wrote it (held or not)."""
+    for entry in entries:
+        message = IncidentMessage.objects.create(incident=incident, text=entry["text"])
+        if entry.get("at"):
+            IncidentMessage.objects.filter(pk=message.pk).update(created=dt.datetime.fromisoformat(entry["at"]))
 
 
-def _release(conv: Conversation, state: dict, keep: int = 0) -> dict:
-    """Deliver what is held (all but the `keep` newest) to the report it would have gone to without the asks."""
-    held = state.get("held") or {}
-    texts = held.get("texts", [])
-    go, stay = (texts[:-keep], texts[-keep:]) if keep else (texts, [])
-    target = Incident.objects.filter(
-        report_id=held.get("default", ""), reporter_hash=conv.sender_hash, channel_id=conv.channel_id
-    ).first()
-    if target is not None and go:
-        _deliver(target, go)
-    state["held"] = {**held, "texts": stay} if stay else {}
+def _held(state: dict) -> list[dict]:
+    held = state.get("held")
+    return [e for e in held if isinstance(e, dict) and e.get("text")] if isinstance(held, list) else []
+
+
+def _own(conv: Conversation, ref: str) -> Incident | None:
+    return Incident.objects.filter(report_id=ref, reporter_hash=conv.sender_hash, channel_id=conv.channel_id).first()
+
+
+def _release(conv: Conversation, state: dict, entries: list[dict]) -> dict:
+    """Deliver held entries where they would have gone without the asks (the thread's report when each was
+    written); one whose report is gone goes to the current thread's, else stays held (never dropped)."""
+    kept = [e for e in _held(state) if e not in entries]
+    for entry in entries:
+        target = _own(conv, entry.get("default", "")) or (
+            _own(conv, conv.incident.report_id) if _thread(conv) else None
+        )
+        if target is None:
+            log.error("a held text has no report to go to yet; kept")
+            kept.append(entry)
+        else:
+            _deliver(target, [entry])
+    state["held"] = kept
     return state
+
+
+def _expired(entry: dict) -> bool:
+    """Whether a held text waited its full time (counted from when it was written, however often partners ask)."""
+    try:
+        return dt.datetime.fromisoformat(entry["at"]) < timezone.now() - dt.timedelta(days=THREAD_DAYS)
+    except (KeyError, TypeError, ValueError):  # unreadable: waited long enough
+        return True
+
+
+def _thread(conv: Conversation) -> bool:
+    """Whether the conversation's report still exists (a deleted one leaves no thread)."""
+    try:
+        return conv.incident is not None
+    except Incident.DoesNotExist:
+        return False
 
 
 @transaction.atomic
 def add(conv: Conversation, text: str) -> str:
-    """A text that names no report, from a sender whose texts thread onto `conv.incident`."""
+    """A text that names no report, from a sender whose texts thread onto `conv.incident`.
+
+    Held when a partner asked about another report lately: each held text keeps the reports offered when it was
+    written and the thread's report then, and goes only to one of those (`to_report`, `release_expired`)."""
     state = _state(conv)
+    state = _release(conv, state, [e for e in _held(state) if _expired(e)])
     current = conv.incident.report_id
     others = _recent(state, exclude=current)
-    if state.get("held") and not others:  # the asks expired: what was held goes to the thread first
-        state = _release(conv, state)
     if not others:
         _save(conv, state)
         IncidentMessage.objects.create(incident=conv.incident, text=redact(text)[:2000])
         conv.save()
         return render("added", conv.language, ref=current)
-    held = state.get("held") or {"texts": [], "default": current}
-    held["texts"] = [*held.get("texts", []), redact(text)[:2000]]
-    held["offered"] = sorted({current, *others, *held.get("offered", [])})
-    state["held"] = held
-    if len(held["texts"]) > MAX_HELD:
-        state = _release(conv, state, keep=MAX_HELD)
+    offered = [current, *sorted(others)]  # the thread's report first
+    entry = {"text": redact(text)[:2000], "at": timezone.now().isoformat(), "default": current, "offered": offered}
+    state["held"] = [*_held(state), entry]
+    if len(state["held"]) > MAX_HELD:  # never dropped: the oldest goes where it would have gone
+        state = _release(conv, state, state["held"][: len(state["held"]) - MAX_HELD])
     _save(conv, state)
-    return render("which_report", conv.language, refs=" / ".join([current, *sorted(others)]))
+    return render("which_report", conv.language, refs=" / ".join(offered))
 
 
 @transaction.atomic
 def to_report(channel: Channel, sender_hash: str, incident: Incident, text: str, language: str) -> str:
-    """What the reporter wrote naming one of their reports, with what was held for it if it was offered."""
+    """What the reporter wrote naming one of their reports, after what was held for it (texts it was offered for)."""
     conv = Conversation.objects.select_for_update().filter(channel=channel, sender_hash=sender_hash).first()
     if conv is None:
         conv = Conversation.objects.create(channel=channel, sender_hash=sender_hash, state="done", language=language)
     state = _state(conv)
-    held = state.get("held") or {}
-    texts = [redact(text)[:2000]] if text else []
-    if held.get("texts") and incident.report_id in held.get("offered", []):
-        texts, state["held"] = [*held["texts"], *texts], {}
-    if not texts:
+    held = _held(state)
+    mine = [e for e in held if incident.report_id in e.get("offered", [])]
+    entries = [*mine, *([{"text": redact(text)[:2000]}] if text else [])]
+    if not entries:
         return render("write_after_id", conv.language, ref=incident.report_id)
-    _deliver(incident, texts)
+    _deliver(incident, entries)
+    state["held"] = [e for e in held if e not in mine]
     state["asked"] = {ref: at for ref, at in state.get("asked", {}).items() if ref != incident.report_id}
     _save(conv, state)
     if conv.state == "done":  # their next texts thread onto it (not in the middle of a questionnaire)
@@ -164,17 +204,23 @@ def to_report(channel: Channel, sender_hash: str, incident: Incident, text: str,
 
 
 def release_expired() -> int:
-    """The hourly pass: what is held for asks that expired goes to the thread's report (how many texts)."""
-    released = 0
+    """The hourly pass: held texts whose own wait expired go to their thread's report; expired asks are forgotten.
+    Returns how many texts were delivered. A conversation that fails is logged and left for the next pass."""
     from ramani.sms import store
 
-    for conv in Conversation.objects.filter(data__has_key=KEY):
-        with transaction.atomic():
-            store.hold_sender(conv.channel_id, conv.sender_hash)  # the order every writer takes (store.hold_sender)
-            conv = Conversation.objects.select_for_update().get(pk=conv.pk)
-            state = _state(conv)
-            if not (state.get("held") or {}).get("texts") or _recent(state):
-                continue
-            released += len(state["held"]["texts"])
-            _save(conv, _release(conv, state))
+    released = 0
+    for pk, channel_id, sender_hash in Conversation.objects.filter(data__has_key=KEY).values_list(
+        "pk", "channel_id", "sender_hash"
+    ):
+        try:
+            with transaction.atomic():
+                store.hold_sender(channel_id, sender_hash)  # the order every writer takes (store.hold_sender)
+                conv = Conversation.objects.select_for_update().get(pk=pk)
+                state = _state(conv)
+                due = [e for e in _held(state) if _expired(e)]
+                state = _release(conv, state, due)
+                released += len(due) - sum(1 for e in due if e in _held(state))
+                _save(conv, state)
+        except Exception as exc:  # one bad row must not stop the pass, nor the worker
+            log.error("conversation %s: held texts not released: %s", pk, type(exc).__name__)
     return released

@@ -95,7 +95,11 @@ def step(conv: Conversation, text: str) -> str:
     if answer in RESTART:
         return start(conv.channel, conv.sender_hash)
     if answer in CANCEL:
-        conv.delete()
+        if answers.kept(conv.data):  # texts held for partners' questions stay, for the reporter or the hourly pass
+            conv.state, conv.incident, conv.data = "done", None, answers.kept(conv.data)
+            conv.save()
+        else:
+            conv.delete()
         return _t("cancelled", lang)
     handler = {
         "language": _language,

@@ -20,6 +20,9 @@ KEYWORDS: dict[str, dict[str, str]] = {
     "help": {"help": "en", "aide": "fr", "msaada": "sw", "usaidizi": "sw"},
     "stop": {"stop": "en", "arret": "fr", "acha": "sw", "simama": "sw"},
 }
+# Swahili spellings of STOP that are also everyday words ("acha nikueleze…": let me tell you): STOP only alone
+# inside a conversation, or when they do not name a report
+AMBIGUOUS_STOP = {"acha", "simama"}
 _SPELLINGS = {
     spelling: (keyword, language) for keyword, forms in KEYWORDS.items() for spelling, language in forms.items()
 }

@@ -6,7 +6,7 @@ import re
 
 from ramani.prices import matokeo
 from ramani.sms import answers, dialogue, optout
-from ramani.sms.keywords import fold, match
+from ramani.sms.keywords import AMBIGUOUS_STOP, fold, match
 from ramani.sms.models import Channel
 from ramani.sms.texts import render
 
@@ -28,9 +28,6 @@ def _continues(conversation, found, text: str) -> bool:
     if keyword == "status":
         return bool(words) and not (len(words) == 1 and REF.fullmatch(words[0]))
     return conversation.state in dialogue.FREE_TEXT and bool(words)
-
-
-AMBIGUOUS_STOP = {"acha", "simama"}  # "let me …", "stand …": words first, STOP only when alone
 
 
 def handle(channel: Channel, sender_hash: str, text: str) -> str | None:
