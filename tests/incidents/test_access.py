@@ -19,7 +19,7 @@ POSTS = {
     "message_reporter": {"text": "Asante"},
     "correct": {"title": "A title"},
     "set_status": {"status": "monitoring"},
-    "publish": {},
+    "publish": {"show_site": "1"},
     "unpublish": {},
     "close": {"note": "not actionable"},
     "reopen": {},

@@ -437,3 +437,17 @@ def test_words_that_look_like_keywords_in_a_thread_and_stop_in_one(network, clie
     replies = Outbound.objects.count()
     _sms(client, "bado wapo", "k4")  # kept on the report, not answered
     assert network.in_alpha.messages.filter(text="bado wapo").exists() and Outbound.objects.count() == replies
+
+
+def test_another_phone_naming_a_public_report_id_gets_what_a_made_up_id_gets(network, client):
+    """Report IDs are public (the dashboard): from another phone, naming one adds nothing to it, and the answer
+    is the one a made-up ID gets, so it tells nothing of whether the ID is real or whose it is."""
+    victim = network.in_alpha.report_id
+    made_up = "ABCDEF12" if victim != "ABCDEF12" else "ABCDEF13"
+    answers = []
+    for n, ref in enumerate((victim, made_up)):
+        for form in ("{ref} walichukua dhahabu", "KUFATILIA {ref}: ndiyo", "{ref}"):
+            _sms(client, form.format(ref=ref), f"x{n}{len(answers)}", sender=f"+24399710009{n}")  # two strangers
+            answers.append(Outbound.objects.order_by("id").last().text.replace(ref, "ID"))
+    assert answers[:3] == answers[3:]
+    assert not network.in_alpha.messages.exists()
