@@ -169,7 +169,7 @@ def add(conv: Conversation, text: str) -> str:
     others = _recent(state, exclude=current)
     if not others:
         _save(conv, state)
-        IncidentMessage.objects.create(incident=conv.incident, text=redact(text)[:2000])
+        _deliver(conv.incident, [{"text": redact(text)[:2000]}])
         conv.save()
         return render("added", conv.language, ref=current)
     offered = [current, *sorted(others)]  # the thread's report first

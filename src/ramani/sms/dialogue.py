@@ -50,7 +50,7 @@ def _menu(language: str) -> str:
     return " ".join(f"{i} {render('category_' + code, language)}" for i, code in enumerate(categories.CODES, start=1))
 
 
-def _timeout() -> dt.timedelta:
+def questionnaire_timeout() -> dt.timedelta:
     return dt.timedelta(minutes=int(config.get("RAMANI_DIALOGUE_MINUTES")))
 
 
@@ -82,7 +82,7 @@ def open_conversation(channel: Channel, sender_hash: str) -> Conversation | None
     if conv.state == "done":  # open for follow-ups a while after their last text, or a partner's last question
         recent = age <= dt.timedelta(days=THREAD_DAYS) or answers.asked_lately(conv)
         return conv if conv.incident_id and recent else None
-    return conv if age <= _timeout() else None
+    return conv if age <= questionnaire_timeout() else None
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ramani import config
-from ramani.sms import answers, optout, store
+from ramani.sms import answers, dialogue, optout, store
 from ramani.sms.channels import ADAPTERS
 from ramani.sms.models import Conversation, Inbound
 from ramani.sms.texts import render
@@ -64,7 +64,7 @@ def send(incident, text: str) -> Sent:
     conversation, _ = Conversation.objects.select_for_update().get_or_create(
         channel=channel, sender_hash=incident.reporter_hash, defaults={"state": "done", "language": incident.language}
     )
-    if conversation.state != "done" and timezone.now() - conversation.updated > dialogue_timeout():
+    if conversation.state != "done" and timezone.now() - conversation.updated > dialogue.questionnaire_timeout():
         conversation.state, conversation.data = "done", answers.kept(conversation.data)  # abandoned long ago
     threads_here = conversation.state == "done" and (
         conversation.incident_id in (None, incident.pk) or not _open_for_follow_ups(conversation)
@@ -79,12 +79,6 @@ def send(incident, text: str) -> Sent:
     else:  # until they say which report, a text naming none is held (sms.answers)
         answers.note_ask(conversation, incident)
     return Sent.QUEUED
-
-
-def dialogue_timeout() -> dt.timedelta:
-    from ramani.sms.dialogue import _timeout
-
-    return _timeout()
 
 
 def _open_for_follow_ups(conversation) -> bool:
