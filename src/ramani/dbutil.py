@@ -71,3 +71,23 @@ def select_where_in(sql_head: str, column: str, values: list) -> list[tuple]:
             cur.execute(f'{sql_head} WHERE "{column}" IN ({", ".join(["%s"] * len(part))})', part)
             out.extend(cur.fetchall())
     return out
+
+
+def refresh_statistics(models, written: int) -> None:
+    """PostgreSQL: ANALYZE the tables of `models` when a bulk write of `written` rows changed them by more
+    than autovacuum's own threshold (50 rows + 10% of the table, as the planner last counted it).
+
+    In the writer's transaction, so its own next queries and every reader after the commit are planned on
+    the rows as they are. Without it the planner keeps the counts from before the load until autovacuum
+    comes by (never, for a load still in its transaction): a table it believes empty gets nested loops
+    over correlated subqueries, which turned a 0.1 s filter into a minute on 400 demo sites.
+    """
+    if connection.vendor != "postgresql" or written <= 0:
+        return
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cur:
+        cur.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'", [tables])
+        counted = {name: float(tuples) for name, tuples in cur.fetchall()}
+        for table in tables:
+            if table in counted and written > 50 + 0.1 * max(counted[table], 0.0):
+                cur.execute(f'ANALYZE "{table}"')

@@ -45,8 +45,10 @@ def test_dashboard_charts_filters_and_tables(page, live_server_process):
     assert "Ituri" in table and str(ituri["by_province"][0]["visits"]) in table.replace("\u202f", "")
     assert page.locator("#canvas-provinces").is_hidden()
 
-    page.click(".langs a[hreflang=en]")
-    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    # The switch loads a new document: wait for it, not on the old one (whose root goes away mid-wait).
+    with page.expect_navigation():
+        page.click(".langs a[hreflang=en]")
+    assert page.evaluate("document.documentElement.lang") == "en"
     loaded(page)
     assert "province=Ituri" in page.url and page.input_value("#f-province") == "Ituri"
     assert "Open-data dashboard" in page.inner_text("h1")

@@ -123,17 +123,20 @@ def test_layers_legend_and_class_explanations(page, live_server_process):
 def test_switch_language(page, live_server_process):
     open_map(page, live_server_process, "?mineral=Or")
     french = page.inner_text("header nav")
-    page.click(".langs a[hreflang=en]")
+    with page.expect_navigation():
+        page.click(".langs a[hreflang=en]")
     page.wait_for_function("() => document.documentElement.lang === 'en' && window.ramani && window.ramani.drawnAt")
     assert "mineral=Or" in page.url  # the view and filters survive the switch
     english = page.inner_text("header nav")
     assert "Map" in english and english != french
-    page.click(".langs a[hreflang=sw]")
+    with page.expect_navigation():
+        page.click(".langs a[hreflang=sw]")
     page.wait_for_function("() => document.documentElement.lang === 'sw' && window.ramani && window.ramani.drawnAt")
     swahili = page.inner_text("header nav")
     assert swahili not in (english, french)
     shot(page, "map-swahili")
-    page.click(".langs a[hreflang=fr]")
+    with page.expect_navigation():
+        page.click(".langs a[hreflang=fr]")
     page.wait_for_function("() => document.documentElement.lang === 'fr'")
 
 

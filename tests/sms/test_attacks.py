@@ -246,7 +246,9 @@ def test_numbers_are_redacted_however_written(client, channels, written):
         *replies(),
         *IncidentMessage.objects.values_list("text", flat=True),
     ]
+    report_id = Incident.objects.get().report_id  # random hex: it may hold "997" by chance, and is no number
     for text in stored:
+        text = text.replace(report_id, "<ID>")
         assert "997" not in text and "100050" not in text.replace("O", "0") and "٩٩٧" not in text, text
     assert "[number]" in Incident.objects.get().description
 

@@ -12,6 +12,7 @@ import shapely
 from django.db import transaction
 from pyogrio import raw
 
+from ramani import dbutil
 from ramani.geo.models import AdminUnit
 from ramani.geo.provinces import PROVINCES
 
@@ -104,6 +105,7 @@ def import_boundaries(
     with transaction.atomic():
         AdminUnit.objects.filter(pcode__in=[u.pcode for u in units]).delete()
         AdminUnit.objects.bulk_create(units)
+        dbutil.refresh_statistics([AdminUnit], len(units))  # the sites' point-in-polygon joins plan on them
         provinces = _provinces(units) if level == 2 else 0
     from ramani.geo import assign
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ramani import curation
+from ramani import curation, dbutil
 from ramani.curation import Conflict
 from ramani.geo.assign import units_at
 from ramani.roadblocks.formats import parse_record
@@ -150,3 +150,4 @@ def _write(rows: list[dict], result: ImportResult, row_of: dict[str, int], reaso
             changed, Roadblock, [*FIELDS, "imported", "updated"], batch_size=500, default_change_reason=reason
         )
     result.created, result.updated = len(new), len(changed)
+    dbutil.refresh_statistics([Roadblock], len(new) + len(changed))

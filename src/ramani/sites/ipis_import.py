@@ -403,6 +403,10 @@ class _Importer:
                 self.result.warnings.append(f"row {row}: new {vocabulary} value {value!r} added for review")
         # New sites go in once, with their final values; the visits' site FKs are checked at commit.
         self.inserted_sites += self.new_sites.insert(self.now)
+        # the refreshes below, and every reader after the commit, plan their joins on the rows just written
+        dbutil.refresh_statistics(
+            (Site, Visit, VisitMineral, VisitArmedGroup, Qualification), self.result.created + self.result.updated
+        )
         touched = sorted(self.touched_sites)
         held = site_merge.hold(touched)  # the sites' own fields a curator edited, before the visits rebuild them
         site_refresh.refresh(touched, admin_codes=False)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from ramani import dbutil
 from ramani.geo.assign import units_at
 from ramani.sites import revision
 from ramani.sites.ipis_import import ImportFailed
@@ -124,6 +125,7 @@ def _write(layer: Layer, rows: list[dict], result: ImportResult) -> None:
     if changed:
         bulk_update_with_history(changed, model, [*fields, "updated"], batch_size=500)
     result.created, result.updated = len(new), len(changed)
+    dbutil.refresh_statistics([model], len(new) + len(changed))
 
 
 def _same(name: str, stored, value) -> bool:
