@@ -224,3 +224,80 @@ def test_a_site_is_shown_only_by_a_managers_choice(client, network):
     client.post(f"/cases/{incident.report_id}/publish/")  # without the box: on the dashboard, not on the site
     assert client.get("/api/sites/codmine00002").json()["incidents"] == []
     assert incident.report_id in client.get("/kufatilia/").content.decode()
+
+
+def _published(network):
+    from ramani.incidents import workflow
+
+    incident = network.in_alpha
+    workflow.verify(incident, network.alpha_officer, "confirmed")
+    workflow.correct(incident, network.alpha_officer, title="Soldiers taxed diggers")
+    return workflow.publish(incident, network.alpha_manager)
+
+
+def test_no_platform_page_or_export_is_kept_by_a_browser(client, network):
+    """They hold reporters' words: after logout a shared computer's cache or Back button must show nothing."""
+    client.force_login(network.admin)
+    report_id = network.in_alpha.report_id
+    for url in ("/cases/", f"/cases/{report_id}/", "/cases/export.csv", "/cases/export.csv?format=xlsx",
+                "/cases/analytics/", "/cases/analytics/territoires.geojson", "/cases/members/"):  # fmt: skip
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "no-store" in answer.get("Cache-Control", "") and "private" in answer["Cache-Control"], url
+    answer = client.post(f"/cases/{report_id}/note/", {"note": "seen"})
+    assert "no-store" in answer.get("Cache-Control", "")
+
+
+def test_a_field_officer_cannot_take_a_public_incident_off_the_site_by_verifying_it(client, network):
+    incident = _published(network)
+    client.force_login(network.alpha_officer)
+    for outcome in ("not_confirmed", "spam", "duplicate"):
+        client.post(f"/cases/{incident.report_id}/verify/", {"outcome": outcome})
+        incident.refresh_from_db()
+        assert incident.published and incident.closed is None and incident.verification == "confirmed", outcome
+    client.force_login(network.alpha_manager)  # a manager may: it is unpublished and closed, and the timeline says so
+    client.post(f"/cases/{incident.report_id}/verify/", {"outcome": "spam"})
+    incident.refresh_from_db()
+    assert not incident.published and incident.closed is not None
+    last = incident.actions.filter(verb="verify").last()
+    assert last.old["published"] is True and last.new["published"] is False
+
+
+def test_a_duplicate_never_names_another_organisations_report(client, network):
+    from ramani.incidents import workflow
+
+    alpha_id = network.in_alpha.report_id
+    with pytest.raises(workflow.WorkflowError):  # the administrator may not link two organisations' cases
+        workflow.verify(network.in_beta, network.admin, "duplicate", duplicate_of=network.in_alpha)
+    # a duplicate within Alpha, then reassigned to Beta: Beta's page names no report of Alpha
+    twin = type(network.in_alpha).objects.create(
+        report_id="ABCDEF99", category=network.in_alpha.category, organisation=network.alpha, province="Sud-Kivu"
+    )
+    workflow.verify(twin, network.alpha_officer, "duplicate", duplicate_of=network.in_alpha)
+    client.force_login(network.alpha_officer)
+    assert alpha_id in client.get("/cases/ABCDEF99/").content.decode()  # Alpha's own: named and linked
+    workflow.reopen(twin, network.admin)
+    workflow.assign(twin, network.admin, network.beta)
+    twin.refresh_from_db()
+    workflow.verify(twin, network.admin, "duplicate", duplicate_of=network.in_beta)
+    client.force_login(network.beta_officer)
+    page = client.get("/cases/ABCDEF99/").content.decode()
+    assert alpha_id not in page and "un signalement d’une autre organisation" in page  # the platform's French
+    assert network.in_beta.report_id in page
+
+
+def test_the_collections_list_forgets_an_unpublished_incidents_date_at_once(client, network):
+    from ramani.incidents import workflow
+    from ramani.incidents.models import Incident
+
+    incident = _published(network)
+    Incident.objects.filter(pk=incident.pk).update(occurred_on=dt.date(2019, 3, 14))
+    workflow.correct(incident, network.alpha_manager, title="Soldiers taxed diggers at the pit")
+
+    def extent():
+        listed = client.get("/ogcapi/collections").json()["collections"]
+        return str(next(c for c in listed if c["id"] == "incidents").get("extent"))
+
+    assert "2019-03-14" in extent()
+    workflow.unpublish(incident, network.alpha_manager, "the reporter is in danger")
+    assert "2019-03-14" not in extent()

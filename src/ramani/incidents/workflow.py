@@ -200,7 +200,14 @@ def verify(incident: Incident, by, outcome: str, note: str = "", duplicate_of: I
         raise WorkflowError(_("Unknown verification outcome."))
     if incident.organisation is None:
         raise WorkflowError(_("Assign the incident to an organisation first."))
-    old = {"verification": incident.verification}
+    if (
+        outcome != Verification.CONFIRMED
+        and incident.published
+        and actor is not SYSTEM
+        and not may(actor.role, "unpublish")
+    ):
+        raise WorkflowError(_("This incident is public: a manager must unpublish it first."))
+    old: dict = {"verification": incident.verification}
     new: dict = {"verification": outcome}
     incident.verification, incident.verified = outcome, now()
     fields = ["verification", "verified", "updated"]
@@ -209,12 +216,18 @@ def verify(incident: Incident, by, outcome: str, note: str = "", duplicate_of: I
             raise WorkflowError(_("Say which report this one duplicates."))
         if actor is not SYSTEM and not Incident.objects.visible_to(actor.user).filter(pk=duplicate_of.pk).exists():
             raise WorkflowError(_("Say which report this one duplicates."))
+        if duplicate_of.organisation_id != incident.organisation_id:  # or each would name the other's case
+            raise WorkflowError(
+                _("A report can duplicate only a report of the same organisation: reassign one of them first.")
+            )
         incident.duplicate_of = duplicate_of
         new["duplicate_of"] = duplicate_of.report_id
         fields.append("duplicate_of")
     if outcome != Verification.CONFIRMED:  # nothing left to act on: closed, and never public
-        incident.closed, incident.published = now(), False
-        fields += ["closed", "published"]
+        if incident.published:
+            old["published"], new["published"] = True, False
+        incident.closed, incident.published, incident.site_public = now(), False, False
+        fields += ["closed", "published", "site_public"]
     incident.save(update_fields=fields)
     _record(incident, actor, "verify", old, new, note)
     return incident
@@ -327,9 +340,12 @@ def close(incident: Incident, by, note: str) -> Incident:
     _open(incident)
     if not note.strip():
         raise WorkflowError(_("Say why the incident is closed."))
-    incident.closed, incident.published = now(), False
-    incident.save(update_fields=["closed", "published", "updated"])
-    _record(incident, actor, "close", {}, {"closed": incident.closed}, note.strip())
+    old, new = {}, {"closed": now()}
+    if incident.published:
+        old["published"], new["published"] = True, False
+    incident.closed, incident.published, incident.site_public = new["closed"], False, False
+    incident.save(update_fields=["closed", "published", "site_public", "updated"])
+    _record(incident, actor, "close", old, new, note.strip())
     return incident
 
 

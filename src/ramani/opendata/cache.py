@@ -117,7 +117,9 @@ def middleware(get_response):
             f"{number}|{dt.date.today()}|{request.build_absolute_uri()}|{request.headers.get('Accept', '')}"
             f"|{request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, '')}"  # HTML answers: the reader's language
         )
-        if request.path_info.startswith(("/api/sites/", "/ogcapi/collections/incidents")):  # published incidents
+        # answers holding published incidents: a site's page, the incidents' items, and the collections' list
+        # (the incidents' extent), which forget an unpublished one at once
+        if request.path_info.startswith(("/api/sites/", "/ogcapi/collections")):
             from ramani.incidents.public import version
 
             raw += f"|{version()}"

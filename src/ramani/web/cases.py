@@ -113,15 +113,25 @@ def incident_page(request: HttpRequest, report_id: str) -> HttpResponse:
     membership = _scope(request)
     incident = _incident(request, report_id)
     actions = list(incident.actions.select_related("actor", "organisation"))
+    # a duplicate's report ID is shown only to who may open it (a reassignment can leave it in another organisation)
+    named = {a.new.get("duplicate_of") for a in actions} | {a.old.get("duplicate_of") for a in actions}
+    if incident.duplicate_of_id:
+        named.add(incident.duplicate_of.report_id)
+    openable = set(
+        Incident.objects.visible_to(request.user)
+        .filter(report_id__in=[n for n in named if isinstance(n, str)])
+        .values_list("report_id", flat=True)
+    )
     for action in actions:
         action.label = workflow.VERB_LABELS.get(action.verb, action.verb)
-        action.changes = _changes(action, request.LANGUAGE_CODE)
+        action.changes = _changes(action, request.LANGUAGE_CODE, openable)
     timeline = sorted(
         [("action", a.at, a) for a in actions] + [("message", m.created, m) for m in incident.messages.all()],
         key=lambda item: item[1],
     )
     context = {
         "incident": incident,
+        "duplicate_openable": incident.duplicate_of_id is not None and incident.duplicate_of.report_id in openable,
         "timeline": timeline,
         "membership": membership,
         "can": {verb: may(membership.role, verb) for verb in ALLOWED},
@@ -154,8 +164,9 @@ CHANGE_LABELS = {
 }
 
 
-def _changes(action, language: str) -> list[tuple[str, object, object]]:
-    """(label, value before or None, value after) for each field an action changed, in the reader's words."""
+def _changes(action, language: str, openable: set[str]) -> list[tuple[str, object, object]]:
+    """(label, value before or None, value after) for each field an action changed, in the reader's words
+    (a duplicate's report ID only when it is in `openable`, the reports the reader may open)."""
     words = {"status": dict(Status.choices), "verification": dict(Verification.choices),
              "kind": dict(workflow.ACTION_KINDS)}  # fmt: skip
 
@@ -164,6 +175,8 @@ def _changes(action, language: str) -> list[tuple[str, object, object]]:
             return categories.label(value, language)
         if field in ("published", "site_public") and isinstance(value, bool):
             return _("yes") if value else _("no")
+        if field == "duplicate_of" and value and value not in openable:
+            return _("a report of another organisation")
         return words.get(field, {}).get(value, value)
 
     return [
@@ -356,9 +369,7 @@ def analytics_territoires(request: HttpRequest) -> HttpResponse:
 
     _scope(request)
     body = json.dumps(aggregate(_filtered(request)), separators=(",", ":"), ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return HttpResponse(body, content_type="application/geo+json")  # never cached: urls.private
 
 
 EXPORT_COLUMNS = ("report_id", "created", "category", "subcategory", "status", "verification", "published",
