@@ -340,10 +340,12 @@ def close(incident: Incident, by, note: str) -> Incident:
     _open(incident)
     if not note.strip():
         raise WorkflowError(_("Say why the incident is closed."))
-    old, new = {}, {"closed": now()}
+    closed = now()
+    old: dict = {}
+    new: dict = {"closed": closed}
     if incident.published:
         old["published"], new["published"] = True, False
-    incident.closed, incident.published, incident.site_public = new["closed"], False, False
+    incident.closed, incident.published, incident.site_public = closed, False, False
     incident.save(update_fields=["closed", "published", "site_public", "updated"])
     _record(incident, actor, "close", old, new, note.strip())
     return incident
