@@ -256,7 +256,9 @@ def test_numbers_are_redacted_however_written(client, channels, written):
 def test_a_date_inside_a_number_does_not_keep_the_number():
     """A number may be written so that a piece of it reads as a date or a time: what is left beside it decides."""
     for written in ("08.12.34 56 78", "0812 34 56 78", "08 12.34.56 78", "0997 10:05 050", "08.12.34\n56 78",
-                    "08/12/34\n5678", "0997\r\n10:05\r\n050", "0997\n10h05\n050"):  # fmt: skip
+                    "08/12/34\n5678", "0997\r\n10:05\r\n050", "0997\n10h05\n050",
+                    # a time with digits on one side, beginning as a number does
+                    "0997 10 00:50", "08:12 345 678", "243 997 10:00 50", "0997 10 00h50"):  # fmt: skip
         assert anonymity.redact(f"nipigie {written} haraka") == "nipigie [number] haraka", written
     assert anonymity.redact("le 28/11/2026 à 10:30, 0997100050") == "le 28/11/2026 à 10:30, [number]"
     assert anonymity.redact("10:30 0812 34 56 78 12/11/2026") == "10:30 [number] 12/11/2026"
@@ -289,6 +291,11 @@ def test_dates_times_and_small_amounts_stay():
         "à 14h30, 25 000 FC",
         "Saa 8:00-10:00, 10:30-11:45",
         "28/11/2026 1500 creuseurs",
+        # a time beside a count, a year or a number that stands alone
+        "Watu 150 000 10:00",
+        "Mwaka 2023 10:30",
+        "tulifika 09 10:30",
+        "1500 creuseurs 10:30",
     ):
         assert anonymity.redact(kept) == kept
 

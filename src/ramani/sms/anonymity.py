@@ -111,12 +111,21 @@ _RIGHT = re.compile(r"\A[\s.\-/]{1,5}(\d(?:[\s.\-/]{0,5}\d)*)")
 def _number_around(text: str, keep: re.Match) -> tuple[int, int] | None:
     """Where a real date or time is a piece of a number written around it, the number's span: a date with a
     two-digit year ("08.12.34 56 78" is 0812345678), or a time with digits on both sides ("0997 10:05 050",
-    "0997 10h05 050"), joined to digits enough for a number. A four-digit year is never a piece of one."""
+    "0997 10h05 050") or on one side that begin a number ("0997 10 00:50"), joined to digits enough for a
+    number. A four-digit year is never a piece of one."""
     left = _LEFT.search(text, max(0, keep.start() - 40), keep.start())
     right = _RIGHT.match(text[keep.end() : keep.end() + 40])
     if keep.group(5) is not None:  # a time
-        if left is None or right is None:
+        if left is None and right is None:
             return None
+        if left is None or right is None:
+            # digits on one side only ("0997 10 00:50", "08:12 345 678"): a piece of a number when that side is
+            # too short to be one alone and together they begin as a Congolese number does (0…, 243…)
+            side = (left or right).group(1)  # type: ignore[union-attr]
+            written = (side + keep.group(0)) if left is not None else (keep.group(0) + side)
+            joined = "".join(c for c in written if c.isdigit())
+            if sum(c.isdigit() for c in side) >= 7 or not joined.startswith(("0", "243")):
+                return None
     elif keep.group(1) is None or len(re.split(r"\D", keep.group(0))[-1]) != 2:  # ISO, or a 4-digit year
         return None
     beside = sum(c.isdigit() for m in (left, right) if m is not None for c in m.group(1))
